@@ -1,0 +1,101 @@
+//! Two languages, checked by the compiler: every user-visible string is a [`Text`] holding both.
+//! Bahasa Indonesia is the default; English is chosen by a toggle.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "id")]
+    Id,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+}
+
+/// One string in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub id: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub const fn new(id: &'static str, en: &'static str) -> Text {
+        Text { id, en }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Id => self.id,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// Strings of the page chrome. Domain strings (step names, roles) live with the domain.
+pub mod ui {
+    use super::Text;
+
+    pub const APP_TAGLINE: Text = Text::new(
+        "Layanan CCTV Monitoring — TCM Room Diskominfo Kota Singkawang",
+        "CCTV Monitoring service — TCM Room, Diskominfo Kota Singkawang",
+    );
+    pub const BOARD_TITLE: Text = Text::new("Papan permohonan", "Request board");
+    pub const STEP: Text = Text::new("Langkah", "Step");
+    pub const PERFORMER: Text = Text::new("Pelaksana", "Performer");
+    pub const STANDARD_TIME: Text = Text::new("Waktu baku", "Standard time");
+    pub const MINUTES_SHORT: Text = Text::new("mnt", "min");
+    pub const NO_CARDS: Text = Text::new("Belum ada permohonan", "No requests yet");
+    pub const SWITCH_LANGUAGE: Text = Text::new(
+        "Ganti bahasa ke English",
+        "Switch language to Bahasa Indonesia",
+    );
+    pub const NOT_FOUND: Text = Text::new("Halaman tidak ditemukan", "Page not found");
+    pub const BACK_TO_BOARD: Text = Text::new("Kembali ke papan", "Back to the board");
+    pub const FLOW_TOTAL: Text =
+        Text::new("Total waktu baku alur", "Total standard time of the flow");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_round_trip() {
+        for lang in [Lang::Id, Lang::En] {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn indonesian_is_the_default_language() {
+        assert_eq!(Lang::default(), Lang::Id);
+        assert_eq!(ui::BOARD_TITLE.get(Lang::default()), "Papan permohonan");
+    }
+}

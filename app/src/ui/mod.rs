@@ -1,0 +1,76 @@
+//! The Leptos UI. Components are named after what the user sees.
+
+mod board;
+mod language;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{A, Route, Router, Routes},
+};
+
+use crate::i18n::ui as txt;
+pub use board::BoardPage;
+pub use language::{LanguageToggle, provide_lang, t, use_lang};
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_lang();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/pantau.css"/>
+        <Title text="Pantau — CCTV Monitoring"/>
+        <Router>
+            <TopBar/>
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=BoardPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The bar across the top: product name, what it is for, the language switch.
+#[component]
+fn TopBar() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Pantau"</a>
+            <span class="tagline">{t(txt::APP_TAGLINE)}</span>
+            <LanguageToggle/>
+        </header>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    // The server's fallback handler answers unknown paths with 404; this is what the user reads.
+    view! {
+        <main class="not-found">
+            <h1>{t(txt::NOT_FOUND)}</h1>
+            <A href="/">{t(txt::BACK_TO_BOARD)}</A>
+        </main>
+    }
+}

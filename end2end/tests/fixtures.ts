@@ -1,0 +1,55 @@
+import { test as base, expect, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What went wrong in the browser while a test ran. */
+export type BrowserTrouble = { consoleErrors: string[]; pageErrors: string[]; failedRequests: string[] };
+
+/** Collects console errors, uncaught page errors and failed or 4xx/5xx requests of a page. */
+export function watchPage(page: Page, allowStatus: (url: string, status: number) => boolean = () => false): BrowserTrouble {
+  const trouble: BrowserTrouble = { consoleErrors: [], pageErrors: [], failedRequests: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') trouble.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => trouble.pageErrors.push(String(err)));
+  page.on('requestfailed', (req) => trouble.failedRequests.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !allowStatus(res.url(), res.status())) {
+      trouble.failedRequests.push(`${res.request().method()} ${res.url()}: HTTP ${res.status()}`);
+    }
+  });
+  return trouble;
+}
+
+/**
+ * Every test gets a page that fails the test on any console error, page error or failed request.
+ */
+export const test = base.extend<{ trouble: BrowserTrouble }>({
+  trouble: [
+    async ({ page }, use) => {
+      const trouble = watchPage(page);
+      await use(trouble);
+      expect(trouble, 'the browser reported no errors').toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the WebAssembly bundle has taken over the server-rendered page. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
+}
+
+/** Saves a screenshot under end2end/screenshots/ for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(__dirname, '..', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The SOP's steps in order, as the board must show them. */
+export const SOP_STEPS = ['1', '2', '3', '4', '5', '5a', '6', '7'];

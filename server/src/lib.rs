@@ -1,0 +1,8 @@
+//! The Pantau server: pages rendered by Leptos, the static site, the JSON API.
+//! Split by capability; handlers are thin and call plain functions.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod http;

@@ -1,0 +1,101 @@
+//! The first page and the health check, over real HTTP, on real databases.
+
+mod common;
+
+use common::{TestServer, postgres_url};
+
+#[tokio::test]
+async fn board_page_is_server_rendered_with_one_column_per_sop_step() {
+    let server = TestServer::sqlite().await;
+    let res = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let steps: Vec<&str> = html
+        .split("data-step=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(steps, ["1", "2", "3", "4", "5", "5a", "6", "7"]);
+    assert!(
+        html.contains("Disposisi Kabid Aptika"),
+        "Indonesian step names are rendered"
+    );
+    assert!(html.contains("Kepala Dinas"), "performers are rendered");
+    assert!(
+        html.contains("/pkg/pantau.js"),
+        "the page loads the browser bundle to hydrate"
+    );
+}
+
+#[tokio::test]
+async fn unknown_page_answers_404_with_a_way_back() {
+    let server = TestServer::sqlite().await;
+    let res = reqwest::get(server.url("/tidak-ada")).await.unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Halaman tidak ditemukan"));
+    assert!(html.contains("href=\"/\""));
+}
+
+#[tokio::test]
+async fn health_check_reports_version_and_sqlite_backend() {
+    let server = TestServer::sqlite().await;
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "sqlite");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn health_check_reports_postgres_backend() {
+    let Some(url) = postgres_url() else { return };
+    let server = TestServer::postgres(&url).await;
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["database"], "postgres");
+}
+
+#[tokio::test]
+async fn health_check_answers_503_with_a_message_when_the_database_is_gone() {
+    let server = TestServer::sqlite().await;
+    server.db.pool.close().await;
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 503);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+    assert!(body["error"].as_str().unwrap().contains("not answering"));
+}
+
+#[tokio::test]
+async fn sqlite_file_is_created_in_the_data_directory_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    let db = pantau::db::Db::open(None, &nested).await.unwrap();
+    assert!(nested.join("pantau.sqlite3").is_file());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(sync, 2, "synchronous = FULL");
+}
+
+#[tokio::test]
+async fn unsupported_database_url_is_refused_with_a_clear_message() {
+    let err = pantau::db::Db::open(
+        Some("mysql://root:pw@localhost/x"),
+        std::path::Path::new("."),
+    )
+    .await
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("postgres://"), "{message}");
+    assert!(!message.contains(":pw@"), "password hidden: {message}");
+}
