@@ -1,0 +1,439 @@
+use super::*;
+use crate::domain::request::tests::{at, complete_input};
+
+pub fn text<const N: usize>(s: &str) -> Bounded<N> {
+    Bounded::parse(Field::Note, s).unwrap()
+}
+
+pub fn card_id(n: u128) -> CardId {
+    CardId(Uuid::from_u128(n))
+}
+
+/// Builds envelopes with fresh mutation ids, like a client would.
+pub struct Client {
+    next: u128,
+    pub now: DateTime<Utc>,
+}
+
+impl Client {
+    pub fn new() -> Client {
+        Client { next: 1, now: at("2026-11-28T10:00") }
+    }
+
+    pub fn envelope(&mut self, role: Role, mutation: Mutation) -> Envelope {
+        self.next += 1;
+        Envelope {
+            id: MutationId(Uuid::from_u128(1_000_000 + self.next)),
+            actor: text(&format!("{role:?}")),
+            role,
+            device: text("test-device"),
+            client_time: self.now,
+            override_reason: None,
+            mutation,
+        }
+    }
+}
+
+/// The output each step expects, valid for `card`.
+pub fn output_for(step: StepId, card: &Card) -> StepOutput {
+    match step {
+        StepId::S1 => StepOutput::Submitted,
+        StepId::S2 => StepOutput::Received { agenda_number: Some(text("AG-17")), note: None },
+        StepId::S3 => StepOutput::Disposition(Disposition {
+            to: Role::KabidAptika,
+            instruction: text("Tindak lanjuti di TCM Room"),
+            note: None,
+        }),
+        StepId::S4 => StepOutput::Disposition(Disposition {
+            to: Role::SubkorIle,
+            instruction: text("Proses permohonan"),
+            note: None,
+        }),
+        StepId::S5 => StepOutput::Review(Review::Yes { instruction: text("Tim TCMR cek jaringan dan CCTV") }),
+        StepId::S5a => StepOutput::CheckReport(CheckReport {
+            network: Health::Ok,
+            cameras: card
+                .request
+                .cameras
+                .iter()
+                .map(|c| CameraCheck { camera: c.clone(), status: Health::Ok, note: None })
+                .collect(),
+            note: None,
+        }),
+        StepId::S6 => StepOutput::ScheduleConfirmed {
+            schedule: card.request.window.unwrap(),
+            trial: TrialResult { ok: true, note: None },
+        },
+        StepId::S7 => StepOutput::MonitoringReport { summary: text("Monitoring berjalan lancar"), note: None },
+    }
+}
+
+/// A board holding one card registered by TU (so at step 2).
+pub fn board_with_card(client: &mut Client) -> (Board, CardId) {
+    let mut board = Board::new();
+    let id = card_id(1);
+    let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: id, request: complete_input() });
+    board.execute(&env, client.now).unwrap();
+    (board, id)
+}
+
+/// Completes the card's current step by its performer.
+pub fn complete(board: &mut Board, client: &mut Client, id: CardId) -> Result<Option<Event>, Refusal> {
+    let card = board.card(id).unwrap();
+    let step = card.current_step().unwrap();
+    let output = output_for(step, card);
+    let env = client.envelope(step.def().performer, Mutation::CompleteStep { card: id, step, output });
+    board.execute(&env, client.now)
+}
+
+fn stage(board: &Board, id: CardId) -> Stage {
+    board.card(id).unwrap().stage
+}
+
+#[test]
+fn tu_registering_a_letter_starts_it_at_step_2_with_step_1_done() {
+    let mut client = Client::new();
+    let (board, id) = board_with_card(&mut client);
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Step(StepId::S2));
+    assert_eq!(card.visits.len(), 2);
+    assert_eq!(card.visits[0].left, Some(client.now));
+    assert_eq!(card.outputs[0].value, StepOutput::Submitted);
+    assert_eq!(card.who_must_act(), Some(Role::Tu));
+}
+
+#[test]
+fn applicant_submitting_a_request_starts_it_at_step_1() {
+    let mut client = Client::new();
+    let mut board = Board::new();
+    let env = client.envelope(Role::Pemohon, Mutation::CreateRequest { card: card_id(9), request: complete_input() });
+    board.execute(&env, client.now).unwrap();
+    assert_eq!(stage(&board, card_id(9)), Stage::Step(StepId::S1));
+    complete(&mut board, &mut client, card_id(9)).unwrap();
+    assert_eq!(stage(&board, card_id(9)), Stage::Step(StepId::S2));
+}
+
+#[test]
+fn only_applicants_tu_and_admin_may_create_requests() {
+    let mut client = Client::new();
+    for role in [Role::KepalaDinas, Role::KabidAptika, Role::SubkorIle, Role::OperatorTcmr] {
+        let env = client.envelope(role, Mutation::CreateRequest { card: card_id(5), request: complete_input() });
+        assert_eq!(Board::new().decide(&env, client.now), Err(Refusal::RoleNotAllowed { role }));
+    }
+}
+
+#[test]
+fn invalid_request_is_refused_with_every_field_error() {
+    let mut client = Client::new();
+    let request = RequestInput { letter_number: String::new(), contact_phone: "12".into(), ..complete_input() };
+    let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: card_id(5), request });
+    let Err(Refusal::InvalidRequest { errors }) = Board::new().decide(&env, client.now) else { panic!() };
+    let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+    assert_eq!(fields, [Field::LetterNumber, Field::ContactPhone]);
+}
+
+#[test]
+fn request_goes_through_every_step_by_its_performer_to_selesai() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let mut seen = vec![];
+    while let Stage::Step(step) = stage(&board, id) {
+        seen.push(step);
+        client.now += chrono::Duration::minutes(10);
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    assert_eq!(seen, [StepId::S2, StepId::S3, StepId::S4, StepId::S5, StepId::S5a, StepId::S6, StepId::S7]);
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Ended(EndState::Selesai));
+    assert_eq!(card.visits.len(), 8);
+    assert!(card.visits.iter().all(|v| v.left.is_some()));
+    assert_eq!(card.schedule, card.request.window);
+    assert_eq!(card.outputs.len(), 8);
+}
+
+#[test]
+fn each_step_is_completed_only_by_its_performer_or_an_admin_with_a_reason() {
+    for step in StepId::ALL.into_iter().skip(1) {
+        for role in Role::ALL {
+            let mut client = Client::new();
+            let (mut board, id) = board_with_card(&mut client);
+            while stage(&board, id) != Stage::Step(step) {
+                complete(&mut board, &mut client, id).unwrap();
+            }
+            let output = output_for(step, board.card(id).unwrap());
+            let env = client.envelope(role, Mutation::CompleteStep { card: id, step, output: output.clone() });
+            let result = board.decide(&env, client.now);
+            let performer = step.def().performer;
+            match role {
+                r if r == performer => assert!(result.is_ok(), "{role:?} at {step}"),
+                Role::Admin => {
+                    assert_eq!(result, Err(Refusal::OverrideNeedsReason));
+                    let env = Envelope { override_reason: Some(text("Kabid cuti")), ..env };
+                    let event = board.execute(&env, client.now).unwrap().unwrap();
+                    assert_eq!(event.override_reason, Some(text("Kabid cuti")), "the override is recorded");
+                }
+                _ => assert_eq!(result, Err(Refusal::NotPerformer { step, performer, role }), "{role:?} at {step}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn card_cannot_leave_a_step_without_that_steps_output() {
+    let mut client = Client::new();
+    let (board, id) = board_with_card(&mut client);
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::CompleteStep { card: id, step: StepId::S2, output: StepOutput::Submitted },
+    );
+    let refusal = board.decide(&env, client.now).unwrap_err();
+    assert_eq!(refusal, Refusal::WrongOutput { step: StepId::S2 });
+    assert_eq!(refusal.message(Lang::Id), "Langkah 2 memerlukan tanda terima surat");
+}
+
+#[test]
+fn a_card_moved_by_someone_else_is_refused_saying_where_and_by_whom() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    complete(&mut board, &mut client, id).unwrap(); // 2 -> 3
+    complete(&mut board, &mut client, id).unwrap(); // 3 -> 4 (Kepala Dinas)
+    complete(&mut board, &mut client, id).unwrap(); // 4 -> 5 (Kabid Aptika)
+    // A second screen still shows the card at step 4.
+    let output = output_for(StepId::S4, board.card(id).unwrap());
+    let stale = client.envelope(Role::KabidAptika, Mutation::CompleteStep { card: id, step: StepId::S4, output });
+    let refusal = board.decide(&stale, client.now).unwrap_err();
+    assert_eq!(refusal.code(), "moved");
+    assert_eq!(refusal.message(Lang::Id), "Kartu sudah dipindahkan ke langkah 5 oleh Kabid Aptika");
+    assert_eq!(refusal.message(Lang::En), "The card was already moved to step 5 by Head of Apps & Informatics");
+}
+
+#[test]
+fn step_5_no_returns_the_request_to_the_applicant_with_the_reason() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..3 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let output = StepOutput::Review(Review::No { reason: text("Lokasi kamera tidak disebutkan") });
+    let env = client.envelope(Role::SubkorIle, Mutation::CompleteStep { card: id, step: StepId::S5, output });
+    board.execute(&env, client.now).unwrap();
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Ended(EndState::Dikembalikan));
+    assert_eq!(card.end_reason, Some(text("Lokasi kamera tidak disebutkan")));
+}
+
+#[test]
+fn an_incomplete_request_cannot_get_past_step_5s_yes() {
+    let mut client = Client::new();
+    let mut board = Board::new();
+    let id = card_id(3);
+    let request = RequestInput { cameras: vec![], contact_phone: String::new(), ..complete_input() };
+    board.execute(&client.envelope(Role::Tu, Mutation::CreateRequest { card: id, request }), client.now).unwrap();
+    for _ in 0..3 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let refusal = complete(&mut board, &mut client, id).unwrap_err();
+    let Refusal::Incomplete { errors } = &refusal else { panic!("{refusal:?}") };
+    assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), [Field::ContactPhone, Field::Cameras]);
+    assert!(refusal.message(Lang::Id).starts_with("Permohonan belum lengkap"));
+    assert_eq!(stage(&board, id), Stage::Step(StepId::S5));
+
+    // Completed before the decision, it passes.
+    let env = client.envelope(Role::Tu, Mutation::EditRequest { card: id, request: complete_input() });
+    board.execute(&env, client.now).unwrap();
+    complete(&mut board, &mut client, id).unwrap();
+    assert_eq!(stage(&board, id), Stage::Step(StepId::S5a));
+}
+
+#[test]
+fn a_disposition_goes_to_the_next_steps_performer() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    complete(&mut board, &mut client, id).unwrap(); // at 3
+    let output = StepOutput::Disposition(Disposition { to: Role::SubkorIle, instruction: text("Proses"), note: None });
+    let env = client.envelope(Role::KepalaDinas, Mutation::CompleteStep { card: id, step: StepId::S3, output });
+    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else { panic!() };
+    assert_eq!(errors[0].problem, Problem::WrongAddressee);
+}
+
+#[test]
+fn the_check_report_covers_exactly_the_requested_cameras() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..4 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    assert_eq!(stage(&board, id), Stage::Step(StepId::S5a));
+    let mut output = output_for(StepId::S5a, board.card(id).unwrap());
+    if let StepOutput::CheckReport(report) = &mut output {
+        report.cameras.pop();
+    }
+    let env = client.envelope(Role::OperatorTcmr, Mutation::CompleteStep { card: id, step: StepId::S5a, output });
+    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else { panic!() };
+    assert_eq!(errors[0].problem, Problem::CamerasDoNotMatch);
+}
+
+#[test]
+fn a_failed_trial_cannot_go_on_to_monitoring() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..5 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let schedule = board.card(id).unwrap().request.window.unwrap();
+    let output = StepOutput::ScheduleConfirmed { schedule, trial: TrialResult { ok: false, note: None } };
+    let env = client.envelope(Role::SubkorIle, Mutation::CompleteStep { card: id, step: StepId::S6, output });
+    assert_eq!(board.decide(&env, client.now), Err(Refusal::TrialFailed));
+}
+
+#[test]
+fn subkor_fails_a_request_at_the_check_with_the_reason_but_not_before() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let reason = text::<2000>("Jaringan ke Simpang Tugu Naga putus");
+    let early = client.envelope(Role::SubkorIle, Mutation::Fail { card: id, step: StepId::S2, reason: reason.clone() });
+    assert_eq!(board.decide(&early, client.now), Err(Refusal::NotAtThisStep { step: StepId::S2 }));
+    for _ in 0..4 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let by_operator =
+        client.envelope(Role::OperatorTcmr, Mutation::Fail { card: id, step: StepId::S5a, reason: reason.clone() });
+    assert_eq!(board.decide(&by_operator, client.now), Err(Refusal::RoleNotAllowed { role: Role::OperatorTcmr }));
+    let env = client.envelope(Role::SubkorIle, Mutation::Fail { card: id, step: StepId::S5a, reason: reason.clone() });
+    board.execute(&env, client.now).unwrap();
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Ended(EndState::Gagal));
+    assert_eq!(card.end_reason, Some(reason));
+}
+
+#[test]
+fn rescheduling_at_step_7_moves_the_confirmed_schedule() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..6 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let window = Window { start: at("2026-12-02T08:00"), end: at("2026-12-02T10:00") };
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::Reschedule { card: id, step: StepId::S7, window, reason: text("Perbaikan kabel") },
+    );
+    board.execute(&env, client.now).unwrap();
+    assert_eq!(board.card(id).unwrap().schedule, Some(window));
+    let past = Window { start: at("2026-11-01T08:00"), end: at("2026-11-01T10:00") };
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::Reschedule { card: id, step: StepId::S7, window: past, reason: text("x") },
+    );
+    assert!(matches!(board.decide(&env, client.now), Err(Refusal::InvalidOutput { .. })));
+}
+
+#[test]
+fn the_request_cannot_be_edited_after_step_5_decided() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..4 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let env = client.envelope(Role::Admin, Mutation::EditRequest { card: id, request: complete_input() });
+    assert_eq!(board.decide(&env, client.now), Err(Refusal::EditClosed));
+}
+
+#[test]
+fn a_duplicated_mutation_applies_once() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let output = output_for(StepId::S2, board.card(id).unwrap());
+    let env = client.envelope(Role::Tu, Mutation::CompleteStep { card: id, step: StepId::S2, output });
+    let first = board.execute(&env, client.now).unwrap();
+    assert!(first.is_some());
+    let after_first = board.clone();
+    assert_eq!(board.execute(&env, client.now), Ok(None));
+    board.apply(&first.unwrap());
+    assert_eq!(board, after_first);
+}
+
+#[test]
+fn a_refused_mutation_changes_nothing() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let before = board.clone();
+    let output = output_for(StepId::S3, board.card(id).unwrap());
+    let env = client.envelope(Role::KepalaDinas, Mutation::CompleteStep { card: id, step: StepId::S3, output });
+    assert!(board.execute(&env, client.now).is_err());
+    assert_eq!(board, before);
+    assert!(!board.was_applied(env.id), "a refused id may be retried after a fix");
+}
+
+#[test]
+fn replaying_the_log_gives_the_same_board() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let mut log = vec![];
+    let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: card_id(2), request: complete_input() });
+    log.push(board.execute(&env, client.now).unwrap().unwrap());
+    for _ in 0..5 {
+        client.now += chrono::Duration::minutes(7);
+        log.push(complete(&mut board, &mut client, id).unwrap().unwrap());
+    }
+    let mut replayed = board_with_card(&mut Client::new()).0;
+    for event in &log {
+        replayed.apply(event);
+    }
+    assert_eq!(replayed, board);
+}
+
+#[test]
+fn admin_moves_a_card_back_with_a_reason_and_only_backwards() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    for _ in 0..3 {
+        complete(&mut board, &mut client, id).unwrap();
+    }
+    let forward = client.envelope(Role::Admin, Mutation::MoveBack { card: id, to: StepId::S6, reason: text("x") });
+    assert_eq!(board.decide(&forward, client.now), Err(Refusal::NotBackwards { to: StepId::S6 }));
+    let by_tu = client.envelope(Role::Tu, Mutation::MoveBack { card: id, to: StepId::S3, reason: text("x") });
+    assert_eq!(board.decide(&by_tu, client.now), Err(Refusal::RoleNotAllowed { role: Role::Tu }));
+    let env = client.envelope(
+        Role::Admin,
+        Mutation::MoveBack { card: id, to: StepId::S3, reason: text("Disposisi salah alamat") },
+    );
+    board.execute(&env, client.now).unwrap();
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Step(StepId::S3));
+    assert_eq!(card.notes.last().unwrap().value, text("Disposisi salah alamat"));
+    assert_eq!(card.visits.iter().filter(|v| v.step == StepId::S3).count(), 2);
+}
+
+#[test]
+fn waiting_for_the_applicant_is_recorded_as_a_pause_in_the_visit() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let wait = |waiting| Mutation::SetWaiting { card: id, step: StepId::S2, waiting, note: None };
+    board.execute(&client.envelope(Role::Tu, wait(true)), client.now).unwrap();
+    assert_eq!(board.decide(&client.envelope(Role::Tu, wait(true)), client.now), Err(Refusal::AlreadyWaiting));
+    let start = client.now;
+    client.now += chrono::Duration::minutes(45);
+    board.execute(&client.envelope(Role::Tu, wait(false)), client.now).unwrap();
+    let visit = board.card(id).unwrap().current_visit().unwrap().clone();
+    assert_eq!(visit.waits, [Span { start, end: Some(client.now) }]);
+}
+
+#[test]
+fn mutations_with_unknown_fields_are_refused_when_read() {
+    let json = r#"{"type":"add_note","card":"00000000-0000-0000-0000-000000000001","text":"hi","extra":1}"#;
+    assert!(serde_json::from_str::<Mutation>(json).is_err());
+    let json = r#"{"type":"add_note","card":"00000000-0000-0000-0000-000000000001","text":"hi"}"#;
+    assert!(serde_json::from_str::<Mutation>(json).is_ok());
+    let json = r#"{"type":"add_note","card":"00000000-0000-0000-0000-000000000001","text":"   "}"#;
+    assert!(serde_json::from_str::<Mutation>(json).is_err(), "blank text is refused at the boundary");
+}
+
+#[test]
+fn events_round_trip_through_json() {
+    let mut client = Client::new();
+    let (mut board, id) = board_with_card(&mut client);
+    let event = complete(&mut board, &mut client, id).unwrap().unwrap();
+    let json = serde_json::to_string(&event).unwrap();
+    assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+}
