@@ -3,8 +3,10 @@
 
 pub mod flow;
 pub mod request;
+pub mod sla;
 pub mod sop;
 
 pub use flow::{Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput};
 pub use request::{Field, FieldError, Problem, Request, RequestInput, Window};
+pub use sla::{Calendar, OfficeHours, Sla, SlaConfig, SlaState};
 pub use sop::{EndState, FLOW, Role, StepDef, StepId, Target};
