@@ -2,6 +2,8 @@
 //! No I/O and no Leptos types: this module compiles for the server and for wasm32 alike.
 
 pub mod flow;
+#[cfg(test)]
+mod flow_props;
 pub mod request;
 pub mod sla;
 pub mod sop;
