@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::request::{Bounded, CameraRef, Field, FieldError, LongText, Problem, Request, RequestInput, Window};
+use super::request::{
+    Bounded, CameraRef, Field, FieldError, LongText, Problem, Request, RequestInput, Window,
+};
 use super::sop::{EndState, Role, StepId, Target};
 use crate::i18n::{Lang, Text};
 
@@ -133,7 +135,10 @@ pub enum StepOutput {
     /// Step 5a.
     CheckReport(CheckReport),
     /// Step 6: the monitoring time agreed with the applicant and the CCTV trial.
-    ScheduleConfirmed { schedule: Window, trial: TrialResult },
+    ScheduleConfirmed {
+        schedule: Window,
+        trial: TrialResult,
+    },
     /// Step 7.
     MonitoringReport {
         summary: LongText,
@@ -176,16 +181,38 @@ impl StepOutput {
 pub enum Mutation {
     /// A new request. By the applicant: it starts at step 1. By TU or Admin registering a letter that
     /// arrived through Srikandi: step 1 is done, it starts at step 2.
-    CreateRequest { card: CardId, request: RequestInput },
+    CreateRequest {
+        card: CardId,
+        request: RequestInput,
+    },
     /// Complete `step` (the step the client saw the card in) with its output.
-    CompleteStep { card: CardId, step: StepId, output: StepOutput },
+    CompleteStep {
+        card: CardId,
+        step: StepId,
+        output: StepOutput,
+    },
     /// End the request as failed (the SOP's Warning), with the reason.
-    Fail { card: CardId, step: StepId, reason: LongText },
+    Fail {
+        card: CardId,
+        step: StepId,
+        reason: LongText,
+    },
     /// A new monitoring window after a repair; at step 7 it moves the confirmed schedule.
-    Reschedule { card: CardId, step: StepId, window: Window, reason: LongText },
+    Reschedule {
+        card: CardId,
+        step: StepId,
+        window: Window,
+        reason: LongText,
+    },
     /// Correct the letter's data: only before step 5's decision.
-    EditRequest { card: CardId, request: RequestInput },
-    AddNote { card: CardId, text: LongText },
+    EditRequest {
+        card: CardId,
+        request: RequestInput,
+    },
+    AddNote {
+        card: CardId,
+        text: LongText,
+    },
     /// Waiting for the applicant (the clock pauses), or no longer.
     SetWaiting {
         card: CardId,
@@ -195,7 +222,11 @@ pub enum Mutation {
         note: Option<LongText>,
     },
     /// Admin correction: move the card back to an earlier step, with the reason.
-    MoveBack { card: CardId, to: StepId, reason: LongText },
+    MoveBack {
+        card: CardId,
+        to: StepId,
+        reason: LongText,
+    },
 }
 
 impl Mutation {
@@ -232,14 +263,40 @@ pub struct Envelope {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
-    Created { request: Request, received: bool },
-    StepCompleted { step: StepId, output: StepOutput, to: Target },
-    Failed { step: StepId, reason: LongText },
-    Rescheduled { step: StepId, window: Window, reason: LongText },
-    Edited { request: Request },
-    NoteAdded { text: LongText },
-    WaitingSet { step: StepId, waiting: bool, note: Option<LongText> },
-    MovedBack { from: Stage, to: StepId, reason: LongText },
+    Created {
+        request: Request,
+        received: bool,
+    },
+    StepCompleted {
+        step: StepId,
+        output: StepOutput,
+        to: Target,
+    },
+    Failed {
+        step: StepId,
+        reason: LongText,
+    },
+    Rescheduled {
+        step: StepId,
+        window: Window,
+        reason: LongText,
+    },
+    Edited {
+        request: Request,
+    },
+    NoteAdded {
+        text: LongText,
+    },
+    WaitingSet {
+        step: StepId,
+        waiting: bool,
+        note: Option<LongText>,
+    },
+    MovedBack {
+        from: Stage,
+        to: StepId,
+        reason: LongText,
+    },
 }
 
 /// One entry of the log.
@@ -360,7 +417,12 @@ impl Card {
         self.leave_step(at);
         self.stage = stage;
         if let Stage::Step(step) = stage {
-            self.visits.push(Visit { step, entered: at, left: None, waits: Vec::new() });
+            self.visits.push(Visit {
+                step,
+                entered: at,
+                left: None,
+                waits: Vec::new(),
+            });
         }
     }
 }
@@ -372,26 +434,48 @@ pub enum Refusal {
     UnknownCard,
     CardExists,
     /// The card is no longer where the client saw it.
-    Moved { expected: StepId, current: Stage, by: Option<Role> },
+    Moved {
+        expected: StepId,
+        current: Stage,
+        by: Option<Role>,
+    },
     /// This role does not perform this step.
-    NotPerformer { step: StepId, performer: Role, role: Role },
+    NotPerformer {
+        step: StepId,
+        performer: Role,
+        role: Role,
+    },
     /// An Admin acting for another role must say why.
     OverrideNeedsReason,
     /// This role may not do this at all.
-    RoleNotAllowed { role: Role },
+    RoleNotAllowed {
+        role: Role,
+    },
     /// This cannot be done at this step.
-    NotAtThisStep { step: StepId },
+    NotAtThisStep {
+        step: StepId,
+    },
     /// Edits are closed once step 5 has decided.
     EditClosed,
-    InvalidRequest { errors: Vec<FieldError> },
+    InvalidRequest {
+        errors: Vec<FieldError>,
+    },
     /// Step 5's "yes" needs a complete request.
-    Incomplete { errors: Vec<FieldError> },
-    WrongOutput { step: StepId },
-    InvalidOutput { errors: Vec<FieldError> },
+    Incomplete {
+        errors: Vec<FieldError>,
+    },
+    WrongOutput {
+        step: StepId,
+    },
+    InvalidOutput {
+        errors: Vec<FieldError>,
+    },
     /// Step 6 cannot go on with a failed trial: reschedule or fail.
     TrialFailed,
     /// A correction goes back, not forward.
-    NotBackwards { to: StepId },
+    NotBackwards {
+        to: StepId,
+    },
     AlreadyWaiting,
     NotWaiting,
 }
@@ -421,7 +505,13 @@ impl Refusal {
     pub fn message(&self, lang: Lang) -> String {
         let id = lang == Lang::Id;
         let role = |r: Role| r.label().get(lang);
-        let errors = |errors: &[FieldError]| errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; ");
+        let errors = |errors: &[FieldError]| {
+            errors
+                .iter()
+                .map(|e| e.message(lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
         match self {
             Refusal::UnknownCard if id => "Kartu tidak ditemukan".into(),
             Refusal::UnknownCard => "No such card".into(),
@@ -441,52 +531,91 @@ impl Refusal {
                     (None, false) => format!("The card was already {place}"),
                 }
             }
-            Refusal::NotPerformer { step, performer, role: r } if id => {
-                format!("Langkah {step} dikerjakan oleh {}, bukan {}", role(*performer), role(*r))
+            Refusal::NotPerformer {
+                step,
+                performer,
+                role: r,
+            } if id => {
+                format!(
+                    "Langkah {step} dikerjakan oleh {}, bukan {}",
+                    role(*performer),
+                    role(*r)
+                )
             }
-            Refusal::NotPerformer { step, performer, role: r } => {
-                format!("Step {step} is done by {}, not {}", role(*performer), role(*r))
+            Refusal::NotPerformer {
+                step,
+                performer,
+                role: r,
+            } => {
+                format!(
+                    "Step {step} is done by {}, not {}",
+                    role(*performer),
+                    role(*r)
+                )
             }
-            Refusal::OverrideNeedsReason if id => "Admin yang mengerjakan langkah orang lain wajib menulis alasan".into(),
-            Refusal::OverrideNeedsReason => "An Admin doing another role's step must write a reason".into(),
-            Refusal::RoleNotAllowed { role: r } if id => format!("{} tidak berwenang melakukan ini", role(*r)),
+            Refusal::OverrideNeedsReason if id => {
+                "Admin yang mengerjakan langkah orang lain wajib menulis alasan".into()
+            }
+            Refusal::OverrideNeedsReason => {
+                "An Admin doing another role's step must write a reason".into()
+            }
+            Refusal::RoleNotAllowed { role: r } if id => {
+                format!("{} tidak berwenang melakukan ini", role(*r))
+            }
             Refusal::RoleNotAllowed { role: r } => format!("{} may not do this", role(*r)),
-            Refusal::NotAtThisStep { step } if id => format!("Tidak dapat dilakukan di langkah {step}"),
+            Refusal::NotAtThisStep { step } if id => {
+                format!("Tidak dapat dilakukan di langkah {step}")
+            }
             Refusal::NotAtThisStep { step } => format!("Cannot be done at step {step}"),
-            Refusal::EditClosed if id => "Data permohonan tidak dapat diubah setelah keputusan langkah 5".into(),
+            Refusal::EditClosed if id => {
+                "Data permohonan tidak dapat diubah setelah keputusan langkah 5".into()
+            }
             Refusal::EditClosed => "The request cannot be edited after step 5's decision".into(),
-            Refusal::InvalidRequest { errors: e } if id => format!("Data permohonan tidak sah: {}", errors(e)),
+            Refusal::InvalidRequest { errors: e } if id => {
+                format!("Data permohonan tidak sah: {}", errors(e))
+            }
             Refusal::InvalidRequest { errors: e } => format!("Invalid request: {}", errors(e)),
             Refusal::Incomplete { errors: e } if id => {
-                format!("Permohonan belum lengkap, tidak dapat disetujui (kembalikan ke pemohon): {}", errors(e))
+                format!(
+                    "Permohonan belum lengkap, tidak dapat disetujui (kembalikan ke pemohon): {}",
+                    errors(e)
+                )
             }
             Refusal::Incomplete { errors: e } => {
-                format!("The request is incomplete and cannot be approved (return it to the applicant): {}", errors(e))
+                format!(
+                    "The request is incomplete and cannot be approved (return it to the applicant): {}",
+                    errors(e)
+                )
             }
             Refusal::WrongOutput { step } if id => {
-                format!("Langkah {step} memerlukan {}", StepOutput::expected_at(*step).id)
+                format!(
+                    "Langkah {step} memerlukan {}",
+                    StepOutput::expected_at(*step).id
+                )
             }
-            Refusal::WrongOutput { step } => format!("Step {step} needs {}", StepOutput::expected_at(*step).en),
+            Refusal::WrongOutput { step } => {
+                format!("Step {step} needs {}", StepOutput::expected_at(*step).en)
+            }
             Refusal::InvalidOutput { errors: e } if id => format!("Isian tidak sah: {}", errors(e)),
             Refusal::InvalidOutput { errors: e } => format!("Invalid entry: {}", errors(e)),
-            Refusal::TrialFailed if id => "Uji coba CCTV gagal: jadwalkan ulang atau nyatakan gagal".into(),
-            Refusal::TrialFailed => "The CCTV trial failed: reschedule or mark the request failed".into(),
-            Refusal::NotBackwards { to } if id => format!("Koreksi hanya boleh mundur; langkah {to} bukan langkah sebelumnya"),
-            Refusal::NotBackwards { to } => format!("A correction only goes back; step {to} is not earlier"),
+            Refusal::TrialFailed if id => {
+                "Uji coba CCTV gagal: jadwalkan ulang atau nyatakan gagal".into()
+            }
+            Refusal::TrialFailed => {
+                "The CCTV trial failed: reschedule or mark the request failed".into()
+            }
+            Refusal::NotBackwards { to } if id => {
+                format!("Koreksi hanya boleh mundur; langkah {to} bukan langkah sebelumnya")
+            }
+            Refusal::NotBackwards { to } => {
+                format!("A correction only goes back; step {to} is not earlier")
+            }
             Refusal::AlreadyWaiting if id => "Kartu sudah menunggu pemohon".into(),
             Refusal::AlreadyWaiting => "The card is already waiting for the applicant".into(),
             Refusal::NotWaiting if id => "Kartu tidak sedang menunggu pemohon".into(),
             Refusal::NotWaiting => "The card is not waiting for the applicant".into(),
         }
     }
-}
-
-/// What `decide` concluded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    Accept(Change),
-    /// This mutation id was applied before: nothing to do.
-    Duplicate,
 }
 
 /// Every card, as the log built them.
@@ -521,9 +650,14 @@ impl Board {
     }
 
     /// Checks a mutation against the SOP and the card as it stands at `now`. Changes nothing.
-    pub fn decide(&self, envelope: &Envelope, now: DateTime<Utc>) -> Result<Decision, Refusal> {
+    /// `Ok(None)`: this mutation id was applied before, there is nothing to do.
+    pub fn decide(
+        &self,
+        envelope: &Envelope,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Change>, Refusal> {
         if self.applied.contains(&envelope.id) {
-            return Ok(Decision::Duplicate);
+            return Ok(None);
         }
         let role = envelope.role;
         let overriding = envelope.override_reason.is_some();
@@ -535,7 +669,11 @@ impl Board {
             } else if role == Role::Admin {
                 Err(Refusal::OverrideNeedsReason)
             } else {
-                Err(Refusal::NotPerformer { step, performer, role })
+                Err(Refusal::NotPerformer {
+                    step,
+                    performer,
+                    role,
+                })
             }
         };
         // Subkor ILE decides failures and new schedules (the SOP's reading of the Warning).
@@ -558,7 +696,8 @@ impl Board {
                     Role::Tu | Role::Admin => true,
                     _ => return Err(Refusal::RoleNotAllowed { role }),
                 };
-                let request = Request::parse(request, now).map_err(|errors| Refusal::InvalidRequest { errors })?;
+                let request = Request::parse(request, now)
+                    .map_err(|errors| Refusal::InvalidRequest { errors })?;
                 Change::Created { request, received }
             }
             Mutation::CompleteStep { card, step, output } => {
@@ -568,7 +707,11 @@ impl Board {
                     return Err(Refusal::WrongOutput { step: *step });
                 }
                 let to = check_output(card, *step, output, now)?;
-                Change::StepCompleted { step: *step, output: output.clone(), to }
+                Change::StepCompleted {
+                    step: *step,
+                    output: output.clone(),
+                    to,
+                }
             }
             Mutation::Fail { card, step, reason } => {
                 self.open_card_at(*card, *step)?;
@@ -576,16 +719,30 @@ impl Board {
                     return Err(Refusal::NotAtThisStep { step: *step });
                 }
                 subkor()?;
-                Change::Failed { step: *step, reason: reason.clone() }
+                Change::Failed {
+                    step: *step,
+                    reason: reason.clone(),
+                }
             }
-            Mutation::Reschedule { card, step, window, reason } => {
+            Mutation::Reschedule {
+                card,
+                step,
+                window,
+                reason,
+            } => {
                 self.open_card_at(*card, *step)?;
                 if !matches!(step, StepId::S5a | StepId::S6 | StepId::S7) {
                     return Err(Refusal::NotAtThisStep { step: *step });
                 }
                 subkor()?;
-                window.check(now).map_err(|e| Refusal::InvalidOutput { errors: vec![e] })?;
-                Change::Rescheduled { step: *step, window: *window, reason: reason.clone() }
+                window
+                    .check(now)
+                    .map_err(|e| Refusal::InvalidOutput { errors: vec![e] })?;
+                Change::Rescheduled {
+                    step: *step,
+                    window: *window,
+                    reason: reason.clone(),
+                }
             }
             Mutation::EditRequest { card, request } => {
                 let card = self.cards.get(card).ok_or(Refusal::UnknownCard)?;
@@ -593,18 +750,25 @@ impl Board {
                     Stage::Step(step) if step <= StepId::S5 => step,
                     _ => return Err(Refusal::EditClosed),
                 };
-                let allowed = matches!(role, Role::Pemohon | Role::Tu | Role::Admin) || role == step.def().performer;
+                let allowed = matches!(role, Role::Pemohon | Role::Tu | Role::Admin)
+                    || role == step.def().performer;
                 if !allowed {
                     return Err(Refusal::RoleNotAllowed { role });
                 }
-                let request = Request::parse(request, now).map_err(|errors| Refusal::InvalidRequest { errors })?;
+                let request = Request::parse(request, now)
+                    .map_err(|errors| Refusal::InvalidRequest { errors })?;
                 Change::Edited { request }
             }
             Mutation::AddNote { card, text } => {
                 self.cards.get(card).ok_or(Refusal::UnknownCard)?;
                 Change::NoteAdded { text: text.clone() }
             }
-            Mutation::SetWaiting { card, step, waiting, note } => {
+            Mutation::SetWaiting {
+                card,
+                step,
+                waiting,
+                note,
+            } => {
                 let card = self.open_card_at(*card, *step)?;
                 performer_of(*step)?;
                 match (card.waiting, *waiting) {
@@ -612,7 +776,11 @@ impl Board {
                     (false, false) => return Err(Refusal::NotWaiting),
                     _ => {}
                 }
-                Change::WaitingSet { step: *step, waiting: *waiting, note: note.clone() }
+                Change::WaitingSet {
+                    step: *step,
+                    waiting: *waiting,
+                    note: note.clone(),
+                }
             }
             Mutation::MoveBack { card, to, reason } => {
                 let card = self.cards.get(card).ok_or(Refusal::UnknownCard)?;
@@ -624,23 +792,29 @@ impl Board {
                 {
                     return Err(Refusal::NotBackwards { to: *to });
                 }
-                Change::MovedBack { from: card.stage, to: *to, reason: reason.clone() }
+                Change::MovedBack {
+                    from: card.stage,
+                    to: *to,
+                    reason: reason.clone(),
+                }
             }
         };
-        Ok(Decision::Accept(change))
+        Ok(Some(change))
     }
 
     /// `decide`, then `apply`: what a browser does optimistically and the server does for real.
     /// Returns the event, or `None` for a duplicate.
-    pub fn execute(&mut self, envelope: &Envelope, now: DateTime<Utc>) -> Result<Option<Event>, Refusal> {
-        match self.decide(envelope, now)? {
-            Decision::Duplicate => Ok(None),
-            Decision::Accept(change) => {
-                let event = Event::new(envelope, change);
-                self.apply(&event);
-                Ok(Some(event))
-            }
-        }
+    pub fn execute(
+        &mut self,
+        envelope: &Envelope,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Event>, Refusal> {
+        let Some(change) = self.decide(envelope, now)? else {
+            return Ok(None);
+        };
+        let event = Event::new(envelope, change);
+        self.apply(&event);
+        Ok(Some(event))
     }
 
     /// Folds one event into the board. Deterministic; an event already applied changes nothing.
@@ -663,7 +837,12 @@ impl Board {
                 stage: Stage::Step(StepId::S1),
                 created_at: at,
                 created_by: event.actor.clone(),
-                visits: vec![Visit { step: StepId::S1, entered: at, left: None, waits: Vec::new() }],
+                visits: vec![Visit {
+                    step: StepId::S1,
+                    entered: at,
+                    left: None,
+                    waits: Vec::new(),
+                }],
                 outputs: Vec::new(),
                 schedule: None,
                 end_reason: None,
@@ -674,14 +853,17 @@ impl Board {
             };
             if *received {
                 // Step 1 happened in Srikandi: the letter is here.
-                card.outputs.push(record(event, StepOutput::Submitted, Some(StepId::S1)));
+                card.outputs
+                    .push(record(event, StepOutput::Submitted, Some(StepId::S1)));
                 card.enter(Stage::Step(StepId::S2), at);
             }
             self.cards.insert(event.card, card);
             return;
         }
 
-        let Some(card) = self.cards.get_mut(&event.card) else { return };
+        let Some(card) = self.cards.get_mut(&event.card) else {
+            return;
+        };
         card.version += 1;
         match &event.change {
             Change::Created { .. } => {}
@@ -692,7 +874,8 @@ impl Board {
                 if let (StepOutput::Review(Review::No { reason }), _) = (output, to) {
                     card.end_reason = Some(reason.clone());
                 }
-                card.outputs.push(record(event, output.clone(), Some(*step)));
+                card.outputs
+                    .push(record(event, output.clone(), Some(*step)));
                 let stage = Stage::from(*to);
                 card.enter(stage, at);
                 card.last_move = Some(record(event, stage, Some(*step)));
@@ -703,7 +886,11 @@ impl Board {
                 card.enter(stage, at);
                 card.last_move = Some(record(event, stage, Some(*step)));
             }
-            Change::Rescheduled { step, window, reason } => {
+            Change::Rescheduled {
+                step,
+                window,
+                reason,
+            } => {
                 card.request.window = Some(*window);
                 if *step == StepId::S7 {
                     card.schedule = Some(*window);
@@ -711,12 +898,22 @@ impl Board {
                 card.notes.push(record(event, reason.clone(), Some(*step)));
             }
             Change::Edited { request } => card.request = request.clone(),
-            Change::NoteAdded { text } => card.notes.push(record(event, text.clone(), card.current_step())),
-            Change::WaitingSet { waiting, note, step } => {
+            Change::NoteAdded { text } => {
+                card.notes
+                    .push(record(event, text.clone(), card.current_step()))
+            }
+            Change::WaitingSet {
+                waiting,
+                note,
+                step,
+            } => {
                 card.waiting = *waiting;
                 if let Some(visit) = card.visits.last_mut().filter(|v| v.left.is_none()) {
                     if *waiting {
-                        visit.waits.push(Span { start: at, end: None });
+                        visit.waits.push(Span {
+                            start: at,
+                            end: None,
+                        });
                     } else if let Some(open) = visit.waits.iter_mut().find(|w| w.end.is_none()) {
                         open.end = Some(at);
                     }
@@ -730,7 +927,8 @@ impl Board {
                     card.schedule = None;
                 }
                 card.end_reason = None;
-                card.notes.push(record(event, reason.clone(), card.current_step()));
+                card.notes
+                    .push(record(event, reason.clone(), card.current_step()));
                 let stage = Stage::Step(*to);
                 card.enter(stage, at);
                 card.last_move = Some(record(event, stage, None));
@@ -753,29 +951,48 @@ impl Board {
 }
 
 fn record<T>(event: &Event, value: T, step: Option<StepId>) -> Recorded<T> {
-    Recorded { value, step, actor: event.actor.clone(), role: event.role, at: event.at() }
+    Recorded {
+        value,
+        step,
+        actor: event.actor.clone(),
+        role: event.role,
+        at: event.at(),
+    }
 }
 
 /// Checks a step's output against the card; returns where the card goes.
-fn check_output(card: &Card, step: StepId, output: &StepOutput, now: DateTime<Utc>) -> Result<Target, Refusal> {
-    let invalid = |field, problem| Refusal::InvalidOutput { errors: vec![FieldError::new(field, problem)] };
+fn check_output(
+    card: &Card,
+    step: StepId,
+    output: &StepOutput,
+    now: DateTime<Utc>,
+) -> Result<Target, Refusal> {
+    let invalid = |field, problem| Refusal::InvalidOutput {
+        errors: vec![FieldError::new(field, problem)],
+    };
     let next = step.def().next[0];
     match output {
         StepOutput::Disposition(d) => {
-            let Target::Step(next_step) = next else { unreachable!("steps 3 and 4 lead to a step") };
+            let Target::Step(next_step) = next else {
+                unreachable!("steps 3 and 4 lead to a step")
+            };
             if d.to != next_step.def().performer {
                 return Err(invalid(Field::Addressee, Problem::WrongAddressee));
             }
             Ok(next)
         }
         StepOutput::Review(Review::Yes { .. }) => {
-            card.request.check_complete(now).map_err(|errors| Refusal::Incomplete { errors })?;
+            card.request
+                .check_complete(now)
+                .map_err(|errors| Refusal::Incomplete { errors })?;
             Ok(Target::Step(StepId::S5a))
         }
         StepOutput::Review(Review::No { .. }) => Ok(Target::End(EndState::Dikembalikan)),
         StepOutput::CheckReport(report) => {
-            let mut reported: Vec<&str> = report.cameras.iter().map(|c| c.camera.as_str()).collect();
-            let mut requested: Vec<&str> = card.request.cameras.iter().map(|c| c.as_str()).collect();
+            let mut reported: Vec<&str> =
+                report.cameras.iter().map(|c| c.camera.as_str()).collect();
+            let mut requested: Vec<&str> =
+                card.request.cameras.iter().map(|c| c.as_str()).collect();
             reported.sort_unstable();
             requested.sort_unstable();
             if reported != requested {
@@ -784,13 +1001,20 @@ fn check_output(card: &Card, step: StepId, output: &StepOutput, now: DateTime<Ut
             Ok(next)
         }
         StepOutput::ScheduleConfirmed { schedule, trial } => {
-            schedule.check(now).map_err(|e| Refusal::InvalidOutput { errors: vec![FieldError { field: Field::Schedule, ..e }] })?;
+            schedule.check(now).map_err(|e| Refusal::InvalidOutput {
+                errors: vec![FieldError {
+                    field: Field::Schedule,
+                    ..e
+                }],
+            })?;
             if !trial.ok {
                 return Err(Refusal::TrialFailed);
             }
             Ok(next)
         }
-        StepOutput::Submitted | StepOutput::Received { .. } | StepOutput::MonitoringReport { .. } => Ok(next),
+        StepOutput::Submitted
+        | StepOutput::Received { .. }
+        | StepOutput::MonitoringReport { .. } => Ok(next),
     }
 }
 

@@ -20,8 +20,15 @@ struct Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    (1u128..4, 0usize..10, 0u8..13, any::<u8>(), 0i64..25)
-        .prop_map(|(card, role, action, variant, advance_minutes)| Op { card, role, action, variant, advance_minutes })
+    (1u128..4, 0usize..10, 0u8..13, any::<u8>(), 0i64..25).prop_map(
+        |(card, role, action, variant, advance_minutes)| Op {
+            card,
+            role,
+            action,
+            variant,
+            advance_minutes,
+        },
+    )
 }
 
 /// Turns a random op into a mutation; mostly sensible, sometimes stale or wrong on purpose.
@@ -30,13 +37,16 @@ fn mutation(board: &Board, op: &Op, client: &Client) -> Mutation {
     let existing = board.card(card);
     let random_step = StepId::ALL[op.variant as usize % 8];
     let step = match existing.and_then(Card::current_step) {
-        Some(current) if op.variant % 4 != 0 => current,
+        Some(current) if !op.variant.is_multiple_of(4) => current,
         _ => random_step,
     };
     match op.action {
         0 => {
-            let request = if op.variant % 3 == 0 {
-                RequestInput { cameras: vec![], ..complete_input() }
+            let request = if op.variant.is_multiple_of(3) {
+                RequestInput {
+                    cameras: vec![],
+                    ..complete_input()
+                }
             } else {
                 complete_input()
             };
@@ -44,24 +54,53 @@ fn mutation(board: &Board, op: &Op, client: &Client) -> Mutation {
         }
         1..=5 => {
             let output = match existing {
-                Some(_) if op.variant % 7 == 0 && step == StepId::S5 => {
-                    StepOutput::Review(Review::No { reason: text("Data tidak lengkap") })
+                Some(_) if op.variant.is_multiple_of(7) && step == StepId::S5 => {
+                    StepOutput::Review(Review::No {
+                        reason: text("Data tidak lengkap"),
+                    })
                 }
                 Some(c) => output_for(step, c),
                 None => StepOutput::Submitted,
             };
             Mutation::CompleteStep { card, step, output }
         }
-        6 => Mutation::Fail { card, step, reason: text("Jaringan terganggu") },
+        6 => Mutation::Fail {
+            card,
+            step,
+            reason: text("Jaringan terganggu"),
+        },
         7 => {
             let start = client.now + chrono::Duration::hours(1 + i64::from(op.variant % 5));
-            let window = Window { start, end: start + chrono::Duration::hours(2) };
-            Mutation::Reschedule { card, step, window, reason: text("Perbaikan") }
+            let window = Window {
+                start,
+                end: start + chrono::Duration::hours(2),
+            };
+            Mutation::Reschedule {
+                card,
+                step,
+                window,
+                reason: text("Perbaikan"),
+            }
         }
-        8 => Mutation::EditRequest { card, request: complete_input() },
-        9 => Mutation::AddNote { card, text: text("Catatan") },
-        10 => Mutation::SetWaiting { card, step, waiting: op.variant % 2 == 0, note: None },
-        _ => Mutation::MoveBack { card, to: random_step, reason: text("Koreksi") },
+        8 => Mutation::EditRequest {
+            card,
+            request: complete_input(),
+        },
+        9 => Mutation::AddNote {
+            card,
+            text: text("Catatan"),
+        },
+        10 => Mutation::SetWaiting {
+            card,
+            step,
+            waiting: op.variant.is_multiple_of(2),
+            note: None,
+        },
+        _ => Mutation::MoveBack {
+            card,
+            to: random_step,
+            reason: text("Koreksi"),
+        },
     }
 }
 
@@ -69,9 +108,15 @@ fn mutation(board: &Board, op: &Op, client: &Client) -> Mutation {
 fn sensible_role(mutation: &Mutation) -> Role {
     match mutation {
         Mutation::CreateRequest { card, .. } => {
-            if card.0.as_u128() % 2 == 0 { Role::Pemohon } else { Role::Tu }
+            if card.0.as_u128() % 2 == 0 {
+                Role::Pemohon
+            } else {
+                Role::Tu
+            }
         }
-        Mutation::CompleteStep { step, .. } | Mutation::SetWaiting { step, .. } => step.def().performer,
+        Mutation::CompleteStep { step, .. } | Mutation::SetWaiting { step, .. } => {
+            step.def().performer
+        }
         Mutation::Fail { .. } | Mutation::Reschedule { .. } => Role::SubkorIle,
         Mutation::EditRequest { .. } => Role::Tu,
         Mutation::AddNote { .. } => Role::OperatorTcmr,
@@ -95,7 +140,12 @@ fn assert_consistent(board: &Board) {
             }
         }
         // Visits never overlap; a gap is the time a card stood ended before an Admin reopened it.
-        assert!(card.visits.windows(2).all(|w| w[0].left.is_some_and(|left| left <= w[1].entered)), "{card:?}");
+        assert!(
+            card.visits
+                .windows(2)
+                .all(|w| w[0].left.is_some_and(|left| left <= w[1].entered)),
+            "{card:?}"
+        );
     }
 }
 

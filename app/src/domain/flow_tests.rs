@@ -1,9 +1,6 @@
 use super::*;
+pub use crate::domain::demo::{sample_output as output_for, text};
 use crate::domain::request::tests::{at, complete_input};
-
-pub fn text<const N: usize>(s: &str) -> Bounded<N> {
-    Bounded::parse(Field::Note, s).unwrap()
-}
 
 pub fn card_id(n: u128) -> CardId {
     CardId(Uuid::from_u128(n))
@@ -19,7 +16,9 @@ static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 
 impl Client {
     pub fn new() -> Client {
-        Client { now: at("2026-11-28T10:00") }
+        Client {
+            now: at("2026-11-28T10:00"),
+        }
     }
 
     pub fn envelope(&mut self, role: Role, mutation: Mutation) -> Envelope {
@@ -36,55 +35,38 @@ impl Client {
     }
 }
 
-/// The output each step expects, valid for `card`.
-pub fn output_for(step: StepId, card: &Card) -> StepOutput {
-    match step {
-        StepId::S1 => StepOutput::Submitted,
-        StepId::S2 => StepOutput::Received { agenda_number: Some(text("AG-17")), note: None },
-        StepId::S3 => StepOutput::Disposition(Disposition {
-            to: Role::KabidAptika,
-            instruction: text("Tindak lanjuti di TCM Room"),
-            note: None,
-        }),
-        StepId::S4 => StepOutput::Disposition(Disposition {
-            to: Role::SubkorIle,
-            instruction: text("Proses permohonan"),
-            note: None,
-        }),
-        StepId::S5 => StepOutput::Review(Review::Yes { instruction: text("Tim TCMR cek jaringan dan CCTV") }),
-        StepId::S5a => StepOutput::CheckReport(CheckReport {
-            network: Health::Ok,
-            cameras: card
-                .request
-                .cameras
-                .iter()
-                .map(|c| CameraCheck { camera: c.clone(), status: Health::Ok, note: None })
-                .collect(),
-            note: None,
-        }),
-        StepId::S6 => StepOutput::ScheduleConfirmed {
-            schedule: card.request.window.unwrap(),
-            trial: TrialResult { ok: true, note: None },
-        },
-        StepId::S7 => StepOutput::MonitoringReport { summary: text("Monitoring berjalan lancar"), note: None },
-    }
-}
-
 /// A board holding one card registered by TU (so at step 2).
 pub fn board_with_card(client: &mut Client) -> (Board, CardId) {
     let mut board = Board::new();
     let id = card_id(1);
-    let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: id, request: complete_input() });
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::CreateRequest {
+            card: id,
+            request: complete_input(),
+        },
+    );
     board.execute(&env, client.now).unwrap();
     (board, id)
 }
 
 /// Completes the card's current step by its performer.
-pub fn complete(board: &mut Board, client: &mut Client, id: CardId) -> Result<Option<Event>, Refusal> {
+pub fn complete(
+    board: &mut Board,
+    client: &mut Client,
+    id: CardId,
+) -> Result<Option<Event>, Refusal> {
     let card = board.card(id).unwrap();
     let step = card.current_step().unwrap();
     let output = output_for(step, card);
-    let env = client.envelope(step.def().performer, Mutation::CompleteStep { card: id, step, output });
+    let env = client.envelope(
+        step.def().performer,
+        Mutation::CompleteStep {
+            card: id,
+            step,
+            output,
+        },
+    );
     board.execute(&env, client.now)
 }
 
@@ -108,7 +90,13 @@ fn tu_registering_a_letter_starts_it_at_step_2_with_step_1_done() {
 fn applicant_submitting_a_request_starts_it_at_step_1() {
     let mut client = Client::new();
     let mut board = Board::new();
-    let env = client.envelope(Role::Pemohon, Mutation::CreateRequest { card: card_id(9), request: complete_input() });
+    let env = client.envelope(
+        Role::Pemohon,
+        Mutation::CreateRequest {
+            card: card_id(9),
+            request: complete_input(),
+        },
+    );
     board.execute(&env, client.now).unwrap();
     assert_eq!(stage(&board, card_id(9)), Stage::Step(StepId::S1));
     complete(&mut board, &mut client, card_id(9)).unwrap();
@@ -118,18 +106,44 @@ fn applicant_submitting_a_request_starts_it_at_step_1() {
 #[test]
 fn only_applicants_tu_and_admin_may_create_requests() {
     let mut client = Client::new();
-    for role in [Role::KepalaDinas, Role::KabidAptika, Role::SubkorIle, Role::OperatorTcmr] {
-        let env = client.envelope(role, Mutation::CreateRequest { card: card_id(5), request: complete_input() });
-        assert_eq!(Board::new().decide(&env, client.now), Err(Refusal::RoleNotAllowed { role }));
+    for role in [
+        Role::KepalaDinas,
+        Role::KabidAptika,
+        Role::SubkorIle,
+        Role::OperatorTcmr,
+    ] {
+        let env = client.envelope(
+            role,
+            Mutation::CreateRequest {
+                card: card_id(5),
+                request: complete_input(),
+            },
+        );
+        assert_eq!(
+            Board::new().decide(&env, client.now),
+            Err(Refusal::RoleNotAllowed { role })
+        );
     }
 }
 
 #[test]
 fn invalid_request_is_refused_with_every_field_error() {
     let mut client = Client::new();
-    let request = RequestInput { letter_number: String::new(), contact_phone: "12".into(), ..complete_input() };
-    let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: card_id(5), request });
-    let Err(Refusal::InvalidRequest { errors }) = Board::new().decide(&env, client.now) else { panic!() };
+    let request = RequestInput {
+        letter_number: String::new(),
+        contact_phone: "12".into(),
+        ..complete_input()
+    };
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::CreateRequest {
+            card: card_id(5),
+            request,
+        },
+    );
+    let Err(Refusal::InvalidRequest { errors }) = Board::new().decide(&env, client.now) else {
+        panic!()
+    };
     let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
     assert_eq!(fields, [Field::LetterNumber, Field::ContactPhone]);
 }
@@ -144,7 +158,18 @@ fn request_goes_through_every_step_by_its_performer_to_selesai() {
         client.now += chrono::Duration::minutes(10);
         complete(&mut board, &mut client, id).unwrap();
     }
-    assert_eq!(seen, [StepId::S2, StepId::S3, StepId::S4, StepId::S5, StepId::S5a, StepId::S6, StepId::S7]);
+    assert_eq!(
+        seen,
+        [
+            StepId::S2,
+            StepId::S3,
+            StepId::S4,
+            StepId::S5,
+            StepId::S5a,
+            StepId::S6,
+            StepId::S7
+        ]
+    );
     let card = board.card(id).unwrap();
     assert_eq!(card.stage, Stage::Ended(EndState::Selesai));
     assert_eq!(card.visits.len(), 8);
@@ -163,18 +188,40 @@ fn each_step_is_completed_only_by_its_performer_or_an_admin_with_a_reason() {
                 complete(&mut board, &mut client, id).unwrap();
             }
             let output = output_for(step, board.card(id).unwrap());
-            let env = client.envelope(role, Mutation::CompleteStep { card: id, step, output: output.clone() });
+            let env = client.envelope(
+                role,
+                Mutation::CompleteStep {
+                    card: id,
+                    step,
+                    output: output.clone(),
+                },
+            );
             let result = board.decide(&env, client.now);
             let performer = step.def().performer;
             match role {
                 r if r == performer => assert!(result.is_ok(), "{role:?} at {step}"),
                 Role::Admin => {
                     assert_eq!(result, Err(Refusal::OverrideNeedsReason));
-                    let env = Envelope { override_reason: Some(text("Kabid cuti")), ..env };
+                    let env = Envelope {
+                        override_reason: Some(text("Kabid cuti")),
+                        ..env
+                    };
                     let event = board.execute(&env, client.now).unwrap().unwrap();
-                    assert_eq!(event.override_reason, Some(text("Kabid cuti")), "the override is recorded");
+                    assert_eq!(
+                        event.override_reason,
+                        Some(text("Kabid cuti")),
+                        "the override is recorded"
+                    );
                 }
-                _ => assert_eq!(result, Err(Refusal::NotPerformer { step, performer, role }), "{role:?} at {step}"),
+                _ => assert_eq!(
+                    result,
+                    Err(Refusal::NotPerformer {
+                        step,
+                        performer,
+                        role
+                    }),
+                    "{role:?} at {step}"
+                ),
             }
         }
     }
@@ -186,11 +233,18 @@ fn card_cannot_leave_a_step_without_that_steps_output() {
     let (board, id) = board_with_card(&mut client);
     let env = client.envelope(
         Role::Tu,
-        Mutation::CompleteStep { card: id, step: StepId::S2, output: StepOutput::Submitted },
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S2,
+            output: StepOutput::Submitted,
+        },
     );
     let refusal = board.decide(&env, client.now).unwrap_err();
     assert_eq!(refusal, Refusal::WrongOutput { step: StepId::S2 });
-    assert_eq!(refusal.message(Lang::Id), "Langkah 2 memerlukan tanda terima surat");
+    assert_eq!(
+        refusal.message(Lang::Id),
+        "Langkah 2 memerlukan tanda terima surat"
+    );
 }
 
 #[test]
@@ -202,11 +256,24 @@ fn a_card_moved_by_someone_else_is_refused_saying_where_and_by_whom() {
     complete(&mut board, &mut client, id).unwrap(); // 4 -> 5 (Kabid Aptika)
     // A second screen still shows the card at step 4.
     let output = output_for(StepId::S4, board.card(id).unwrap());
-    let stale = client.envelope(Role::KabidAptika, Mutation::CompleteStep { card: id, step: StepId::S4, output });
+    let stale = client.envelope(
+        Role::KabidAptika,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S4,
+            output,
+        },
+    );
     let refusal = board.decide(&stale, client.now).unwrap_err();
     assert_eq!(refusal.code(), "moved");
-    assert_eq!(refusal.message(Lang::Id), "Kartu sudah dipindahkan ke langkah 5 oleh Kabid Aptika");
-    assert_eq!(refusal.message(Lang::En), "The card was already moved to step 5 by Head of Apps & Informatics");
+    assert_eq!(
+        refusal.message(Lang::Id),
+        "Kartu sudah dipindahkan ke langkah 5 oleh Kabid Aptika"
+    );
+    assert_eq!(
+        refusal.message(Lang::En),
+        "The card was already moved to step 5 by Head of Apps & Informatics"
+    );
 }
 
 #[test]
@@ -216,12 +283,24 @@ fn step_5_no_returns_the_request_to_the_applicant_with_the_reason() {
     for _ in 0..3 {
         complete(&mut board, &mut client, id).unwrap();
     }
-    let output = StepOutput::Review(Review::No { reason: text("Lokasi kamera tidak disebutkan") });
-    let env = client.envelope(Role::SubkorIle, Mutation::CompleteStep { card: id, step: StepId::S5, output });
+    let output = StepOutput::Review(Review::No {
+        reason: text("Lokasi kamera tidak disebutkan"),
+    });
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S5,
+            output,
+        },
+    );
     board.execute(&env, client.now).unwrap();
     let card = board.card(id).unwrap();
     assert_eq!(card.stage, Stage::Ended(EndState::Dikembalikan));
-    assert_eq!(card.end_reason, Some(text("Lokasi kamera tidak disebutkan")));
+    assert_eq!(
+        card.end_reason,
+        Some(text("Lokasi kamera tidak disebutkan"))
+    );
 }
 
 #[test]
@@ -229,19 +308,43 @@ fn an_incomplete_request_cannot_get_past_step_5s_yes() {
     let mut client = Client::new();
     let mut board = Board::new();
     let id = card_id(3);
-    let request = RequestInput { cameras: vec![], contact_phone: String::new(), ..complete_input() };
-    board.execute(&client.envelope(Role::Tu, Mutation::CreateRequest { card: id, request }), client.now).unwrap();
+    let request = RequestInput {
+        cameras: vec![],
+        contact_phone: String::new(),
+        ..complete_input()
+    };
+    board
+        .execute(
+            &client.envelope(Role::Tu, Mutation::CreateRequest { card: id, request }),
+            client.now,
+        )
+        .unwrap();
     for _ in 0..3 {
         complete(&mut board, &mut client, id).unwrap();
     }
     let refusal = complete(&mut board, &mut client, id).unwrap_err();
-    let Refusal::Incomplete { errors } = &refusal else { panic!("{refusal:?}") };
-    assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), [Field::ContactPhone, Field::Cameras]);
-    assert!(refusal.message(Lang::Id).starts_with("Permohonan belum lengkap"));
+    let Refusal::Incomplete { errors } = &refusal else {
+        panic!("{refusal:?}")
+    };
+    assert_eq!(
+        errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+        [Field::ContactPhone, Field::Cameras]
+    );
+    assert!(
+        refusal
+            .message(Lang::Id)
+            .starts_with("Permohonan belum lengkap")
+    );
     assert_eq!(stage(&board, id), Stage::Step(StepId::S5));
 
     // Completed before the decision, it passes.
-    let env = client.envelope(Role::Tu, Mutation::EditRequest { card: id, request: complete_input() });
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::EditRequest {
+            card: id,
+            request: complete_input(),
+        },
+    );
     board.execute(&env, client.now).unwrap();
     complete(&mut board, &mut client, id).unwrap();
     assert_eq!(stage(&board, id), Stage::Step(StepId::S5a));
@@ -252,9 +355,22 @@ fn a_disposition_goes_to_the_next_steps_performer() {
     let mut client = Client::new();
     let (mut board, id) = board_with_card(&mut client);
     complete(&mut board, &mut client, id).unwrap(); // at 3
-    let output = StepOutput::Disposition(Disposition { to: Role::SubkorIle, instruction: text("Proses"), note: None });
-    let env = client.envelope(Role::KepalaDinas, Mutation::CompleteStep { card: id, step: StepId::S3, output });
-    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else { panic!() };
+    let output = StepOutput::Disposition(Disposition {
+        to: Role::SubkorIle,
+        instruction: text("Proses"),
+        note: None,
+    });
+    let env = client.envelope(
+        Role::KepalaDinas,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S3,
+            output,
+        },
+    );
+    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else {
+        panic!()
+    };
     assert_eq!(errors[0].problem, Problem::WrongAddressee);
 }
 
@@ -270,8 +386,17 @@ fn the_check_report_covers_exactly_the_requested_cameras() {
     if let StepOutput::CheckReport(report) = &mut output {
         report.cameras.pop();
     }
-    let env = client.envelope(Role::OperatorTcmr, Mutation::CompleteStep { card: id, step: StepId::S5a, output });
-    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else { panic!() };
+    let env = client.envelope(
+        Role::OperatorTcmr,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S5a,
+            output,
+        },
+    );
+    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else {
+        panic!()
+    };
     assert_eq!(errors[0].problem, Problem::CamerasDoNotMatch);
 }
 
@@ -283,8 +408,21 @@ fn a_failed_trial_cannot_go_on_to_monitoring() {
         complete(&mut board, &mut client, id).unwrap();
     }
     let schedule = board.card(id).unwrap().request.window.unwrap();
-    let output = StepOutput::ScheduleConfirmed { schedule, trial: TrialResult { ok: false, note: None } };
-    let env = client.envelope(Role::SubkorIle, Mutation::CompleteStep { card: id, step: StepId::S6, output });
+    let output = StepOutput::ScheduleConfirmed {
+        schedule,
+        trial: TrialResult {
+            ok: false,
+            note: None,
+        },
+    };
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S6,
+            output,
+        },
+    );
     assert_eq!(board.decide(&env, client.now), Err(Refusal::TrialFailed));
 }
 
@@ -293,15 +431,43 @@ fn subkor_fails_a_request_at_the_check_with_the_reason_but_not_before() {
     let mut client = Client::new();
     let (mut board, id) = board_with_card(&mut client);
     let reason = text::<2000>("Jaringan ke Simpang Tugu Naga putus");
-    let early = client.envelope(Role::SubkorIle, Mutation::Fail { card: id, step: StepId::S2, reason: reason.clone() });
-    assert_eq!(board.decide(&early, client.now), Err(Refusal::NotAtThisStep { step: StepId::S2 }));
+    let early = client.envelope(
+        Role::SubkorIle,
+        Mutation::Fail {
+            card: id,
+            step: StepId::S2,
+            reason: reason.clone(),
+        },
+    );
+    assert_eq!(
+        board.decide(&early, client.now),
+        Err(Refusal::NotAtThisStep { step: StepId::S2 })
+    );
     for _ in 0..4 {
         complete(&mut board, &mut client, id).unwrap();
     }
-    let by_operator =
-        client.envelope(Role::OperatorTcmr, Mutation::Fail { card: id, step: StepId::S5a, reason: reason.clone() });
-    assert_eq!(board.decide(&by_operator, client.now), Err(Refusal::RoleNotAllowed { role: Role::OperatorTcmr }));
-    let env = client.envelope(Role::SubkorIle, Mutation::Fail { card: id, step: StepId::S5a, reason: reason.clone() });
+    let by_operator = client.envelope(
+        Role::OperatorTcmr,
+        Mutation::Fail {
+            card: id,
+            step: StepId::S5a,
+            reason: reason.clone(),
+        },
+    );
+    assert_eq!(
+        board.decide(&by_operator, client.now),
+        Err(Refusal::RoleNotAllowed {
+            role: Role::OperatorTcmr
+        })
+    );
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::Fail {
+            card: id,
+            step: StepId::S5a,
+            reason: reason.clone(),
+        },
+    );
     board.execute(&env, client.now).unwrap();
     let card = board.card(id).unwrap();
     assert_eq!(card.stage, Stage::Ended(EndState::Gagal));
@@ -315,19 +481,38 @@ fn rescheduling_at_step_7_moves_the_confirmed_schedule() {
     for _ in 0..6 {
         complete(&mut board, &mut client, id).unwrap();
     }
-    let window = Window { start: at("2026-12-02T08:00"), end: at("2026-12-02T10:00") };
+    let window = Window {
+        start: at("2026-12-02T08:00"),
+        end: at("2026-12-02T10:00"),
+    };
     let env = client.envelope(
         Role::SubkorIle,
-        Mutation::Reschedule { card: id, step: StepId::S7, window, reason: text("Perbaikan kabel") },
+        Mutation::Reschedule {
+            card: id,
+            step: StepId::S7,
+            window,
+            reason: text("Perbaikan kabel"),
+        },
     );
     board.execute(&env, client.now).unwrap();
     assert_eq!(board.card(id).unwrap().schedule, Some(window));
-    let past = Window { start: at("2026-11-01T08:00"), end: at("2026-11-01T10:00") };
+    let past = Window {
+        start: at("2026-11-01T08:00"),
+        end: at("2026-11-01T10:00"),
+    };
     let env = client.envelope(
         Role::SubkorIle,
-        Mutation::Reschedule { card: id, step: StepId::S7, window: past, reason: text("x") },
+        Mutation::Reschedule {
+            card: id,
+            step: StepId::S7,
+            window: past,
+            reason: text("x"),
+        },
     );
-    assert!(matches!(board.decide(&env, client.now), Err(Refusal::InvalidOutput { .. })));
+    assert!(matches!(
+        board.decide(&env, client.now),
+        Err(Refusal::InvalidOutput { .. })
+    ));
 }
 
 #[test]
@@ -337,7 +522,13 @@ fn the_request_cannot_be_edited_after_step_5_decided() {
     for _ in 0..4 {
         complete(&mut board, &mut client, id).unwrap();
     }
-    let env = client.envelope(Role::Admin, Mutation::EditRequest { card: id, request: complete_input() });
+    let env = client.envelope(
+        Role::Admin,
+        Mutation::EditRequest {
+            card: id,
+            request: complete_input(),
+        },
+    );
     assert_eq!(board.decide(&env, client.now), Err(Refusal::EditClosed));
 }
 
@@ -346,7 +537,14 @@ fn a_duplicated_mutation_applies_once() {
     let mut client = Client::new();
     let (mut board, id) = board_with_card(&mut client);
     let output = output_for(StepId::S2, board.card(id).unwrap());
-    let env = client.envelope(Role::Tu, Mutation::CompleteStep { card: id, step: StepId::S2, output });
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S2,
+            output,
+        },
+    );
     let first = board.execute(&env, client.now).unwrap();
     assert!(first.is_some());
     let after_first = board.clone();
@@ -361,10 +559,20 @@ fn a_refused_mutation_changes_nothing() {
     let (mut board, id) = board_with_card(&mut client);
     let before = board.clone();
     let output = output_for(StepId::S3, board.card(id).unwrap());
-    let env = client.envelope(Role::KepalaDinas, Mutation::CompleteStep { card: id, step: StepId::S3, output });
+    let env = client.envelope(
+        Role::KepalaDinas,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S3,
+            output,
+        },
+    );
     assert!(board.execute(&env, client.now).is_err());
     assert_eq!(board, before);
-    assert!(!board.was_applied(env.id), "a refused id may be retried after a fix");
+    assert!(
+        !board.was_applied(env.id),
+        "a refused id may be retried after a fix"
+    );
 }
 
 #[test]
@@ -373,12 +581,22 @@ fn replaying_the_log_gives_the_same_board() {
     let mut board = Board::new();
     let mut log = vec![];
     for n in [1, 2] {
-        let env = client.envelope(Role::Tu, Mutation::CreateRequest { card: card_id(n), request: complete_input() });
+        let env = client.envelope(
+            Role::Tu,
+            Mutation::CreateRequest {
+                card: card_id(n),
+                request: complete_input(),
+            },
+        );
         log.push(board.execute(&env, client.now).unwrap().unwrap());
     }
     for _ in 0..5 {
         client.now += chrono::Duration::minutes(7);
-        log.push(complete(&mut board, &mut client, card_id(1)).unwrap().unwrap());
+        log.push(
+            complete(&mut board, &mut client, card_id(1))
+                .unwrap()
+                .unwrap(),
+        );
     }
     assert_eq!(Board::from_events(&log), board);
 }
@@ -390,33 +608,81 @@ fn admin_moves_a_card_back_with_a_reason_and_only_backwards() {
     for _ in 0..3 {
         complete(&mut board, &mut client, id).unwrap();
     }
-    let forward = client.envelope(Role::Admin, Mutation::MoveBack { card: id, to: StepId::S6, reason: text("x") });
-    assert_eq!(board.decide(&forward, client.now), Err(Refusal::NotBackwards { to: StepId::S6 }));
-    let by_tu = client.envelope(Role::Tu, Mutation::MoveBack { card: id, to: StepId::S3, reason: text("x") });
-    assert_eq!(board.decide(&by_tu, client.now), Err(Refusal::RoleNotAllowed { role: Role::Tu }));
+    let forward = client.envelope(
+        Role::Admin,
+        Mutation::MoveBack {
+            card: id,
+            to: StepId::S6,
+            reason: text("x"),
+        },
+    );
+    assert_eq!(
+        board.decide(&forward, client.now),
+        Err(Refusal::NotBackwards { to: StepId::S6 })
+    );
+    let by_tu = client.envelope(
+        Role::Tu,
+        Mutation::MoveBack {
+            card: id,
+            to: StepId::S3,
+            reason: text("x"),
+        },
+    );
+    assert_eq!(
+        board.decide(&by_tu, client.now),
+        Err(Refusal::RoleNotAllowed { role: Role::Tu })
+    );
     let env = client.envelope(
         Role::Admin,
-        Mutation::MoveBack { card: id, to: StepId::S3, reason: text("Disposisi salah alamat") },
+        Mutation::MoveBack {
+            card: id,
+            to: StepId::S3,
+            reason: text("Disposisi salah alamat"),
+        },
     );
     board.execute(&env, client.now).unwrap();
     let card = board.card(id).unwrap();
     assert_eq!(card.stage, Stage::Step(StepId::S3));
-    assert_eq!(card.notes.last().unwrap().value, text("Disposisi salah alamat"));
-    assert_eq!(card.visits.iter().filter(|v| v.step == StepId::S3).count(), 2);
+    assert_eq!(
+        card.notes.last().unwrap().value,
+        text("Disposisi salah alamat")
+    );
+    assert_eq!(
+        card.visits.iter().filter(|v| v.step == StepId::S3).count(),
+        2
+    );
 }
 
 #[test]
 fn waiting_for_the_applicant_is_recorded_as_a_pause_in_the_visit() {
     let mut client = Client::new();
     let (mut board, id) = board_with_card(&mut client);
-    let wait = |waiting| Mutation::SetWaiting { card: id, step: StepId::S2, waiting, note: None };
-    board.execute(&client.envelope(Role::Tu, wait(true)), client.now).unwrap();
-    assert_eq!(board.decide(&client.envelope(Role::Tu, wait(true)), client.now), Err(Refusal::AlreadyWaiting));
+    let wait = |waiting| Mutation::SetWaiting {
+        card: id,
+        step: StepId::S2,
+        waiting,
+        note: None,
+    };
+    board
+        .execute(&client.envelope(Role::Tu, wait(true)), client.now)
+        .unwrap();
+    assert_eq!(
+        board.decide(&client.envelope(Role::Tu, wait(true)), client.now),
+        Err(Refusal::AlreadyWaiting)
+    );
     let start = client.now;
     client.now += chrono::Duration::minutes(45);
-    board.execute(&client.envelope(Role::Tu, wait(false)), client.now).unwrap();
+    board
+        .execute(&client.envelope(Role::Tu, wait(false)), client.now)
+        .unwrap();
     let visit = board.card(id).unwrap().current_visit().unwrap().clone();
-    assert_eq!(visit.waits, [Span { start, end: Some(client.now) }]);
+    assert_eq!(
+        visit.waits,
+        [Span {
+            start,
+            end: Some(client.now)
+        }]
+    );
 }
 
 #[test]
@@ -426,7 +692,10 @@ fn mutations_with_unknown_fields_are_refused_when_read() {
     let json = r#"{"type":"add_note","card":"00000000-0000-0000-0000-000000000001","text":"hi"}"#;
     assert!(serde_json::from_str::<Mutation>(json).is_ok());
     let json = r#"{"type":"add_note","card":"00000000-0000-0000-0000-000000000001","text":"   "}"#;
-    assert!(serde_json::from_str::<Mutation>(json).is_err(), "blank text is refused at the boundary");
+    assert!(
+        serde_json::from_str::<Mutation>(json).is_err(),
+        "blank text is refused at the boundary"
+    );
 }
 
 #[test]

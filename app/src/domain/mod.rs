@@ -1,6 +1,7 @@
 //! The SOP "CCTV Monitoring" (Diskominfo Kota Singkawang, SOP no. 000.8.3.3/17/Al-A/2023) as plain Rust.
 //! No I/O and no Leptos types: this module compiles for the server and for wasm32 alike.
 
+pub mod demo;
 pub mod flow;
 #[cfg(test)]
 mod flow_props;
@@ -8,7 +9,9 @@ pub mod request;
 pub mod sla;
 pub mod sop;
 
-pub use flow::{Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput};
+pub use flow::{
+    Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput,
+};
 pub use request::{Field, FieldError, Problem, Request, RequestInput, Window};
 pub use sla::{Calendar, OfficeHours, Sla, SlaConfig, SlaState};
 pub use sop::{EndState, FLOW, Role, StepDef, StepId, Target};

@@ -71,15 +71,21 @@ impl Field {
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooMany { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
     NotADate,
     InFuture,
     TooOld,
     NotADateTime,
     EndNotAfterStart,
     InPast,
-    WindowTooLong { max_days: i64 },
+    WindowTooLong {
+        max_days: i64,
+    },
     NotAPhone,
     Duplicate,
     /// Outputs: a check report must cover exactly the requested cameras.
@@ -107,7 +113,9 @@ impl FieldError {
         match &self.problem {
             Problem::Required if id => format!("{label} wajib diisi"),
             Problem::Required => format!("{label} is required"),
-            Problem::TooLong { max } if id => format!("{label} terlalu panjang (paling banyak {max} karakter)"),
+            Problem::TooLong { max } if id => {
+                format!("{label} terlalu panjang (paling banyak {max} karakter)")
+            }
             Problem::TooLong { max } => format!("{label} is too long (at most {max} characters)"),
             Problem::TooMany { max } if id => format!("{label}: paling banyak {max}"),
             Problem::TooMany { max } => format!("{label}: at most {max}"),
@@ -126,19 +134,27 @@ impl FieldError {
             Problem::WindowTooLong { max_days } if id => {
                 format!("Jangka monitoring paling lama {max_days} hari")
             }
-            Problem::WindowTooLong { max_days } => format!("The monitoring window is at most {max_days} days"),
+            Problem::WindowTooLong { max_days } => {
+                format!("The monitoring window is at most {max_days} days")
+            }
             Problem::NotAPhone if id => {
-                format!("{label} bukan nomor Indonesia yang sah (contoh 0812-3456-7890 atau (0562) 631234)")
+                format!(
+                    "{label} bukan nomor Indonesia yang sah (contoh 0812-3456-7890 atau (0562) 631234)"
+                )
             }
             Problem::NotAPhone => {
-                format!("{label} is not a valid Indonesian number (e.g. 0812-3456-7890 or (0562) 631234)")
+                format!(
+                    "{label} is not a valid Indonesian number (e.g. 0812-3456-7890 or (0562) 631234)"
+                )
             }
             Problem::Duplicate if id => format!("{label}: ada yang tercantum dua kali"),
             Problem::Duplicate => format!("{label}: an entry is listed twice"),
             Problem::CamerasDoNotMatch if id => {
                 format!("{label}: laporan harus memuat tepat kamera yang diminta")
             }
-            Problem::CamerasDoNotMatch => format!("{label}: the report must cover exactly the requested cameras"),
+            Problem::CamerasDoNotMatch => {
+                format!("{label}: the report must cover exactly the requested cameras")
+            }
             Problem::WrongAddressee if id => format!("{label} harus pelaksana langkah berikutnya"),
             Problem::WrongAddressee => format!("{label} must be the next step's performer"),
         }
@@ -170,7 +186,11 @@ impl<const MAX: usize> Bounded<MAX> {
 
     /// `None` for blank input.
     pub fn parse_optional(field: Field, raw: &str) -> Result<Option<Self>, FieldError> {
-        if raw.trim().is_empty() { Ok(None) } else { Self::parse(field, raw).map(Some) }
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(field, raw).map(Some)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -214,7 +234,10 @@ impl PhoneNumber {
     /// `(0562) 631234` (a landline with its area code).
     pub fn parse(raw: &str) -> Result<PhoneNumber, FieldError> {
         let bad = || FieldError::new(Field::ContactPhone, Problem::NotAPhone);
-        let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
         let national = if let Some(rest) = compact.strip_prefix("+62") {
             rest
         } else if let Some(rest) = compact.strip_prefix("62") {
@@ -230,8 +253,16 @@ impl PhoneNumber {
         let len = national.len();
         // Mobile numbers: 8xx, 9 to 12 digits after the country code. Landlines: a 2-3 digit area
         // code (not starting with 8) and a 5-8 digit subscriber number.
-        let valid = if national.starts_with('8') { (9..=12).contains(&len) } else { (7..=11).contains(&len) };
-        if valid { Ok(PhoneNumber(format!("+62{national}"))) } else { Err(bad()) }
+        let valid = if national.starts_with('8') {
+            (9..=12).contains(&len)
+        } else {
+            (7..=11).contains(&len)
+        };
+        if valid {
+            Ok(PhoneNumber(format!("+62{national}")))
+        } else {
+            Err(bad())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -259,8 +290,12 @@ impl Window {
     /// last at most [`MAX_WINDOW_DAYS`].
     pub fn parse(start: &str, end: &str, now: DateTime<Utc>) -> Result<Window, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let start = parse_date_time(Field::WindowStart, start).map_err(|e| errors.push(e)).ok();
-        let end = parse_date_time(Field::WindowEnd, end).map_err(|e| errors.push(e)).ok();
+        let start = parse_date_time(Field::WindowStart, start)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let end = parse_date_time(Field::WindowEnd, end)
+            .map_err(|e| errors.push(e))
+            .ok();
         if let (Some(start), Some(end)) = (start, end) {
             let window = Window { start, end };
             if let Err(e) = window.check(now) {
@@ -280,7 +315,12 @@ impl Window {
         } else if self.start < now {
             Err(FieldError::new(Field::WindowStart, Problem::InPast))
         } else if self.end - self.start > Duration::days(MAX_WINDOW_DAYS) {
-            Err(FieldError::new(Field::WindowEnd, Problem::WindowTooLong { max_days: MAX_WINDOW_DAYS }))
+            Err(FieldError::new(
+                Field::WindowEnd,
+                Problem::WindowTooLong {
+                    max_days: MAX_WINDOW_DAYS,
+                },
+            ))
         } else {
             Ok(())
         }
@@ -300,12 +340,17 @@ pub fn parse_date_time(field: Field, raw: &str) -> Result<DateTime<Utc>, FieldEr
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
     }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(raw, fmt).ok())
-        .and_then(|local| wib().from_local_datetime(&local).single())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| FieldError::new(field, Problem::NotADateTime))
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|fmt| NaiveDateTime::parse_from_str(raw, fmt).ok())
+    .and_then(|local| wib().from_local_datetime(&local).single())
+    .map(|t| t.with_timezone(&Utc))
+    .ok_or_else(|| FieldError::new(field, Problem::NotADateTime))
 }
 
 /// A document attached to the letter: its title and where it is (a Srikandi reference, a file name).
@@ -362,27 +407,53 @@ impl Request {
     pub fn parse(input: &RequestInput, now: DateTime<Utc>) -> Result<Request, Vec<FieldError>> {
         let mut errors = Vec::new();
 
-        let letter_number = keep(&mut errors, LetterNumber::parse(Field::LetterNumber, &input.letter_number));
+        let letter_number = keep(
+            &mut errors,
+            LetterNumber::parse(Field::LetterNumber, &input.letter_number),
+        );
         let letter_date = keep(&mut errors, parse_letter_date(&input.letter_date, now));
         let agency = keep(&mut errors, AgencyName::parse(Field::Agency, &input.agency));
-        let contact_name = keep(&mut errors, PersonName::parse_optional(Field::ContactName, &input.contact_name));
-        let contact_phone = keep(&mut errors, if input.contact_phone.trim().is_empty() {
-            Ok(None)
-        } else {
-            PhoneNumber::parse(&input.contact_phone).map(Some)
-        });
+        let contact_name = keep(
+            &mut errors,
+            PersonName::parse_optional(Field::ContactName, &input.contact_name),
+        );
+        let contact_phone = keep(
+            &mut errors,
+            if input.contact_phone.trim().is_empty() {
+                Ok(None)
+            } else {
+                PhoneNumber::parse(&input.contact_phone).map(Some)
+            },
+        );
         let subject = keep(&mut errors, Subject::parse(Field::Subject, &input.subject));
-        let purpose = keep(&mut errors, LongText::parse_optional(Field::Purpose, &input.purpose));
+        let purpose = keep(
+            &mut errors,
+            LongText::parse_optional(Field::Purpose, &input.purpose),
+        );
         let cameras = keep(&mut errors, parse_cameras(&input.cameras));
         let documents = keep(&mut errors, parse_documents(&input.documents));
 
         let window = if input.window_start.trim().is_empty() && input.window_end.trim().is_empty() {
             Some(None)
         } else {
-            Window::parse(&input.window_start, &input.window_end, now).map(Some).map_err(|e| errors.extend(e)).ok()
+            Window::parse(&input.window_start, &input.window_end, now)
+                .map(Some)
+                .map_err(|e| errors.extend(e))
+                .ok()
         };
 
-        match (letter_number, letter_date, agency, contact_name, contact_phone, subject, purpose, cameras, window, documents) {
+        match (
+            letter_number,
+            letter_date,
+            agency,
+            contact_name,
+            contact_phone,
+            subject,
+            purpose,
+            cameras,
+            window,
+            documents,
+        ) {
             (
                 Some(letter_number),
                 Some(letter_date),
@@ -429,10 +500,16 @@ impl Request {
         }
         match self.window {
             None => missing.push(required(Field::WindowStart)),
-            Some(w) if w.end <= now => missing.push(FieldError::new(Field::WindowEnd, Problem::InPast)),
+            Some(w) if w.end <= now => {
+                missing.push(FieldError::new(Field::WindowEnd, Problem::InPast))
+            }
             Some(_) => {}
         }
-        if missing.is_empty() { Ok(()) } else { Err(missing) }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(missing)
+        }
     }
 
     /// Back to the form's shape, for editing.
@@ -442,17 +519,32 @@ impl Request {
             letter_number: self.letter_number.to_string(),
             letter_date: self.letter_date.format("%Y-%m-%d").to_string(),
             agency: self.agency.to_string(),
-            contact_name: self.contact_name.as_ref().map(ToString::to_string).unwrap_or_default(),
-            contact_phone: self.contact_phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            contact_name: self
+                .contact_name
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            contact_phone: self
+                .contact_phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
             subject: self.subject.to_string(),
-            purpose: self.purpose.as_ref().map(ToString::to_string).unwrap_or_default(),
+            purpose: self
+                .purpose
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             cameras: self.cameras.iter().map(ToString::to_string).collect(),
             window_start: self.window.map(|w| local(w.start)).unwrap_or_default(),
             window_end: self.window.map(|w| local(w.end)).unwrap_or_default(),
             documents: self
                 .documents
                 .iter()
-                .map(|d| DocumentInput { title: d.title.to_string(), reference: d.reference.to_string() })
+                .map(|d| DocumentInput {
+                    title: d.title.to_string(),
+                    reference: d.reference.to_string(),
+                })
                 .collect(),
         }
     }
@@ -483,12 +575,18 @@ fn parse_letter_date(raw: &str, now: DateTime<Utc>) -> Result<NaiveDate, FieldEr
 fn parse_cameras(raw: &[String]) -> Result<Vec<CameraRef>, FieldError> {
     let named: Vec<&String> = raw.iter().filter(|c| !c.trim().is_empty()).collect();
     if named.len() > MAX_CAMERAS {
-        return Err(FieldError::new(Field::Cameras, Problem::TooMany { max: MAX_CAMERAS }));
+        return Err(FieldError::new(
+            Field::Cameras,
+            Problem::TooMany { max: MAX_CAMERAS },
+        ));
     }
     let mut cameras: Vec<CameraRef> = Vec::with_capacity(named.len());
     for raw in named {
         let camera = CameraRef::parse(Field::Cameras, raw)?;
-        if cameras.iter().any(|c| c.as_str().eq_ignore_ascii_case(camera.as_str())) {
+        if cameras
+            .iter()
+            .any(|c| c.as_str().eq_ignore_ascii_case(camera.as_str()))
+        {
             return Err(FieldError::new(Field::Cameras, Problem::Duplicate));
         }
         cameras.push(camera);
@@ -498,7 +596,10 @@ fn parse_cameras(raw: &[String]) -> Result<Vec<CameraRef>, FieldError> {
 
 fn parse_documents(raw: &[DocumentInput]) -> Result<Vec<DocumentRef>, FieldError> {
     if raw.len() > MAX_DOCUMENTS {
-        return Err(FieldError::new(Field::Documents, Problem::TooMany { max: MAX_DOCUMENTS }));
+        return Err(FieldError::new(
+            Field::Documents,
+            Problem::TooMany { max: MAX_DOCUMENTS },
+        ));
     }
     raw.iter()
         .filter(|d| !(d.title.trim().is_empty() && d.reference.trim().is_empty()))
@@ -532,7 +633,10 @@ pub(crate) mod tests {
             cameras: vec!["Simpang Tugu Naga".into(), "Jl. Diponegoro".into()],
             window_start: "2026-12-01T08:00".into(),
             window_end: "2026-12-01T12:00".into(),
-            documents: vec![DocumentInput { title: "Surat permohonan".into(), reference: "SRIKANDI-2026-0042".into() }],
+            documents: vec![DocumentInput {
+                title: "Surat permohonan".into(),
+                reference: "SRIKANDI-2026-0042".into(),
+            }],
         }
     }
 
@@ -541,13 +645,20 @@ pub(crate) mod tests {
     }
 
     fn problems(input: &RequestInput) -> Vec<(Field, Problem)> {
-        Request::parse(input, now()).unwrap_err().into_iter().map(|e| (e.field, e.problem)).collect()
+        Request::parse(input, now())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
     }
 
     #[test]
     fn complete_request_parses_and_is_complete() {
         let request = Request::parse(&complete_input(), now()).unwrap();
-        assert_eq!(request.contact_phone.as_ref().unwrap().as_str(), "+6281234567890");
+        assert_eq!(
+            request.contact_phone.as_ref().unwrap().as_str(),
+            "+6281234567890"
+        );
         assert_eq!(request.cameras.len(), 2);
         assert_eq!(request.window.unwrap().start, at("2026-12-01T01:00:00Z"));
         assert_eq!(request.check_complete(now()), Ok(()));
@@ -555,23 +666,38 @@ pub(crate) mod tests {
 
     #[test]
     fn empty_letter_number_is_refused() {
-        let input = RequestInput { letter_number: "   ".into(), ..complete_input() };
+        let input = RequestInput {
+            letter_number: "   ".into(),
+            ..complete_input()
+        };
         assert_eq!(problems(&input), [(Field::LetterNumber, Problem::Required)]);
     }
 
     #[test]
     fn letter_dated_in_the_future_is_refused() {
-        let input = RequestInput { letter_date: "2026-11-29".into(), ..complete_input() };
+        let input = RequestInput {
+            letter_date: "2026-11-29".into(),
+            ..complete_input()
+        };
         assert_eq!(problems(&input), [(Field::LetterDate, Problem::InFuture)]);
         // Today in WIB is fine even while it is still yesterday in UTC.
-        let input = RequestInput { letter_date: "2026-11-28".into(), ..complete_input() };
+        let input = RequestInput {
+            letter_date: "2026-11-28".into(),
+            ..complete_input()
+        };
         assert!(Request::parse(&input, at("2026-11-28T00:30")).is_ok());
     }
 
     #[test]
     fn window_ending_before_it_starts_is_refused() {
-        let input = RequestInput { window_end: "2026-12-01T07:00".into(), ..complete_input() };
-        assert_eq!(problems(&input), [(Field::WindowEnd, Problem::EndNotAfterStart)]);
+        let input = RequestInput {
+            window_end: "2026-12-01T07:00".into(),
+            ..complete_input()
+        };
+        assert_eq!(
+            problems(&input),
+            [(Field::WindowEnd, Problem::EndNotAfterStart)]
+        );
     }
 
     #[test]
@@ -586,8 +712,14 @@ pub(crate) mod tests {
 
     #[test]
     fn window_longer_than_a_month_is_refused() {
-        let input = RequestInput { window_end: "2027-01-05T08:00".into(), ..complete_input() };
-        assert_eq!(problems(&input), [(Field::WindowEnd, Problem::WindowTooLong { max_days: 31 })]);
+        let input = RequestInput {
+            window_end: "2027-01-05T08:00".into(),
+            ..complete_input()
+        };
+        assert_eq!(
+            problems(&input),
+            [(Field::WindowEnd, Problem::WindowTooLong { max_days: 31 })]
+        );
     }
 
     #[test]
@@ -601,26 +733,50 @@ pub(crate) mod tests {
         ] {
             assert_eq!(PhoneNumber::parse(raw).unwrap().as_str(), e164, "{raw}");
         }
-        for raw in ["12345", "0812", "+1 415 555 0100", "0812-abcd-7890", "00812345678", "08123456789012345"] {
+        for raw in [
+            "12345",
+            "0812",
+            "+1 415 555 0100",
+            "0812-abcd-7890",
+            "00812345678",
+            "08123456789012345",
+        ] {
             assert!(PhoneNumber::parse(raw).is_err(), "{raw} should be refused");
         }
     }
 
     #[test]
     fn phone_not_indonesian_is_refused_with_an_example_in_both_languages() {
-        let input = RequestInput { contact_phone: "+1 415 555 0100".into(), ..complete_input() };
+        let input = RequestInput {
+            contact_phone: "+1 415 555 0100".into(),
+            ..complete_input()
+        };
         let errors = Request::parse(&input, now()).unwrap_err();
         assert_eq!(errors[0].field, Field::ContactPhone);
-        assert!(errors[0].message(Lang::Id).contains("bukan nomor Indonesia yang sah"));
-        assert!(errors[0].message(Lang::En).contains("not a valid Indonesian number"));
+        assert!(
+            errors[0]
+                .message(Lang::Id)
+                .contains("bukan nomor Indonesia yang sah")
+        );
+        assert!(
+            errors[0]
+                .message(Lang::En)
+                .contains("not a valid Indonesian number")
+        );
     }
 
     #[test]
     fn over_long_text_is_refused_with_its_limit() {
-        let input = RequestInput { subject: "x".repeat(301), ..complete_input() };
+        let input = RequestInput {
+            subject: "x".repeat(301),
+            ..complete_input()
+        };
         let errors = Request::parse(&input, now()).unwrap_err();
         assert_eq!(errors[0].problem, Problem::TooLong { max: 300 });
-        assert_eq!(errors[0].message(Lang::Id), "Perihal terlalu panjang (paling banyak 300 karakter)");
+        assert_eq!(
+            errors[0].message(Lang::Id),
+            "Perihal terlalu panjang (paling banyak 300 karakter)"
+        );
     }
 
     #[test]
@@ -633,12 +789,23 @@ pub(crate) mod tests {
             ..complete_input()
         };
         let fields: Vec<Field> = problems(&input).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, [Field::LetterNumber, Field::LetterDate, Field::Agency, Field::Subject]);
+        assert_eq!(
+            fields,
+            [
+                Field::LetterNumber,
+                Field::LetterDate,
+                Field::Agency,
+                Field::Subject
+            ]
+        );
     }
 
     #[test]
     fn the_same_camera_twice_is_refused() {
-        let input = RequestInput { cameras: vec!["Simpang Tugu Naga".into(), "simpang tugu naga".into()], ..complete_input() };
+        let input = RequestInput {
+            cameras: vec!["Simpang Tugu Naga".into(), "simpang tugu naga".into()],
+            ..complete_input()
+        };
         assert_eq!(problems(&input), [(Field::Cameras, Problem::Duplicate)]);
     }
 
@@ -654,10 +821,21 @@ pub(crate) mod tests {
             ..complete_input()
         };
         let request = Request::parse(&input, now()).unwrap();
-        let missing: Vec<Field> = request.check_complete(now()).unwrap_err().into_iter().map(|e| e.field).collect();
+        let missing: Vec<Field> = request
+            .check_complete(now())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             missing,
-            [Field::ContactName, Field::ContactPhone, Field::Purpose, Field::Cameras, Field::WindowStart]
+            [
+                Field::ContactName,
+                Field::ContactPhone,
+                Field::Purpose,
+                Field::Cameras,
+                Field::WindowStart
+            ]
         );
         assert_eq!(
             FieldError::new(Field::Cameras, Problem::Required).message(Lang::Id),

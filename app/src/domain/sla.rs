@@ -42,7 +42,15 @@ impl Default for OfficeHours {
     fn default() -> OfficeHours {
         let day = Some((hm(7, 30), hm(16, 0)));
         OfficeHours {
-            week: [day, day, day, day, Some((hm(7, 30), hm(16, 30))), None, None],
+            week: [
+                day,
+                day,
+                day,
+                day,
+                Some((hm(7, 30), hm(16, 30))),
+                None,
+                None,
+            ],
             holidays: BTreeSet::new(),
             utc_offset_seconds: 7 * 3600,
         }
@@ -85,7 +93,8 @@ impl OfficeHours {
 
     pub fn is_working(&self, t: DateTime<Utc>) -> bool {
         let local = self.local(t);
-        self.hours_on(local.date()).is_some_and(|(open, close)| local.time() >= open && local.time() < close)
+        self.hours_on(local.date())
+            .is_some_and(|(open, close)| local.time() >= open && local.time() < close)
     }
 }
 
@@ -106,7 +115,9 @@ impl Default for SlaConfig {
         SlaConfig {
             office: OfficeHours::default(),
             warning_percent: 80,
-            calendars: [Office, Office, Office, Office, Office, AlwaysOn, Office, AlwaysOn],
+            calendars: [
+                Office, Office, Office, Office, Office, AlwaysOn, Office, AlwaysOn,
+            ],
         }
     }
 }
@@ -144,8 +155,12 @@ pub enum PauseReason {
 impl PauseReason {
     pub fn label(self) -> Text {
         match self {
-            PauseReason::WaitingForApplicant => Text::new("Menunggu pemohon", "Waiting for the applicant"),
-            PauseReason::OutsideOfficeHours => Text::new("Di luar jam kerja", "Outside office hours"),
+            PauseReason::WaitingForApplicant => {
+                Text::new("Menunggu pemohon", "Waiting for the applicant")
+            }
+            PauseReason::OutsideOfficeHours => {
+                Text::new("Di luar jam kerja", "Outside office hours")
+            }
         }
     }
 }
@@ -168,7 +183,11 @@ pub struct Sla {
 impl Sla {
     /// Share of the standard used, in percent (may pass 100).
     pub fn percent(&self) -> i64 {
-        if self.standard == 0 { 0 } else { self.elapsed * 100 / self.standard }
+        if self.standard == 0 {
+            0
+        } else {
+            self.elapsed * 100 / self.standard
+        }
     }
 }
 
@@ -254,7 +273,15 @@ impl SlaConfig {
         } else {
             SlaState::OnTime
         };
-        Some(Sla { step, state, elapsed, standard, remaining: standard - elapsed, pause, starts_in: None })
+        Some(Sla {
+            step,
+            state,
+            elapsed,
+            standard,
+            remaining: standard - elapsed,
+            pause,
+            starts_in: None,
+        })
     }
 
     /// Time spent in each step the card has visited, in SOP order, up to `now`.

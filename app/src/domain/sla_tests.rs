@@ -19,17 +19,29 @@ fn minutes(n: i64) -> i64 {
 fn office_hours_count_only_the_working_part_of_a_day() {
     let office = OfficeHours::default();
     // Monday 07:00 to 08:00 WIB: the office opens at 07:30.
-    assert_eq!(office.working_seconds(at("2026-11-30T07:00"), at("2026-11-30T08:00")), minutes(30));
+    assert_eq!(
+        office.working_seconds(at("2026-11-30T07:00"), at("2026-11-30T08:00")),
+        minutes(30)
+    );
     // Monday 15:00 to 18:00: it closes at 16:00.
-    assert_eq!(office.working_seconds(at("2026-11-30T15:00"), at("2026-11-30T18:00")), minutes(60));
-    assert_eq!(office.working_seconds(at("2026-11-30T18:00"), at("2026-11-30T15:00")), 0);
+    assert_eq!(
+        office.working_seconds(at("2026-11-30T15:00"), at("2026-11-30T18:00")),
+        minutes(60)
+    );
+    assert_eq!(
+        office.working_seconds(at("2026-11-30T18:00"), at("2026-11-30T15:00")),
+        0
+    );
 }
 
 #[test]
 fn friday_runs_to_half_past_four_and_the_weekend_does_not_count() {
     let office = OfficeHours::default();
     // Fri 16:00 → Mon 08:00: 30 minutes on Friday, 30 on Monday.
-    assert_eq!(office.working_seconds(at("2026-11-27T16:00"), at("2026-11-30T08:00")), minutes(60));
+    assert_eq!(
+        office.working_seconds(at("2026-11-27T16:00"), at("2026-11-30T08:00")),
+        minutes(60)
+    );
 }
 
 #[test]
@@ -37,9 +49,15 @@ fn holidays_do_not_count_across_month_and_year_ends() {
     let mut office = OfficeHours::default();
     office.holidays.insert(date("2027-01-01"));
     // Thu 31 Dec 15:00 → Mon 4 Jan 08:00: one hour on Thursday, New Year's Day off, the weekend, half an hour Monday.
-    assert_eq!(office.working_seconds(at("2026-12-31T15:00"), at("2027-01-04T08:00")), minutes(90));
+    assert_eq!(
+        office.working_seconds(at("2026-12-31T15:00"), at("2027-01-04T08:00")),
+        minutes(90)
+    );
     office.holidays.clear();
-    assert_eq!(office.working_seconds(at("2026-12-31T15:00"), at("2027-01-04T08:00")), minutes(90 + 540));
+    assert_eq!(
+        office.working_seconds(at("2026-12-31T15:00"), at("2027-01-04T08:00")),
+        minutes(90 + 540)
+    );
 }
 
 #[test]
@@ -48,7 +66,10 @@ fn the_office_is_closed_at_night_on_weekends_and_on_holidays() {
     office.holidays.insert(date("2026-12-25"));
     assert!(office.is_working(at("2026-11-30T07:30")));
     assert!(!office.is_working(at("2026-11-30T16:00")));
-    assert!(office.is_working(at("2026-11-27T16:15")), "Friday runs to 16:30");
+    assert!(
+        office.is_working(at("2026-11-27T16:15")),
+        "Friday runs to 16:30"
+    );
     assert!(!office.is_working(at("2026-11-28T10:00")), "Saturday");
     assert!(!office.is_working(at("2026-12-25T10:00")), "holiday");
     // 23:30 UTC Sunday is 06:30 WIB Monday: still closed; 00:30 UTC Monday is 07:30 WIB: open.
@@ -84,8 +105,16 @@ fn a_card_turns_warning_at_80_percent_and_breached_at_100_percent() {
 #[test]
 fn the_warning_threshold_is_configurable() {
     let (board, id) = card_at_step_3();
-    let sla = SlaConfig { warning_percent: 50, ..SlaConfig::default() };
-    assert_eq!(sla.status(board.card(id).unwrap(), at("2026-11-30T09:15")).unwrap().state, SlaState::Warning);
+    let sla = SlaConfig {
+        warning_percent: 50,
+        ..SlaConfig::default()
+    };
+    assert_eq!(
+        sla.status(board.card(id).unwrap(), at("2026-11-30T09:15"))
+            .unwrap()
+            .state,
+        SlaState::Warning
+    );
 }
 
 #[test]
@@ -115,7 +144,9 @@ fn the_technical_check_runs_around_the_clock() {
     }
     let card = board.card(id).unwrap();
     assert_eq!(card.current_step(), Some(StepId::S5a));
-    let night = SlaConfig::default().status(card, at("2026-11-30T17:00")).unwrap();
+    let night = SlaConfig::default()
+        .status(card, at("2026-11-30T17:00"))
+        .unwrap();
     assert_eq!(night.elapsed, minutes(120));
     assert_eq!(night.state, SlaState::Breached);
 }
@@ -143,17 +174,37 @@ fn step_7_is_scheduled_until_the_confirmed_start_then_counts_from_it() {
 fn time_waiting_for_the_applicant_does_not_count() {
     let (mut board, id) = card_at_step_3();
     let mut client = Client::new();
-    let wait = |waiting| Mutation::SetWaiting { card: id, step: StepId::S3, waiting, note: Some(text("Menunggu lampiran")) };
+    let wait = |waiting| Mutation::SetWaiting {
+        card: id,
+        step: StepId::S3,
+        waiting,
+        note: Some(text("Menunggu lampiran")),
+    };
     client.now = at("2026-11-30T09:10");
-    board.execute(&client.envelope(Role::KepalaDinas, wait(true)), client.now).unwrap();
+    board
+        .execute(&client.envelope(Role::KepalaDinas, wait(true)), client.now)
+        .unwrap();
     let card = board.card(id).unwrap();
-    let paused = SlaConfig::default().status(card, at("2026-11-30T11:00")).unwrap();
-    assert_eq!((paused.state, paused.elapsed), (SlaState::Paused, minutes(10)));
+    let paused = SlaConfig::default()
+        .status(card, at("2026-11-30T11:00"))
+        .unwrap();
+    assert_eq!(
+        (paused.state, paused.elapsed),
+        (SlaState::Paused, minutes(10))
+    );
     assert_eq!(paused.pause, Some(PauseReason::WaitingForApplicant));
     client.now = at("2026-11-30T13:00");
-    board.execute(&client.envelope(Role::KepalaDinas, wait(false)), client.now).unwrap();
+    board
+        .execute(&client.envelope(Role::KepalaDinas, wait(false)), client.now)
+        .unwrap();
     let card = board.card(id).unwrap();
-    assert_eq!(SlaConfig::default().status(card, at("2026-11-30T13:05")).unwrap().elapsed, minutes(15));
+    assert_eq!(
+        SlaConfig::default()
+            .status(card, at("2026-11-30T13:05"))
+            .unwrap()
+            .elapsed,
+        minutes(15)
+    );
 }
 
 #[test]
@@ -167,8 +218,19 @@ fn time_in_each_step_is_kept_for_finished_and_open_steps() {
     complete(&mut board, &mut client, id).unwrap(); // step 3 took 40 minutes
     let times = SlaConfig::default().time_in_steps(board.card(id).unwrap(), at("2026-11-30T08:50"));
     let got: Vec<(StepId, i64)> = times.iter().map(|t| (t.step, t.elapsed)).collect();
-    assert_eq!(got, [(StepId::S1, 0), (StepId::S2, minutes(4)), (StepId::S3, minutes(40)), (StepId::S4, minutes(6))]);
-    assert!(times[2].elapsed > times[2].standard, "step 3 went over its 30 minutes");
+    assert_eq!(
+        got,
+        [
+            (StepId::S1, 0),
+            (StepId::S2, minutes(4)),
+            (StepId::S3, minutes(40)),
+            (StepId::S4, minutes(6))
+        ]
+    );
+    assert!(
+        times[2].elapsed > times[2].standard,
+        "step 3 went over its 30 minutes"
+    );
 }
 
 #[test]
@@ -178,7 +240,10 @@ fn ended_cards_have_no_running_clock() {
     while board.card(id).unwrap().current_step().is_some() {
         complete(&mut board, &mut client, id).unwrap();
     }
-    assert_eq!(SlaConfig::default().status(board.card(id).unwrap(), client.now), None);
+    assert_eq!(
+        SlaConfig::default().status(board.card(id).unwrap(), client.now),
+        None
+    );
 }
 
 // Random intervals, minute-aligned, from 2026-01-01 over up to 90 days, with random holidays.
