@@ -383,6 +383,8 @@ pub struct Card {
     pub last_move: Option<Recorded<Stage>>,
     /// How many events built this card.
     pub version: u32,
+    /// The server sequence number of the last stored event applied to this card (0: none yet).
+    pub seq: u64,
 }
 
 impl Card {
@@ -632,6 +634,15 @@ impl Board {
         Board::default()
     }
 
+    /// A board from a snapshot (the server's card projection at `seq`).
+    pub fn from_cards(seq: u64, cards: impl IntoIterator<Item = Card>) -> Board {
+        Board {
+            cards: cards.into_iter().map(|c| (c.id, c)).collect(),
+            applied: HashSet::new(),
+            seq,
+        }
+    }
+
     /// Folds a whole log.
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Board {
         let mut board = Board::new();
@@ -821,6 +832,14 @@ impl Board {
     pub fn apply(&mut self, event: &Event) {
         if let Some(seq) = event.seq {
             self.seq = self.seq.max(seq);
+            // A snapshot already holds what its cards' events did.
+            if self
+                .cards
+                .get(&event.card)
+                .is_some_and(|card| card.seq >= seq)
+            {
+                return;
+            }
         }
         if !self.applied.insert(event.mutation_id) {
             return;
@@ -850,6 +869,7 @@ impl Board {
                 waiting: false,
                 last_move: None,
                 version: 1,
+                seq: event.seq.unwrap_or(0),
             };
             if *received {
                 // Step 1 happened in Srikandi: the letter is here.

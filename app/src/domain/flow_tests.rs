@@ -706,3 +706,57 @@ fn events_round_trip_through_json() {
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
 }
+
+#[test]
+fn a_board_from_a_snapshot_does_not_apply_again_what_the_snapshot_holds() {
+    let mut client = Client::new();
+    let mut server = Board::new();
+    let mut log = vec![];
+    let stamp = |mut event: Event, seq: u64| {
+        event.seq = Some(seq);
+        event.server_time = Some(event.client_time);
+        event
+    };
+    let id = card_id(1);
+    let create = client.envelope(
+        Role::Tu,
+        Mutation::CreateRequest {
+            card: id,
+            request: complete_input(),
+        },
+    );
+    let event = stamp(
+        server
+            .decide(&create, client.now)
+            .map(|c| Event::new(&create, c.unwrap()))
+            .unwrap(),
+        1,
+    );
+    server.apply(&event);
+    log.push(event);
+    let card = server.card(id).unwrap();
+    let step = card.current_step().unwrap();
+    let env = client.envelope(
+        Role::Tu,
+        Mutation::CompleteStep {
+            card: id,
+            step,
+            output: output_for(step, card),
+        },
+    );
+    let event = stamp(
+        server
+            .decide(&env, client.now)
+            .map(|c| Event::new(&env, c.unwrap()))
+            .unwrap(),
+        2,
+    );
+    server.apply(&event);
+    log.push(event);
+
+    // A client loads the snapshot at seq 2, then pulls "events after 1" (an overlap).
+    let mut client_board = Board::from_cards(2, server.cards.values().cloned());
+    client_board.apply(&log[1]);
+    assert_eq!(client_board.cards, server.cards);
+    assert_eq!(client_board.card(id).unwrap().seq, 2);
+}
