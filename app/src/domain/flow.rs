@@ -885,6 +885,9 @@ impl Board {
             return;
         };
         card.version += 1;
+        if let Some(seq) = event.seq {
+            card.seq = seq;
+        }
         match &event.change {
             Change::Created { .. } => {}
             Change::StepCompleted { step, output, to } => {
