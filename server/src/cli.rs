@@ -8,8 +8,13 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::Config;
-use crate::db::{Db, redact};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::config::{Config, FileConfig};
+use crate::db::redact;
+use crate::demo;
 use crate::http::{AppState, router};
 
 #[derive(Parser, Debug)]
@@ -31,18 +36,24 @@ enum Command {
 
 #[derive(Args, Debug, Default)]
 struct ServeArgs {
-    /// Address to listen on.
+    /// TOML settings file [default: pantau.toml, when present].
+    #[arg(long, env = "PANTAU_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:3000].
     #[arg(long, env = "PANTAU_ADDR")]
     addr: Option<SocketAddr>,
-    /// Directory for the embedded SQLite database.
-    #[arg(long, env = "PANTAU_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
+    /// Directory for the embedded SQLite database [default: data].
+    #[arg(long, env = "PANTAU_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// PostgreSQL URL (postgres://…) to run several instances on one database. Default: SQLite in --data-dir.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
-    /// The built site (`cargo leptos build` output).
+    /// The built site (`cargo leptos build` output) [default: target/site].
     #[arg(long, env = "PANTAU_SITE_ROOT")]
     site_root: Option<PathBuf>,
+    /// Fill an empty database with demo requests in every step.
+    #[arg(long, env = "PANTAU_DEMO")]
+    demo: bool,
 }
 
 impl Cli {
@@ -77,33 +88,47 @@ impl ServeArgs {
         Only::parse_from(["pantau"]).args
     }
 
-    fn into_config(self) -> Config {
+    fn into_config(self) -> Result<Config, String> {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        let file = FileConfig::load(self.config.as_deref()).map_err(|e| e.to_string())?;
+        let sla = file
+            .sla
+            .with_env(env)
+            .and_then(|s| s.resolve())
+            .map_err(|e| e.to_string())?;
         // `cargo leptos serve|watch` passes its settings as LEPTOS_* variables; ours win.
         let addr = self
             .addr
+            .or(file.addr)
             .or_else(|| env("LEPTOS_SITE_ADDR").and_then(|a| a.parse().ok()))
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
         let site_root = self
             .site_root
+            .or(file.site_root)
             .or_else(|| env("LEPTOS_SITE_ROOT").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("target/site"));
-        let dev = env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev"));
-        Config {
+        Ok(Config {
             addr,
-            data_dir: self.data_dir,
-            database_url: self.database_url,
+            data_dir: self
+                .data_dir
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("data")),
+            database_url: self.database_url.or(file.database_url),
             site_root,
-            dev,
-        }
+            dev: env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev")),
+            sla,
+        })
     }
 }
 
+/// How long in-flight requests may finish after a shutdown signal.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
+
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let config = args.into_config();
-    let db = Db::open(config.database_url.as_deref(), &config.data_dir)
-        .await
-        .map_err(|e| e.to_string())?;
+    let demo = args.demo;
+    let config = args.into_config()?;
+    let (stop, stopped) = watch::channel(false);
+    let state = AppState::open(&config, stopped.clone()).await?;
     match &config.database_url {
         Some(url) => tracing::info!(database = %redact(url), "database: postgres"),
         None => tracing::info!(dir = %config.data_dir.display(), "database: sqlite"),
@@ -114,19 +139,33 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             "no built site here: pages render but will not hydrate; run `cargo leptos build` first"
         );
     }
-    let state = AppState {
-        leptos_options: config.leptos_options(),
-        db,
-    };
+    if demo {
+        let added = demo::seed(&state.hub.store)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+        println!("Demo: {added} permohonan contoh / demo requests");
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Pantau siap / ready: http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Ends every event stream; axum then waits for the requests in flight.
+        let _ = stop.send(true);
+    });
+    let mut drained = stopped;
+    tokio::select! {
+        result = server => result.map_err(|e| e.to_string()),
+        _ = async {
+            let _ = drained.wait_for(|stop| *stop).await;
+            tokio::time::sleep(DRAIN_DEADLINE).await;
+        } => {
+            tracing::warn!("requests still open after {DRAIN_DEADLINE:?}; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown_signal() {

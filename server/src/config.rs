@@ -1,9 +1,15 @@
-//! Where the server listens, where it keeps data, where the built site lives.
+//! Settings: a TOML file (`--config`, default `pantau.toml` when present), environment variables
+//! over it, command-line flags over both. See the README for every key.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use app::domain::StepId;
+use app::domain::sla::{Calendar, OfficeHours, SlaConfig};
+use chrono::{NaiveDate, NaiveTime};
 use leptos::config::{Env, LeptosOptions};
+use serde::Deserialize;
 
 /// Resolved server settings.
 #[derive(Clone, Debug)]
@@ -17,6 +23,7 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Development mode: the page reloads itself when `cargo leptos watch` rebuilds.
     pub dev: bool,
+    pub sla: SlaConfig,
 }
 
 impl Config {
@@ -28,5 +35,295 @@ impl Config {
             .site_addr(self.addr)
             .env(if self.dev { Env::DEV } else { Env::PROD })
             .build()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Toml { path: String, message: String },
+    #[error("{key}: {message}")]
+    Value { key: String, message: String },
+}
+
+/// The TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub site_root: Option<PathBuf>,
+    #[serde(default)]
+    pub sla: SlaFile,
+}
+
+/// `[sla]` in the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaFile {
+    /// A card turns "warning" at this share of its standard time (default 80).
+    pub warning_percent: Option<u32>,
+    /// Hours east of UTC of the office (default 7, WIB; 8 is WITA, 9 is WIT).
+    pub utc_offset_hours: Option<i32>,
+    /// `mon = "07:30-16:00"`, `sat = "closed"`; days not named keep the default.
+    pub office_hours: Option<BTreeMap<String, String>>,
+    /// `["2026-12-25", …]`
+    pub holidays: Option<Vec<String>>,
+    /// `"5a" = "always_on"`, `"6" = "office_hours"`; steps not named keep the default.
+    pub calendars: Option<BTreeMap<String, String>>,
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing default file is no error, a missing named one is.
+    pub fn load(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("pantau.toml"), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(FileConfig::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Toml {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn value_error(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Value {
+        key: key.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// `"07:30-16:00"` or `"closed"`.
+fn parse_hours(key: &str, raw: &str) -> Result<Option<(NaiveTime, NaiveTime)>, ConfigError> {
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("closed") || raw.eq_ignore_ascii_case("libur") {
+        return Ok(None);
+    }
+    let bad = || value_error(key, format!("{raw:?}: write HH:MM-HH:MM or closed"));
+    let (open, close) = raw.split_once('-').ok_or_else(bad)?;
+    let open = NaiveTime::parse_from_str(open.trim(), "%H:%M").map_err(|_| bad())?;
+    let close = NaiveTime::parse_from_str(close.trim(), "%H:%M").map_err(|_| bad())?;
+    if close <= open {
+        return Err(value_error(
+            key,
+            format!("{raw:?}: closing must be after opening"),
+        ));
+    }
+    Ok(Some((open, close)))
+}
+
+/// `key=value` pairs separated by commas, as the environment variables take them.
+fn pairs(raw: &str) -> BTreeMap<String, String> {
+    raw.split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
+        .collect()
+}
+
+impl SlaFile {
+    /// Environment variables over the file: `PANTAU_WARNING_PERCENT`, `PANTAU_UTC_OFFSET_HOURS`,
+    /// `PANTAU_OFFICE_HOURS` (`mon=07:30-16:00,sat=closed`), `PANTAU_HOLIDAYS` (`2026-12-25,2027-01-01`),
+    /// `PANTAU_CALENDARS` (`5a=always_on,6=office_hours`).
+    pub fn with_env(
+        mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<SlaFile, ConfigError> {
+        if let Some(v) = env("PANTAU_WARNING_PERCENT") {
+            let n = v
+                .trim()
+                .parse()
+                .map_err(|_| value_error("PANTAU_WARNING_PERCENT", "a whole number"))?;
+            self.warning_percent = Some(n);
+        }
+        if let Some(v) = env("PANTAU_UTC_OFFSET_HOURS") {
+            let n = v
+                .trim()
+                .parse()
+                .map_err(|_| value_error("PANTAU_UTC_OFFSET_HOURS", "a whole number"))?;
+            self.utc_offset_hours = Some(n);
+        }
+        if let Some(v) = env("PANTAU_OFFICE_HOURS") {
+            self.office_hours
+                .get_or_insert_with(BTreeMap::new)
+                .extend(pairs(&v));
+        }
+        if let Some(v) = env("PANTAU_HOLIDAYS") {
+            self.holidays = Some(
+                v.split(',')
+                    .map(|d| d.trim().to_owned())
+                    .filter(|d| !d.is_empty())
+                    .collect(),
+            );
+        }
+        if let Some(v) = env("PANTAU_CALENDARS") {
+            self.calendars
+                .get_or_insert_with(BTreeMap::new)
+                .extend(pairs(&v));
+        }
+        Ok(self)
+    }
+
+    pub fn resolve(&self) -> Result<SlaConfig, ConfigError> {
+        let mut sla = SlaConfig::default();
+        if let Some(p) = self.warning_percent {
+            if !(1..=100).contains(&p) {
+                return Err(value_error("sla.warning_percent", "between 1 and 100"));
+            }
+            sla.warning_percent = p;
+        }
+        let mut office = OfficeHours::default();
+        if let Some(h) = self.utc_offset_hours {
+            if !(-12..=14).contains(&h) {
+                return Err(value_error("sla.utc_offset_hours", "between -12 and 14"));
+            }
+            office.utc_offset_seconds = h * 3600;
+        }
+        for (day, hours) in self.office_hours.iter().flatten() {
+            let key = format!("sla.office_hours.{day}");
+            let i = DAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(day))
+                .ok_or_else(|| value_error(&key, "days are mon, tue, wed, thu, fri, sat, sun"))?;
+            office.week[i] = parse_hours(&key, hours)?;
+        }
+        for date in self.holidays.iter().flatten() {
+            let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                value_error(
+                    "sla.holidays",
+                    format!("{date:?} is not a date (YYYY-MM-DD)"),
+                )
+            })?;
+            office.holidays.insert(day);
+        }
+        sla.office = office;
+        for (step, calendar) in self.calendars.iter().flatten() {
+            let key = format!("sla.calendars.{step}");
+            let step: StepId = step
+                .parse()
+                .map_err(|_| value_error(&key, "steps are 1, 2, 3, 4, 5, 5a, 6, 7"))?;
+            sla.calendars[step as usize] = match calendar.as_str() {
+                "always_on" | "24/7" => Calendar::AlwaysOn,
+                "office_hours" => Calendar::OfficeHours,
+                other => {
+                    return Err(value_error(
+                        &key,
+                        format!("{other:?}: always_on or office_hours"),
+                    ));
+                }
+            };
+        }
+        Ok(sla)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_sops_office_hours_and_80_percent() {
+        let sla = SlaFile::default().resolve().unwrap();
+        assert_eq!(sla, SlaConfig::default());
+    }
+
+    #[test]
+    fn a_file_sets_office_hours_holidays_calendars_and_threshold() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            addr = "127.0.0.1:4000"
+            [sla]
+            warning_percent = 75
+            holidays = ["2026-12-25"]
+            office_hours = { fri = "07:30-11:00", sat = "08:00-12:00" }
+            calendars = { "6" = "always_on" }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.addr, Some("127.0.0.1:4000".parse().unwrap()));
+        let sla = file.sla.resolve().unwrap();
+        assert_eq!(sla.warning_percent, 75);
+        assert!(
+            sla.office
+                .holidays
+                .contains(&NaiveDate::from_ymd_opt(2026, 12, 25).unwrap())
+        );
+        assert_eq!(
+            sla.office.week[4].unwrap().1,
+            NaiveTime::from_hms_opt(11, 0, 0).unwrap()
+        );
+        assert!(sla.office.week[5].is_some());
+        assert_eq!(sla.calendar(StepId::S6), Calendar::AlwaysOn);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = SlaFile {
+            warning_percent: Some(75),
+            ..SlaFile::default()
+        };
+        let env = |k: &str| match k {
+            "PANTAU_WARNING_PERCENT" => Some("90".to_owned()),
+            "PANTAU_HOLIDAYS" => Some("2027-01-01, 2027-02-17".to_owned()),
+            "PANTAU_CALENDARS" => Some("3=always_on".to_owned()),
+            _ => None,
+        };
+        let sla = file.with_env(env).unwrap().resolve().unwrap();
+        assert_eq!(sla.warning_percent, 90);
+        assert_eq!(sla.office.holidays.len(), 2);
+        assert_eq!(sla.calendar(StepId::S3), Calendar::AlwaysOn);
+    }
+
+    #[test]
+    fn bad_settings_name_the_key_and_the_fix() {
+        let bad = |f: SlaFile| f.resolve().unwrap_err().to_string();
+        let hours = BTreeMap::from([("mon".to_owned(), "16:00-07:30".to_owned())]);
+        assert!(
+            bad(SlaFile {
+                office_hours: Some(hours),
+                ..SlaFile::default()
+            })
+            .contains("sla.office_hours.mon")
+        );
+        let holidays = Some(vec!["25-12-2026".to_owned()]);
+        assert!(
+            bad(SlaFile {
+                holidays,
+                ..SlaFile::default()
+            })
+            .contains("YYYY-MM-DD")
+        );
+        let calendars = Some(BTreeMap::from([("8".to_owned(), "always_on".to_owned())]));
+        assert!(
+            bad(SlaFile {
+                calendars,
+                ..SlaFile::default()
+            })
+            .contains("steps are")
+        );
+        assert!(
+            toml::from_str::<FileConfig>("colour = 1").is_err(),
+            "unknown keys are refused"
+        );
     }
 }

@@ -1,32 +1,70 @@
 //! The HTTP surface: API routes, Leptos pages, the static site.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use app::domain::SlaConfig;
 use axum::Router;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{any, get, post};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use tokio::sync::watch;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::config::Config;
 use crate::db::Db;
+use crate::error::ApiError;
 use crate::health;
+use crate::sync::{Hub, Store, api};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub hub: Hub,
+    pub sla: Arc<SlaConfig>,
 }
 
-/// Requests that take longer are cut with 408.
+impl AppState {
+    /// Opens the database, runs the migrations, loads the log and starts the writer and the broadcaster.
+    /// Streams end when `shutdown` turns true.
+    pub async fn open(
+        config: &Config,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<AppState, String> {
+        let db = Db::open(config.database_url.as_deref(), &config.data_dir)
+            .await
+            .map_err(|e| e.to_string())?;
+        let store = Store::open(db.clone())
+            .await
+            .map_err(|e| format!("cannot open the event store: {e}"))?;
+        let hub = Hub::start(store, config.database_url.clone(), shutdown).await;
+        Ok(AppState {
+            leptos_options: config.leptos_options(),
+            db,
+            hub,
+            sla: Arc::new(config.sla.clone()),
+        })
+    }
+}
+
+/// Requests that take longer are cut with 408 (the event stream excepted).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request body accepted.
+pub const BODY_LIMIT: usize = 512 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/api/board", get(api::board))
+        .route("/api/sync/push", post(api::push))
+        .route("/api/sync/pull", get(api::pull))
+        .route("/api/cards/{id}", get(api::card))
+        .route("/api/{*rest}", any(unknown_api))
         .leptos_routes(&state, routes, move || app::shell(shell_options.clone()))
         // Files under the site root (pkg/, icons), precompressed .br/.gz when the browser accepts them;
         // anything else renders the app's "not found" page with 404.
@@ -35,5 +73,12 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Added after the timeout layer, so it does not apply: the stream stays open.
+        .route("/api/events", get(api::events))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
+}
+
+async fn unknown_api(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no API at {}; see server/API.md", uri.path()))
 }

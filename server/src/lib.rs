@@ -4,5 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
+pub mod error;
 pub mod health;
 pub mod http;
+pub mod sync;

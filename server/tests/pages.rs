@@ -51,7 +51,8 @@ async fn health_check_reports_version_and_sqlite_backend() {
 #[tokio::test]
 async fn health_check_reports_postgres_backend() {
     let Some(url) = postgres_url() else { return };
-    let server = TestServer::postgres(&url).await;
+    let _ = url;
+    let server = TestServer::postgres().await.unwrap();
     let res = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
@@ -61,7 +62,7 @@ async fn health_check_reports_postgres_backend() {
 #[tokio::test]
 async fn health_check_answers_503_with_a_message_when_the_database_is_gone() {
     let server = TestServer::sqlite().await;
-    server.db.pool.close().await;
+    server.state.db.pool.close().await;
     let res = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(res.status(), 503);
     let body: serde_json::Value = res.json().await.unwrap();

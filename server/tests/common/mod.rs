@@ -1,16 +1,25 @@
-//! Starts a real Pantau server in-process on a free port, on a real database.
+//! Starts a real Pantau server in-process on a free port, on a real database: a fresh SQLite file,
+//! or the real PostgreSQL in a fresh schema of its own.
 #![allow(dead_code)] // each test file uses its own part of this
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use app::domain::demo::{sample_output, sample_request, text};
+use app::domain::{CardId, Envelope, Mutation, MutationId, Role, SlaConfig, StepId};
+use chrono::Utc;
+use futures::StreamExt;
 use pantau::config::Config;
-use pantau::db::Db;
 use pantau::http::{AppState, router};
+use pantau::sync::api::{PushAnswer, PushResult};
+use tokio::sync::watch;
 
 pub struct TestServer {
     pub base: String,
-    pub db: Db,
+    pub state: AppState,
+    pub database_url: Option<String>,
+    stop: watch::Sender<bool>,
     _data: Option<tempfile::TempDir>,
 }
 
@@ -25,45 +34,77 @@ pub fn postgres_url() -> Option<String> {
     url
 }
 
+/// A fresh schema on the test PostgreSQL; the URL that puts a connection in it.
+pub async fn fresh_postgres_schema() -> Option<String> {
+    use sqlx::Connection;
+    let base = postgres_url()?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("PostgreSQL reachable");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>) -> Config {
+    Config {
+        addr,
+        data_dir,
+        database_url,
+        site_root: PathBuf::from("target/site"),
+        dev: false,
+        sla: SlaConfig::default(),
+    }
+}
+
 impl TestServer {
     /// A server on a fresh SQLite file in a temporary directory.
     pub async fn sqlite() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = Db::open(None, dir.path()).await.expect("open sqlite");
-        Self::start(db, Some(dir)).await
+        let path = dir.path().to_path_buf();
+        Self::start(path, None, Some(dir)).await
     }
 
-    /// A server on the given PostgreSQL database.
-    pub async fn postgres(url: &str) -> TestServer {
-        let db = Db::open(Some(url), &PathBuf::from("unused"))
-            .await
-            .expect("open postgres");
-        Self::start(db, None).await
+    /// A server on a fresh PostgreSQL schema; `None` when this run has no PostgreSQL.
+    pub async fn postgres() -> Option<TestServer> {
+        let url = fresh_postgres_schema().await?;
+        Some(Self::on_postgres(url).await)
     }
 
-    async fn start(db: Db, data: Option<tempfile::TempDir>) -> TestServer {
+    /// Another instance on the same PostgreSQL database (and schema).
+    pub async fn on_postgres(url: String) -> TestServer {
+        Self::start(PathBuf::from("unused"), Some(url), None).await
+    }
+
+    /// Another instance on the same SQLite directory.
+    pub async fn on_sqlite_dir(dir: PathBuf) -> TestServer {
+        Self::start(dir, None, None).await
+    }
+
+    async fn start(
+        data_dir: PathBuf,
+        database_url: Option<String>,
+        data: Option<tempfile::TempDir>,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let config = Config {
-            addr,
-            data_dir: data
-                .as_ref()
-                .map(|d| d.path().to_path_buf())
-                .unwrap_or_default(),
-            database_url: None,
-            site_root: PathBuf::from("target/site"),
-            dev: false,
-        };
-        let state = AppState {
-            leptos_options: config.leptos_options(),
-            db: db.clone(),
-        };
-        tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+        let (stop, stopped) = watch::channel(false);
+        let state = AppState::open(&config(addr, data_dir, database_url.clone()), stopped)
+            .await
+            .expect("server starts");
+        let app = router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         TestServer {
             base: format!("http://{addr}"),
-            db,
+            state,
+            database_url,
+            stop,
             _data: data,
         }
     }
@@ -71,4 +112,153 @@ impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// Ends the event streams, as a shutdown does.
+    pub fn stop_streams(&self) {
+        let _ = self.stop.send(true);
+    }
+
+    pub async fn push(&self, mutations: Vec<Envelope>) -> PushAnswer {
+        let res = reqwest::Client::new()
+            .post(self.url("/api/sync/push"))
+            .json(&serde_json::json!({ "mutations": mutations }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "push answers 200");
+        res.json().await.unwrap()
+    }
+
+    /// Pushes one mutation and returns its result.
+    pub async fn push_one(&self, envelope: Envelope) -> PushResult {
+        self.push(vec![envelope]).await.results.pop().unwrap()
+    }
+
+    /// A request registered by TU: the card stands at step 2.
+    pub async fn create(&self, n: usize) -> CardId {
+        let card = app::domain::demo::demo_card_id(n);
+        let request = sample_request(n, Utc::now(), 5);
+        let result = self
+            .push_one(envelope(
+                Role::Tu,
+                Mutation::CreateRequest { card, request },
+            ))
+            .await;
+        assert!(matches!(result, PushResult::Accepted { .. }), "{result:?}");
+        card
+    }
+
+    pub async fn card(&self, id: CardId) -> app::domain::Card {
+        self.state
+            .hub
+            .store
+            .card(id)
+            .await
+            .unwrap()
+            .expect("card exists")
+    }
+
+    /// The envelope that completes the card's current step by its performer.
+    pub async fn next_move(&self, id: CardId) -> Envelope {
+        let card = self.card(id).await;
+        let step = card.current_step().expect("open card");
+        envelope(
+            step.def().performer,
+            Mutation::CompleteStep {
+                card: id,
+                step,
+                output: sample_output(step, &card),
+            },
+        )
+    }
 }
+
+pub fn envelope(role: Role, mutation: Mutation) -> Envelope {
+    Envelope {
+        id: MutationId(uuid::Uuid::new_v4()),
+        actor: text(&format!("tester-{role:?}")),
+        role,
+        device: text("test"),
+        client_time: Utc::now(),
+        override_reason: None,
+        mutation,
+    }
+}
+
+pub fn seq_of(result: &PushResult) -> u64 {
+    match result {
+        PushResult::Accepted { seq, .. } => *seq,
+        PushResult::Refused { code, .. } => panic!("refused: {code}"),
+    }
+}
+
+/// A Server-Sent Events client: yields (id, data) pairs.
+pub struct SseClient {
+    lines: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl SseClient {
+    pub async fn connect(url: &str, last_event_id: Option<u64>) -> SseClient {
+        let mut req = reqwest::Client::new()
+            .get(url)
+            .header("Accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        SseClient {
+            lines: res.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event (skipping heartbeats), or `None` at the end of the stream or after `wait`.
+    pub async fn next(&mut self, wait: Duration) -> Option<(u64, serde_json::Value)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if let Some(id) = id {
+                    return Some((id, serde_json::from_str(&data).unwrap()));
+                }
+                continue;
+            }
+            match tokio::time::timeout_at(deadline, self.lines.next()).await {
+                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::common::TestServer::sqlite().await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(server) = super::common::TestServer::postgres().await else { return };
+                super::$name(server).await;
+            }
+        }
+    )*};
+}
+
+pub const STEP_2: StepId = StepId::S2;

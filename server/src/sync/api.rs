@@ -1,0 +1,198 @@
+//! The sync API: board snapshot, push, pull, the event stream, one card with its history.
+//! Thin handlers over the store; the JSON is documented in `server/API.md`.
+
+use app::domain::{CardId, Envelope, Event, Refusal, SlaConfig};
+use app::i18n::Lang;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::store::Outcome;
+use super::stream::Hub;
+use crate::error::{ApiError, ApiJson, ApiQuery};
+
+/// The most mutations one push may carry.
+pub const MAX_BATCH: usize = 200;
+/// The most events one pull returns.
+pub const MAX_PAGE: u32 = 1000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushBody {
+    pub mutations: Vec<Envelope>,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub id: String,
+    pub en: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PushResult {
+    Accepted {
+        id: uuid::Uuid,
+        seq: u64,
+    },
+    Refused {
+        id: uuid::Uuid,
+        code: String,
+        message: Message,
+        refusal: Refusal,
+    },
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct PushAnswer {
+    pub results: Vec<PushResult>,
+}
+
+pub async fn push(
+    State(hub): State<Hub>,
+    ApiJson(body): ApiJson<PushBody>,
+) -> Result<Response, ApiError> {
+    if body.mutations.is_empty() {
+        return Err(ApiError::Unprocessable(
+            "mutations: the batch is empty".into(),
+        ));
+    }
+    if body.mutations.len() > MAX_BATCH {
+        return Err(ApiError::Unprocessable(format!(
+            "mutations: {} in one batch; at most {MAX_BATCH}",
+            body.mutations.len()
+        )));
+    }
+    let ids: Vec<uuid::Uuid> = body.mutations.iter().map(|m| m.id.0).collect();
+    let outcomes = hub.store.push(body.mutations).await?;
+    let results = ids
+        .into_iter()
+        .zip(outcomes)
+        .map(|(id, outcome)| match outcome {
+            Outcome::Accepted { seq } => PushResult::Accepted { id, seq },
+            Outcome::Refused(refusal) => PushResult::Refused {
+                id,
+                code: refusal.code().to_owned(),
+                message: Message {
+                    id: refusal.message(Lang::Id),
+                    en: refusal.message(Lang::En),
+                },
+                refusal,
+            },
+        })
+        .collect();
+    Ok(axum::Json(PushAnswer { results }).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    #[serde(default)]
+    pub since: u64,
+    pub limit: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct PullAnswer {
+    pub events: Vec<Event>,
+    /// Pass as `since` for the next page.
+    pub next: u64,
+    /// More events wait after this page.
+    pub more: bool,
+}
+
+pub async fn pull(
+    State(hub): State<Hub>,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> Result<axum::Json<PullAnswer>, ApiError> {
+    let limit = q.limit.unwrap_or(500);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::BadRequest(format!(
+            "limit: between 1 and {MAX_PAGE}"
+        )));
+    }
+    // One more than asked tells whether there is more.
+    let mut events = hub.store.events_after(q.since, limit + 1).await?;
+    let more = events.len() > limit as usize;
+    events.truncate(limit as usize);
+    let next = events.last().and_then(|e| e.seq).unwrap_or(q.since);
+    Ok(axum::Json(PullAnswer { events, next, more }))
+}
+
+/// `GET /api/board`: every card and the sequence number the snapshot reflects, with the server's
+/// clock (for the browsers' clock offset) and the SLA settings (for their timers).
+pub async fn board(
+    State(hub): State<Hub>,
+    State(sla): State<std::sync::Arc<SlaConfig>>,
+) -> Result<Response, ApiError> {
+    let (seq, cards) = hub.store.snapshot().await?;
+    let server_time: DateTime<Utc> = Utc::now();
+    // The cards are stored as JSON already: join them rather than parse and print them again.
+    let body = format!(
+        r#"{{"seq":{seq},"server_time":{},"sla":{},"cards":[{}]}}"#,
+        serde_json::to_string(&server_time).expect("time serializes"),
+        serde_json::to_string(&*sla).expect("settings serialize"),
+        cards.join(",")
+    );
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+pub struct CardAnswer {
+    pub card: app::domain::Card,
+    /// The card's history: every event, in order.
+    pub events: Vec<Event>,
+}
+
+pub async fn card(
+    State(hub): State<Hub>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<CardAnswer>, ApiError> {
+    let uuid: uuid::Uuid = id
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("card id {id:?} is not a UUID")))?;
+    let card = hub
+        .store
+        .card(CardId(uuid))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no card {uuid}")))?;
+    let events = hub.store.card_events(CardId(uuid)).await?;
+    Ok(axum::Json(CardAnswer { card, events }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    pub since: Option<u64>,
+}
+
+/// `GET /api/events`: resumes after `Last-Event-ID`, else after `?since=N`, else from now.
+pub async fn events(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<StreamQuery>,
+) -> Result<Response, ApiError> {
+    let last_event_id = match headers.get("last-event-id") {
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest("Last-Event-ID must be an event sequence number".into())
+                })?,
+        ),
+        None => None,
+    };
+    let after = match last_event_id.or(q.since) {
+        Some(after) => after,
+        None => hub.store.last_seq().await?,
+    };
+    Ok(hub.sse(after).into_response())
+}

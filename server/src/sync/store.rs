@@ -1,0 +1,458 @@
+//! The event store: the log, the refusals, the card projection, and the one writer that appends.
+//!
+//! Every write goes through one task per process, which takes whatever mutations are waiting and
+//! commits them in one transaction (group commit). On PostgreSQL the transaction first takes an
+//! advisory lock, so writers of all instances take turns: sequence numbers are handed out and
+//! committed in the same order, and a reader of "events after N" can never skip one that commits
+//! late. Under the lock the writer first applies events other instances wrote, then decides.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::{Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Role, Stage};
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tokio::sync::{Notify, mpsc, oneshot};
+
+use crate::db::{Backend, Db};
+
+/// What became of one mutation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted { seq: u64 },
+    Refused(Refusal),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("a stored row could not be read: {0}")]
+    Corrupt(String),
+    #[error("the writer has stopped")]
+    WriterGone,
+}
+
+impl From<StoreError> for crate::error::ApiError {
+    fn from(e: StoreError) -> Self {
+        crate::error::ApiError::Unavailable(e.to_string())
+    }
+}
+
+struct Job {
+    envelopes: Vec<Envelope>,
+    reply: oneshot::Sender<Result<Vec<Outcome>, StoreError>>,
+}
+
+/// The most mutations one transaction takes.
+const GROUP_LIMIT: usize = 1024;
+/// Postgres advisory lock key of the writers: "PANTAU" in ASCII, more or less.
+const WRITER_LOCK: i64 = 0x50_41_4E_54_41_55;
+pub const NOTIFY_CHANNEL: &str = "pantau_events";
+
+/// Handle to the store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub db: Db,
+    jobs: mpsc::Sender<Job>,
+    /// Poked after every commit of this process; the stream reads new events then.
+    pub committed: Arc<Notify>,
+}
+
+impl Store {
+    /// Runs the migrations, folds the log into a board, and starts the writer.
+    pub async fn open(db: Db) -> Result<Store, StoreError> {
+        migrate(&db).await?;
+        let board = load_board(&db).await?;
+        let (jobs, rx) = mpsc::channel(4096);
+        let committed = Arc::new(Notify::new());
+        let writer = Writer {
+            db: db.clone(),
+            board,
+            stale: false,
+            committed: committed.clone(),
+        };
+        tokio::spawn(writer.run(rx));
+        Ok(Store {
+            db,
+            jobs,
+            committed,
+        })
+    }
+
+    /// Applies mutations in order; answers each. Re-sent mutation ids get their first answer again.
+    pub async fn push(&self, envelopes: Vec<Envelope>) -> Result<Vec<Outcome>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { envelopes, reply })
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Events after `since`, at most `limit`, in order.
+    pub async fn events_after(&self, since: u64, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{EVENT_COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(since as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.db.pool)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// One card's events, in order: its history.
+    pub async fn card_events(&self, card: CardId) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(&format!("{EVENT_COLUMNS} WHERE card_id = $1 ORDER BY seq"))
+            .bind(card.0.to_string())
+            .fetch_all(&self.db.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    pub async fn card(&self, card: CardId) -> Result<Option<Card>, StoreError> {
+        let row = sqlx::query("SELECT data FROM cards WHERE id = $1")
+            .bind(card.0.to_string())
+            .fetch_optional(&self.db.pool)
+            .await?;
+        row.map(|r| parse_json::<Card>(&r.try_get::<String, _>("data")?))
+            .transpose()
+    }
+
+    /// The card projection and the sequence number it reflects, read as one snapshot.
+    /// Cards come as their stored JSON, ready to send.
+    pub async fn snapshot(&self) -> Result<(u64, Vec<String>), StoreError> {
+        let mut tx = self.db.pool.begin().await?;
+        if self.db.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let seq = last_seq(&mut tx).await?;
+        let cards = sqlx::query("SELECT data FROM cards ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("data"))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit().await?;
+        Ok((seq, cards))
+    }
+
+    pub async fn last_seq(&self) -> Result<u64, StoreError> {
+        let mut conn = self.db.pool.acquire().await?;
+        let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(seq as u64)
+    }
+}
+
+async fn migrate(db: &Db) -> Result<(), StoreError> {
+    let migrator = match db.backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    migrator
+        .run(&db.pool)
+        .await
+        .map_err(|e| StoreError::Db(e.into()))
+}
+
+async fn load_board(db: &Db) -> Result<Board, StoreError> {
+    let rows = sqlx::query(&format!("{EVENT_COLUMNS} ORDER BY seq"))
+        .fetch_all(&db.pool)
+        .await?;
+    let events = rows
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Board::from_events(&events))
+}
+
+async fn last_seq(tx: &mut Transaction<'static, Any>) -> Result<u64, StoreError> {
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(seq as u64)
+}
+
+struct Writer {
+    db: Db,
+    board: Board,
+    /// The in-memory board may hold uncommitted changes: reload before the next batch.
+    stale: bool,
+    committed: Arc<Notify>,
+}
+
+impl Writer {
+    async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.recv().await {
+            let mut jobs = vec![first];
+            let mut count = jobs[0].envelopes.len();
+            while count < GROUP_LIMIT {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        count += job.envelopes.len();
+                        jobs.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let envelopes: Vec<&Envelope> = jobs.iter().flat_map(|j| j.envelopes.iter()).collect();
+            match self.write(&envelopes).await {
+                Ok(mut outcomes) => {
+                    self.committed.notify_waiters();
+                    for job in jobs {
+                        let rest = outcomes.split_off(job.envelopes.len());
+                        let _ = job.reply.send(Ok(outcomes));
+                        outcomes = rest;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "write failed; the batch is answered with an error");
+                    self.stale = true;
+                    for job in jobs {
+                        let _ = job
+                            .reply
+                            .send(Err(StoreError::Db(sqlx::Error::Protocol(e.to_string()))));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn write(&mut self, envelopes: &[&Envelope]) -> Result<Vec<Outcome>, StoreError> {
+        if self.stale {
+            self.board = load_board(&self.db).await?;
+            self.stale = false;
+        }
+        let mut tx = self.db.pool.begin().await?;
+        if self.db.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITER_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Events that other instances committed since we last looked.
+        self.stale = true;
+        let rows = sqlx::query(&format!("{EVENT_COLUMNS} WHERE seq > $1 ORDER BY seq"))
+            .bind(self.board.seq as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &rows {
+            self.board.apply(&event_from_row(row)?);
+        }
+        let mut seq = last_seq(&mut tx).await?.max(self.board.seq);
+        let mut outcomes = Vec::with_capacity(envelopes.len());
+        let mut refused_here: HashMap<MutationId, Refusal> = HashMap::new();
+        for envelope in envelopes {
+            let outcome = if let Some(refusal) = refused_here.get(&envelope.id) {
+                Outcome::Refused(refusal.clone())
+            } else if self.board.was_applied(envelope.id) {
+                Outcome::Accepted {
+                    seq: stored_seq(&mut tx, envelope.id).await?,
+                }
+            } else if let Some(refusal) = stored_refusal(&mut tx, envelope.id).await? {
+                Outcome::Refused(refusal)
+            } else {
+                let now = Utc::now();
+                match self.board.decide(envelope, now) {
+                    Ok(Some(change)) => {
+                        seq += 1;
+                        let event = stamp(envelope, change, seq, now);
+                        insert_event(&mut tx, &event).await?;
+                        self.board.apply(&event);
+                        let card = self
+                            .board
+                            .card(event.card)
+                            .expect("the event's card exists");
+                        upsert_card(&mut tx, card).await?;
+                        Outcome::Accepted { seq }
+                    }
+                    Ok(None) => Outcome::Accepted {
+                        seq: stored_seq(&mut tx, envelope.id).await?,
+                    },
+                    Err(refusal) => {
+                        insert_refusal(&mut tx, envelope, &refusal, now).await?;
+                        refused_here.insert(envelope.id, refusal.clone());
+                        Outcome::Refused(refusal)
+                    }
+                }
+            };
+            outcomes.push(outcome);
+        }
+        if self.db.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(NOTIFY_CHANNEL)
+                .bind(seq.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.stale = false;
+        Ok(outcomes)
+    }
+}
+
+fn stamp(envelope: &Envelope, change: Change, seq: u64, now: DateTime<Utc>) -> Event {
+    Event {
+        seq: Some(seq),
+        server_time: Some(now),
+        mutation_id: envelope.id,
+        card: envelope.mutation.card(),
+        actor: envelope.actor.clone(),
+        role: envelope.role,
+        device: envelope.device.clone(),
+        client_time: envelope.client_time,
+        override_reason: envelope.override_reason.clone(),
+        change,
+    }
+}
+
+const EVENT_COLUMNS: &str = "SELECT seq, mutation_id, card_id, payload, actor, role, device, override_reason, \
+     client_time, server_time FROM events";
+
+async fn insert_event(tx: &mut Transaction<'static, Any>, event: &Event) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(&event.change).expect("a change serializes");
+    sqlx::query(
+        "INSERT INTO events (seq, mutation_id, card_id, kind, payload, actor, role, device, override_reason, \
+         client_time, server_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(event.seq.expect("stamped") as i64)
+    .bind(event.mutation_id.0.to_string())
+    .bind(event.card.0.to_string())
+    .bind(change_kind(&event.change))
+    .bind(payload)
+    .bind(event.actor.to_string())
+    .bind(role_name(event.role))
+    .bind(event.device.to_string())
+    .bind(event.override_reason.as_ref().map(ToString::to_string))
+    .bind(event.client_time.timestamp_millis())
+    .bind(event.server_time.expect("stamped").timestamp_millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_card(tx: &mut Transaction<'static, Any>, card: &Card) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO cards (id, stage, seq, data) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, seq = excluded.seq, data = excluded.data",
+    )
+    .bind(card.id.0.to_string())
+    .bind(stage_name(card.stage))
+    .bind(card.seq as i64)
+    .bind(serde_json::to_string(card).expect("a card serializes"))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_refusal(
+    tx: &mut Transaction<'static, Any>,
+    envelope: &Envelope,
+    refusal: &Refusal,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO refusals (mutation_id, card_id, code, refusal, envelope, server_time) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(envelope.id.0.to_string())
+    .bind(envelope.mutation.card().0.to_string())
+    .bind(refusal.code())
+    .bind(serde_json::to_string(refusal).expect("a refusal serializes"))
+    .bind(serde_json::to_string(envelope).expect("an envelope serializes"))
+    .bind(now.timestamp_millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn stored_seq(tx: &mut Transaction<'static, Any>, id: MutationId) -> Result<u64, StoreError> {
+    let seq: i64 = sqlx::query_scalar("SELECT seq FROM events WHERE mutation_id = $1")
+        .bind(id.0.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(seq as u64)
+}
+
+async fn stored_refusal(
+    tx: &mut Transaction<'static, Any>,
+    id: MutationId,
+) -> Result<Option<Refusal>, StoreError> {
+    let row: Option<String> =
+        sqlx::query_scalar("SELECT refusal FROM refusals WHERE mutation_id = $1")
+            .bind(id.0.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(|json| parse_json(&json)).transpose()
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_text<const N: usize>(s: String) -> Result<app::domain::request::Bounded<N>, StoreError> {
+    app::domain::request::Bounded::parse(app::domain::Field::Note, &s)
+        .map_err(|e| StoreError::Corrupt(e.message(app::i18n::Lang::En)))
+}
+
+fn millis(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| StoreError::Corrupt(format!("time {ms}")))
+}
+
+pub(crate) fn event_from_row(row: &AnyRow) -> Result<Event, StoreError> {
+    let uuid = |col: &str| -> Result<uuid::Uuid, StoreError> {
+        let s: String = row.try_get(col)?;
+        s.parse()
+            .map_err(|_| StoreError::Corrupt(format!("{col}: {s}")))
+    };
+    let override_reason: Option<String> = row.try_get("override_reason")?;
+    Ok(Event {
+        seq: Some(row.try_get::<i64, _>("seq")? as u64),
+        server_time: Some(millis(row.try_get("server_time")?)?),
+        mutation_id: MutationId(uuid("mutation_id")?),
+        card: CardId(uuid("card_id")?),
+        actor: parse_text(row.try_get("actor")?)?,
+        role: parse_json(&format!("\"{}\"", row.try_get::<String, _>("role")?))?,
+        device: parse_text(row.try_get("device")?)?,
+        client_time: millis(row.try_get("client_time")?)?,
+        override_reason: override_reason.map(parse_text).transpose()?,
+        change: parse_json(&row.try_get::<String, _>("payload")?)?,
+    })
+}
+
+/// The change's type, as stored in the `kind` column.
+fn change_kind(change: &Change) -> String {
+    serde_json::to_value(change)
+        .ok()
+        .and_then(|v| v["type"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn role_name(role: Role) -> String {
+    serde_json::to_value(role)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn stage_name(stage: Stage) -> String {
+    match stage {
+        Stage::Step(step) => step.code().to_owned(),
+        Stage::Ended(end) => serde_json::to_value(end)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    }
+}
+
+/// How long the stream waits for a notification before it looks anyway.
+pub const POLL_FALLBACK: Duration = Duration::from_secs(2);

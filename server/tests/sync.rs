@@ -1,0 +1,457 @@
+//! The sync API over real HTTP, on a real SQLite file and on the real PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use app::domain::{Mutation, Role, Stage, StepId};
+use common::{SseClient, TestServer, envelope, seq_of};
+use pantau::sync::api::{PullAnswer, PushResult};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    an_accepted_move_gets_a_sequence_number_and_shows_on_the_board,
+    resending_a_mutation_gives_the_same_answer_and_applies_it_once,
+    two_clients_moving_the_same_card_one_is_accepted_the_other_told_why,
+    pull_pages_through_the_log_in_order,
+    the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate,
+    concurrent_writers_and_a_stream_reader_see_every_event_exactly_once,
+    bad_input_gets_a_4xx_with_a_clear_message,
+    the_event_log_is_append_only,
+    a_cards_history_lists_every_event_with_who_and_which_device,
+    the_demo_seeds_every_column_once,
+    shutdown_ends_open_event_streams,
+);
+
+async fn an_accepted_move_gets_a_sequence_number_and_shows_on_the_board(server: TestServer) {
+    let card = server.create(1).await;
+    let result = server.push_one(server.next_move(card).await).await;
+    assert_eq!(seq_of(&result), 2);
+
+    let board: Value = reqwest::get(server.url("/api/board"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(board["seq"], 2);
+    assert_eq!(board["cards"].as_array().unwrap().len(), 1);
+    assert_eq!(board["cards"][0]["stage"], json!({"step": "3"}));
+    assert_eq!(board["sla"]["warning_percent"], 80);
+    assert!(board["server_time"].as_str().unwrap().ends_with('Z'));
+}
+
+async fn resending_a_mutation_gives_the_same_answer_and_applies_it_once(server: TestServer) {
+    let card = server.create(1).await;
+    let mv = server.next_move(card).await;
+    let first = server.push_one(mv.clone()).await;
+    let again = server.push_one(mv.clone()).await;
+    assert_eq!(first, again);
+    assert_eq!(
+        server.card(card).await.current_step(),
+        Some(StepId::S3),
+        "applied once"
+    );
+
+    // Sent twice in one batch as well.
+    let next = server.next_move(card).await;
+    let answer = server.push(vec![next.clone(), next]).await;
+    assert_eq!(answer.results[0], answer.results[1]);
+    assert_eq!(server.card(card).await.current_step(), Some(StepId::S4));
+
+    // A refusal is remembered too: the same id gets the same refusal even after the card moved on.
+    let stale = envelope(
+        Role::Tu,
+        Mutation::AddNote {
+            card: app::domain::demo::demo_card_id(99),
+            text: app::domain::demo::text("x"),
+        },
+    );
+    let refused = server.push_one(stale.clone()).await;
+    assert!(
+        matches!(&refused, PushResult::Refused { code, .. } if code == "unknown_card"),
+        "{refused:?}"
+    );
+    server.create(99).await;
+    assert_eq!(server.push_one(stale).await, refused);
+    let pull: PullAnswer = reqwest::get(server.url("/api/sync/pull?since=0"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pull.events.len(), 4, "create, two moves, create");
+}
+
+async fn two_clients_moving_the_same_card_one_is_accepted_the_other_told_why(server: TestServer) {
+    let card = server.create(1).await;
+    let (a, b) = (server.next_move(card).await, server.next_move(card).await);
+    let (ra, rb) = tokio::join!(server.push_one(a), server.push_one(b));
+    let (accepted, refused): (Vec<_>, Vec<_>) = [ra, rb]
+        .into_iter()
+        .partition(|r| matches!(r, PushResult::Accepted { .. }));
+    assert_eq!((accepted.len(), refused.len()), (1, 1));
+    let PushResult::Refused { code, message, .. } = &refused[0] else {
+        unreachable!()
+    };
+    assert_eq!(code, "moved");
+    assert_eq!(message.id, "Kartu sudah dipindahkan ke langkah 3 oleh TU");
+    assert_eq!(
+        message.en,
+        "The card was already moved to step 3 by Administration (TU)"
+    );
+}
+
+async fn pull_pages_through_the_log_in_order(server: TestServer) {
+    for n in 0..7 {
+        server.create(n).await;
+    }
+    let mut since = 0;
+    let mut seen = vec![];
+    loop {
+        let page: PullAnswer =
+            reqwest::get(server.url(&format!("/api/sync/pull?since={since}&limit=3")))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        seen.extend(page.events.iter().map(|e| e.seq.unwrap()));
+        since = page.next;
+        if !page.more {
+            break;
+        }
+        assert_eq!(page.events.len(), 3);
+    }
+    assert_eq!(seen, (1..=7).collect::<Vec<u64>>());
+}
+
+async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(server: TestServer) {
+    for n in 0..3 {
+        server.create(n).await;
+    }
+    let mut stream = SseClient::connect(&server.url("/api/events?since=0"), None).await;
+    for expected in 1..=3 {
+        assert_eq!(
+            stream.next(Duration::from_secs(5)).await.unwrap().0,
+            expected
+        );
+    }
+    // A live event.
+    server.create(3).await;
+    let (id, data) = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(id, 4);
+    assert_eq!(data["change"]["type"], "created");
+    drop(stream);
+
+    // Disconnected while two more happen; resume with Last-Event-ID.
+    server.create(4).await;
+    server.create(5).await;
+    let mut resumed = SseClient::connect(&server.url("/api/events"), Some(4)).await;
+    let ids: Vec<u64> = [
+        resumed.next(Duration::from_secs(5)).await.unwrap().0,
+        resumed.next(Duration::from_secs(5)).await.unwrap().0,
+    ]
+    .into();
+    assert_eq!(ids, [5, 6]);
+    assert!(
+        resumed.next(Duration::from_millis(300)).await.is_none(),
+        "nothing repeated"
+    );
+}
+
+async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(server: TestServer) {
+    let mut stream = SseClient::connect(&server.url("/api/events?since=0"), None).await;
+    let server = std::sync::Arc::new(server);
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let server = server.clone();
+            tokio::spawn(async move {
+                for i in 0..15 {
+                    server.create(w * 100 + i).await;
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let total = 8 * 15;
+    let mut seen = vec![];
+    while seen.len() < total {
+        match stream.next(Duration::from_secs(10)).await {
+            Some((id, _)) => seen.push(id),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        (1..=total as u64).collect::<Vec<_>>(),
+        "every event once, in order"
+    );
+    assert!(stream.next(Duration::from_millis(300)).await.is_none());
+}
+
+async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
+    let client = reqwest::Client::new();
+    let push = |body: String| {
+        client
+            .post(server.url("/api/sync/push"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let check = |res: reqwest::Response, status: u16, needle: &'static str| async move {
+        assert_eq!(res.status().as_u16(), status, "{needle}");
+        let body: Value = res.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains(needle),
+            "{message:?} should contain {needle:?}"
+        );
+    };
+    check(
+        push("{not json".into()).await.unwrap(),
+        400,
+        "parse the request body as JSON",
+    )
+    .await;
+    check(
+        push(r#"{"mutations":[],"extra":1}"#.into()).await.unwrap(),
+        422,
+        "unknown field `extra`",
+    )
+    .await;
+    check(
+        push(r#"{"mutations":"many"}"#.into()).await.unwrap(),
+        422,
+        "invalid type",
+    )
+    .await;
+    check(
+        push(r#"{"mutations":[]}"#.into()).await.unwrap(),
+        422,
+        "empty",
+    )
+    .await;
+    let card = app::domain::demo::demo_card_id(1);
+    let one = serde_json::to_value(envelope(
+        Role::Tu,
+        Mutation::AddNote {
+            card,
+            text: app::domain::demo::text("x"),
+        },
+    ))
+    .unwrap();
+    let mut wrong_role = one.clone();
+    wrong_role["role"] = json!("walikota");
+    check(
+        push(json!({"mutations":[wrong_role]}).to_string())
+            .await
+            .unwrap(),
+        422,
+        "unknown variant `walikota`",
+    )
+    .await;
+    let too_many: Vec<Value> = (0..201).map(|_| one.clone()).collect();
+    check(
+        push(json!({"mutations":too_many}).to_string())
+            .await
+            .unwrap(),
+        422,
+        "at most 200",
+    )
+    .await;
+    let huge = format!(r#"{{"mutations":[],"pad":"{}"}}"#, "x".repeat(600 * 1024));
+    check(push(huge).await.unwrap(), 413, "larger than").await;
+    let res = client
+        .post(server.url("/api/sync/push"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    check(res, 415, "must be JSON").await;
+
+    check(
+        reqwest::get(server.url("/api/sync/pull?since=-1"))
+            .await
+            .unwrap(),
+        400,
+        "since",
+    )
+    .await;
+    check(
+        reqwest::get(server.url("/api/sync/pull?limit=5000"))
+            .await
+            .unwrap(),
+        400,
+        "limit",
+    )
+    .await;
+    check(
+        reqwest::get(server.url(&format!("/api/cards/{}", card.0)))
+            .await
+            .unwrap(),
+        404,
+        "no card",
+    )
+    .await;
+    check(
+        reqwest::get(server.url("/api/cards/kartu-1"))
+            .await
+            .unwrap(),
+        400,
+        "not a UUID",
+    )
+    .await;
+    check(
+        reqwest::get(server.url("/api/nothing")).await.unwrap(),
+        404,
+        "API.md",
+    )
+    .await;
+    let res = client
+        .get(server.url("/api/events"))
+        .header("Last-Event-ID", "abc")
+        .send()
+        .await
+        .unwrap();
+    check(res, 400, "Last-Event-ID").await;
+
+    // Nothing of that reached the log.
+    let pull: PullAnswer = reqwest::get(server.url("/api/sync/pull"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(pull.events.is_empty());
+}
+
+async fn the_event_log_is_append_only(server: TestServer) {
+    server.create(1).await;
+    let pool = &server.state.db.pool;
+    let update = sqlx::query("UPDATE events SET actor = 'someone else'")
+        .execute(pool)
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM events").execute(pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+async fn a_cards_history_lists_every_event_with_who_and_which_device(server: TestServer) {
+    let card = server.create(1).await;
+    server.push_one(server.next_move(card).await).await;
+    let answer: Value = reqwest::get(server.url(&format!("/api/cards/{}", card.0)))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events = answer["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1]["role"], "tu");
+    assert_eq!(events[1]["device"], "test");
+    assert_eq!(events[1]["change"]["type"], "step_completed");
+    assert_eq!(answer["card"]["stage"], json!({"step": "3"}));
+}
+
+async fn the_demo_seeds_every_column_once(server: TestServer) {
+    let added = pantau::demo::seed(&server.state.hub.store).await.unwrap();
+    assert_eq!(added, app::domain::demo::DEMO_PATHS.len());
+    assert_eq!(
+        pantau::demo::seed(&server.state.hub.store).await.unwrap(),
+        0,
+        "a second start adds nothing"
+    );
+    let (_, cards) = server.state.hub.store.snapshot().await.unwrap();
+    let stages: BTreeSet<String> = cards
+        .iter()
+        .map(|c| serde_json::from_str::<app::domain::Card>(c).unwrap().stage)
+        .map(|s| match s {
+            Stage::Step(step) => step.code().to_owned(),
+            Stage::Ended(end) => format!("{end:?}"),
+        })
+        .collect();
+    assert_eq!(stages.len(), 8 + 3, "every step and every end: {stages:?}");
+}
+
+async fn shutdown_ends_open_event_streams(server: TestServer) {
+    let mut stream = SseClient::connect(&server.url("/api/events"), None).await;
+    server.stop_streams();
+    assert!(
+        stream.next(Duration::from_secs(3)).await.is_none(),
+        "the stream ended"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_postgres_see_each_others_moves_within_a_second() {
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let a = TestServer::on_postgres(url.clone()).await;
+    let b = TestServer::on_postgres(url).await;
+    let mut on_b = SseClient::connect(&b.url("/api/events"), None).await;
+    let card = a.create(1).await;
+    let started = std::time::Instant::now();
+    let seq = seq_of(&a.push_one(a.next_move(card).await).await);
+    let mut received = None;
+    while let Some((id, _)) = on_b.next(Duration::from_secs(1)).await {
+        if id == seq {
+            received = Some(started.elapsed());
+            break;
+        }
+    }
+    let elapsed = received.expect("instance B streamed A's move");
+    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    // And B's writer knows A's events: it refuses a stale move with the reason.
+    let stale = envelope(
+        Role::Tu,
+        Mutation::CompleteStep {
+            card,
+            step: StepId::S2,
+            output: app::domain::StepOutput::Received {
+                agenda_number: None,
+                note: None,
+            },
+        },
+    );
+    let refused = b.push_one(stale).await;
+    assert!(
+        matches!(&refused, PushResult::Refused { code, .. } if code == "moved"),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_on_two_postgres_instances_interleave_without_gaps() {
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let a = std::sync::Arc::new(TestServer::on_postgres(url.clone()).await);
+    let b = std::sync::Arc::new(TestServer::on_postgres(url).await);
+    let mut reader = SseClient::connect(&a.url("/api/events?since=0"), None).await;
+    let tasks: Vec<_> = (0..6)
+        .map(|w| {
+            let server = if w % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move {
+                for i in 0..10 {
+                    server.create(w * 100 + i).await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut seen = vec![];
+    while seen.len() < 60 {
+        match reader.next(Duration::from_secs(10)).await {
+            Some((id, _)) => seen.push(id),
+            None => break,
+        }
+    }
+    assert_eq!(seen, (1..=60).collect::<Vec<u64>>());
+}
