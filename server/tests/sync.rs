@@ -455,3 +455,66 @@ async fn concurrent_writers_on_two_postgres_instances_interleave_without_gaps() 
     }
     assert_eq!(seen, (1..=60).collect::<Vec<u64>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_database_goes_away_requests_get_503_and_the_server_recovers_by_itself() {
+    let Some(url) = common::fresh_postgres_schema().await else {
+        return;
+    };
+    let host_port = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let mut proxy = common::Proxy::start(&host_port).await;
+    let server =
+        TestServer::on_postgres(url.replacen(&host_port, &format!("127.0.0.1:{}", proxy.port), 1))
+            .await;
+    let card = server.create(1).await;
+
+    proxy.cut();
+    let board = reqwest::get(server.url("/api/board")).await.unwrap();
+    assert_eq!(board.status(), 503);
+    let body: Value = board.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("database is not available"),
+        "{body}"
+    );
+    let move_while_down = server.next_move_unchecked(card);
+    let res = reqwest::Client::new()
+        .post(server.url("/api/sync/push"))
+        .json(&json!({ "mutations": [move_while_down.clone()] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503, "a push is answered, not lost silently");
+    assert_eq!(
+        reqwest::get(server.url("/healthz")).await.unwrap().status(),
+        503
+    );
+
+    proxy.restore().await;
+    let mut recovered = false;
+    for _ in 0..40 {
+        if reqwest::get(server.url("/healthz")).await.unwrap().status() == 200 {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(recovered, "healthz answers 200 again");
+    // The client re-sends what was not acknowledged; it applies once.
+    assert!(matches!(
+        server.push_one(move_while_down.clone()).await,
+        PushResult::Accepted { .. }
+    ));
+    assert!(matches!(
+        server.push_one(move_while_down).await,
+        PushResult::Accepted { .. }
+    ));
+    assert_eq!(server.card(card).await.current_step(), Some(StepId::S3));
+}

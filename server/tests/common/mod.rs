@@ -158,6 +158,22 @@ impl TestServer {
             .expect("card exists")
     }
 
+    /// A move from step 2 by TU, built without asking the server (which may be unreachable).
+    pub fn next_move_unchecked(&self, card: CardId) -> Envelope {
+        let output = app::domain::StepOutput::Received {
+            agenda_number: None,
+            note: None,
+        };
+        envelope(
+            Role::Tu,
+            Mutation::CompleteStep {
+                card,
+                step: StepId::S2,
+                output,
+            },
+        )
+    }
+
     /// The envelope that completes the card's current step by its performer.
     pub async fn next_move(&self, id: CardId) -> Envelope {
         let card = self.card(id).await;
@@ -262,3 +278,54 @@ macro_rules! on_both_backends {
 }
 
 pub const STEP_2: StepId = StepId::S2;
+
+/// A TCP proxy the test can cut and restore: the database "goes away" and comes back.
+pub struct Proxy {
+    pub port: u16,
+    target: String,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Proxy {
+    pub async fn start(target: &str) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut proxy = Proxy {
+            port,
+            target: target.to_owned(),
+            task: None,
+        };
+        proxy.serve(listener);
+        proxy
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener) {
+        let target = self.target.clone();
+        self.task = Some(tokio::spawn(async move {
+            let mut pipes = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                pipes.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        }));
+    }
+
+    /// Closes the port and every connection through it.
+    pub fn cut(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restore(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .unwrap();
+        self.serve(listener);
+    }
+}

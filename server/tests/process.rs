@@ -1,0 +1,181 @@
+//! The real `pantau` binary: killed with SIGKILL while clients push, stopped with SIGTERM while
+//! event streams are open.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::domain::demo::sample_request;
+use app::domain::{Mutation, Role};
+use chrono::Utc;
+use common::{SseClient, envelope};
+use pantau::sync::api::{PullAnswer, PushAnswer, PushResult};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Starts `pantau serve` on a free port; returns the child and its address once it listens.
+async fn start(data_dir: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("pantau starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("Pantau siap / ready: ") {
+                return url.to_owned();
+            }
+        }
+        panic!("pantau exited before it was ready");
+    })
+    .await
+    .expect("ready within 30 s");
+    (child, address)
+}
+
+async fn all_events(base: &str) -> Vec<app::domain::Event> {
+    let mut since = 0;
+    let mut events = vec![];
+    loop {
+        let page: PullAnswer =
+            reqwest::get(format!("{base}/api/sync/pull?since={since}&limit=1000"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        events.extend(page.events);
+        since = page.next;
+        if !page.more {
+            return events;
+        }
+    }
+}
+
+/// Every mutation a client saw acknowledged survives a SIGKILL of the server, at many kill points.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_mutation_survives_a_sigkill() {
+    let kills: usize = std::env::var("PANTAU_CRASH_KILLS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(50);
+    let dir = tempfile::tempdir().unwrap();
+    let acknowledged: Arc<Mutex<BTreeSet<uuid::Uuid>>> = Arc::default();
+    let mut card_number = 0usize;
+    for round in 0..kills {
+        let (mut child, base) = start(dir.path()).await;
+        let clients: Vec<_> = (0..3)
+            .map(|c| {
+                let base = base.clone();
+                let acknowledged = acknowledged.clone();
+                let first = card_number + c * 10_000;
+                tokio::spawn(async move {
+                    let http = reqwest::Client::new();
+                    for n in first.. {
+                        let card = app::domain::demo::demo_card_id(n + round * 100_000);
+                        let request = sample_request(n, Utc::now(), 5);
+                        let env = envelope(Role::Tu, Mutation::CreateRequest { card, request });
+                        let id = env.id.0;
+                        let sent = http
+                            .post(format!("{base}/api/sync/push"))
+                            .json(&serde_json::json!({ "mutations": [env] }))
+                            .send()
+                            .await;
+                        let Ok(res) = sent else { return };
+                        let Ok(answer) = res.json::<PushAnswer>().await else {
+                            return;
+                        };
+                        if matches!(answer.results[0], PushResult::Accepted { .. }) {
+                            acknowledged.lock().unwrap().insert(id);
+                        }
+                    }
+                })
+            })
+            .collect();
+        // A different moment each round, so the kill lands mid-write at varying points.
+        tokio::time::sleep(Duration::from_millis(15 + (round as u64 * 37) % 120)).await;
+        child.kill().await.unwrap(); // SIGKILL
+        for c in clients {
+            c.await.unwrap();
+        }
+        card_number += 1;
+    }
+    let (_child, base) = start(dir.path()).await;
+    let stored: BTreeSet<uuid::Uuid> = all_events(&base)
+        .await
+        .iter()
+        .map(|e| e.mutation_id.0)
+        .collect();
+    let acknowledged = acknowledged.lock().unwrap();
+    let lost: Vec<_> = acknowledged.difference(&stored).collect();
+    assert!(
+        acknowledged.len() > kills,
+        "the clients got writes in ({} acknowledged)",
+        acknowledged.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged mutations lost: {lost:?}",
+        lost.len()
+    );
+    let seqs: Vec<u64> = all_events(&base)
+        .await
+        .iter()
+        .map(|e| e.seq.unwrap())
+        .collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as u64).collect::<Vec<_>>(),
+        "the log has no holes"
+    );
+    eprintln!(
+        "{kills} kills, {} acknowledged mutations, {} stored, none lost",
+        acknowledged.len(),
+        stored.len()
+    );
+}
+
+/// SIGTERM ends open event streams and the process exits by itself, well before the drain deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_with_open_event_streams_exits_promptly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start(dir.path()).await;
+    let mut streams = vec![];
+    for _ in 0..3 {
+        streams.push(SseClient::connect(&format!("{base}/api/events"), None).await);
+    }
+    let pid = child.id().unwrap().to_string();
+    let started = std::time::Instant::now();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(8), child.wait())
+        .await
+        .expect("exits")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    for stream in &mut streams {
+        assert!(
+            stream.next(Duration::from_secs(1)).await.is_none(),
+            "the stream was closed"
+        );
+    }
+}
