@@ -70,14 +70,13 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         .unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();
     let acknowledged: Arc<Mutex<BTreeSet<uuid::Uuid>>> = Arc::default();
-    let mut card_number = 0usize;
     for round in 0..kills {
         let (mut child, base) = start(dir.path()).await;
         let clients: Vec<_> = (0..3)
             .map(|c| {
                 let base = base.clone();
                 let acknowledged = acknowledged.clone();
-                let first = card_number + c * 10_000;
+                let first = c * 10_000;
                 tokio::spawn(async move {
                     let http = reqwest::Client::new();
                     for n in first.. {
@@ -107,7 +106,6 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         for c in clients {
             c.await.unwrap();
         }
-        card_number += 1;
     }
     let (_child, base) = start(dir.path()).await;
     let stored: BTreeSet<uuid::Uuid> = all_events(&base)
@@ -115,7 +113,7 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         .iter()
         .map(|e| e.mutation_id.0)
         .collect();
-    let acknowledged = acknowledged.lock().unwrap();
+    let acknowledged = acknowledged.lock().unwrap().clone();
     let lost: Vec<_> = acknowledged.difference(&stored).collect();
     assert!(
         acknowledged.len() > kills,
