@@ -150,14 +150,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Pantau siap / ready: http://{addr}");
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+    let server = crate::serve::serve(listener, router(state), async move {
         shutdown_signal().await;
-        // Ends every event stream; axum then waits for the requests in flight.
+        // Ends every event stream; then the requests in flight finish.
         let _ = stop.send(true);
     });
     let mut drained = stopped;
     tokio::select! {
-        result = server => result.map_err(|e| e.to_string()),
+        () = server => Ok(()),
         _ = async {
             let _ = drained.wait_for(|stop| *stop).await;
             tokio::time::sleep(DRAIN_DEADLINE).await;

@@ -8,4 +8,5 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod serve;
 pub mod sync;

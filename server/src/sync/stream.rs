@@ -115,7 +115,8 @@ impl ClientStream {
                 return Some(self.event(&item));
             }
             if self.catching_up {
-                match self.store.events_after(self.last, PAGE).await {
+                // Boxed: the query's large state machine is then not part of every idle stream.
+                match Box::pin(self.store.events_after(self.last, PAGE)).await {
                     Ok(events) if events.is_empty() => self.catching_up = false,
                     Ok(events) => {
                         self.backlog

@@ -99,7 +99,7 @@ impl TestServer {
             .await
             .expect("server starts");
         let app = router(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(pantau::serve::serve(listener, app, std::future::pending()));
         TestServer {
             base: format!("http://{addr}"),
             state,

@@ -1,0 +1,285 @@
+//! Benchmarks of the server (print figures; assert nothing). Run through `.ci/bench`, which builds the
+//! release binary and raises the open-file limit:
+//!
+//!     bash .ci/bench push            # SQLite, and PostgreSQL when PANTAU_TEST_POSTGRES_URL is set
+//!     bash .ci/bench sse [N]         # N event-stream subscribers (default 10000)
+//!
+//! The server runs as its own process (the real `pantau` binary), so its memory is measured alone.
+
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use app::domain::demo::{sample_output, sample_request, text};
+use app::domain::{Board, CardId, Envelope, Mutation, MutationId, Role};
+use chrono::Utc;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let bin = std::env::var("PANTAU_BIN").expect("PANTAU_BIN: the release pantau binary");
+    match args.get(1).map(String::as_str) {
+        Some("push") => {
+            let dir = tempfile::tempdir().unwrap();
+            let (child, base) = start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
+            push_bench("SQLite (WAL, synchronous=FULL)", &base).await;
+            drop(child);
+            if let Ok(url) = std::env::var("PANTAU_TEST_POSTGRES_URL") {
+                let url = fresh_schema(&url).await;
+                let (child, base) = start(&bin, &["--database-url", &url]).await;
+                push_bench("PostgreSQL", &base).await;
+                drop(child);
+            } else {
+                println!("PostgreSQL: skipped (set PANTAU_TEST_POSTGRES_URL)");
+            }
+        }
+        Some("sse") => {
+            let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            let dir = tempfile::tempdir().unwrap();
+            let (child, base) = start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
+            sse_bench(&child, &base, n).await;
+        }
+        _ => eprintln!("usage: bench push | bench sse [subscribers]"),
+    }
+}
+
+async fn start(bin: &str, args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(bin)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("pantau starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(url) = line.strip_prefix("Pantau siap / ready: ") {
+            let url = url.to_owned();
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return (child, url);
+        }
+    }
+    panic!("pantau did not start");
+}
+
+async fn fresh_schema(base: &str) -> String {
+    use sqlx::Connection;
+    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(base)
+        .await
+        .expect("PostgreSQL reachable");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+fn envelope(role: Role, mutation: Mutation) -> Envelope {
+    Envelope {
+        id: MutationId(uuid::Uuid::new_v4()),
+        actor: text("bench"),
+        role,
+        device: text("bench"),
+        client_time: Utc::now(),
+        override_reason: None,
+        mutation,
+    }
+}
+
+/// Clients, each moving its own cards through the SOP one push per move, as browsers do.
+async fn push_bench(label: &str, base: &str) {
+    const CLIENTS: usize = 32;
+    const CARDS_PER_CLIENT: usize = 40;
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let http = http.clone();
+            let base = base.to_owned();
+            tokio::spawn(async move {
+                let mut board = Board::new(); // the client's own optimistic copy
+                let mut latencies = vec![];
+                let mut moves = 0usize;
+                for k in 0..CARDS_PER_CLIENT {
+                    let id = CardId(uuid::Uuid::new_v4());
+                    let request = sample_request(c * 100 + k, Utc::now(), 30);
+                    let mut next = Some(envelope(
+                        Role::Tu,
+                        Mutation::CreateRequest { card: id, request },
+                    ));
+                    while let Some(env) = next.take() {
+                        board.execute(&env, Utc::now()).expect("valid move");
+                        let t = Instant::now();
+                        let res = http
+                            .post(format!("{base}/api/sync/push"))
+                            .json(&serde_json::json!({ "mutations": [env] }))
+                            .send()
+                            .await
+                            .unwrap();
+                        let body: serde_json::Value = res.json().await.unwrap();
+                        latencies.push(t.elapsed());
+                        assert_eq!(body["results"][0]["status"], "accepted", "{body}");
+                        moves += 1;
+                        let card = board.card(id).unwrap();
+                        if let Some(step) = card.current_step() {
+                            let output = sample_output(step, card);
+                            next = Some(envelope(
+                                step.def().performer,
+                                Mutation::CompleteStep {
+                                    card: id,
+                                    step,
+                                    output,
+                                },
+                            ));
+                        }
+                    }
+                }
+                (moves, latencies)
+            })
+        })
+        .collect();
+    let mut latencies = vec![];
+    let mut moves = 0;
+    for t in tasks {
+        let (m, l) = t.await.unwrap();
+        moves += m;
+        latencies.extend(l);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{label}: {moves} accepted moves from {CLIENTS} clients in {elapsed:.2?}: {:.0} moves/s; \
+         push latency p50 {:.2?}, p99 {:.2?}, max {:.2?}",
+        moves as f64 / elapsed.as_secs_f64(),
+        pct(0.50),
+        pct(0.99),
+        latencies.last().unwrap()
+    );
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// N raw SSE connections (plain sockets: the load generator stays light), then one event to all.
+async fn sse_bench(child: &Child, base: &str, n: usize) {
+    let pid = child.id().unwrap();
+    let addr = base.trim_start_matches("http://").to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(pid);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Instant)>();
+    let mut connected = 0;
+    let opened = Instant::now();
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut stream = match tokio::net::TcpStream::connect(&addr).await {
+            Ok(s) => s,
+            Err(e) => {
+                println!("connection {i} failed: {e} (raise the open-file limit)");
+                break;
+            }
+        };
+        // PANTAU_BENCH_PATH=/healthz measures plain idle keep-alive connections instead.
+        let path = std::env::var("PANTAU_BENCH_PATH").unwrap_or_else(|_| "/api/events".into());
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let tx = tx.clone();
+        handles.push(tokio::spawn(async move {
+            let mut buf = vec![0u8; 4096];
+            let mut seen_headers = false;
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(k) => {
+                        let chunk = String::from_utf8_lossy(&buf[..k]);
+                        if !seen_headers {
+                            seen_headers = chunk.contains("\r\n\r\n");
+                            if seen_headers
+                                && !chunk.contains("\ndata:")
+                                && !chunk.contains("\nid:")
+                            {
+                                let _ = tx.send((usize::MAX, Instant::now()));
+                                continue;
+                            }
+                        }
+                        if chunk.contains("id:") {
+                            let _ = tx.send((i, Instant::now()));
+                            return;
+                        }
+                    }
+                }
+            }
+        }));
+        connected += 1;
+    }
+    // Wait until every stream has its response headers.
+    let mut ready = 0;
+    while ready < connected {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some((usize::MAX, _))) => ready += 1,
+            _ => break,
+        }
+    }
+    let open_time = opened.elapsed();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = rss_kib(pid);
+    println!(
+        "{ready} of {n} subscribers connected in {open_time:.2?}; server memory {} MiB before, {} MiB after: {:.1} KiB per subscriber",
+        before / 1024,
+        after / 1024,
+        (after.saturating_sub(before)) as f64 / ready.max(1) as f64
+    );
+
+    let http = reqwest::Client::new();
+    let id = CardId(uuid::Uuid::new_v4());
+    let env = envelope(
+        Role::Tu,
+        Mutation::CreateRequest {
+            card: id,
+            request: sample_request(1, Utc::now(), 3),
+        },
+    );
+    let sent = Instant::now();
+    let res = http
+        .post(format!("{base}/api/sync/push"))
+        .json(&serde_json::json!({ "mutations": [env] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut arrivals: BTreeMap<usize, Duration> = BTreeMap::new();
+    while arrivals.len() < ready {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some((i, at))) if i != usize::MAX => {
+                arrivals.insert(i, at.duration_since(sent));
+            }
+            Ok(Some(_)) => {}
+            _ => break,
+        }
+    }
+    let mut times: Vec<Duration> = arrivals.values().copied().collect();
+    times.sort();
+    if let Some(last) = times.last() {
+        println!(
+            "one event reached {} of {ready} subscribers; median {:.2?}, last {:.2?} after the push was sent",
+            times.len(),
+            times[times.len() / 2],
+            last
+        );
+    }
+    for h in handles {
+        h.abort();
+    }
+}
