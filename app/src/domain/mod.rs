@@ -15,3 +15,12 @@ pub use flow::{
 pub use request::{Field, FieldError, Problem, Request, RequestInput, Window};
 pub use sla::{Calendar, OfficeHours, Sla, SlaConfig, SlaState};
 pub use sop::{EndState, FLOW, Role, StepDef, StepId, Target};
+
+/// `GET /api/board`: every card, the sequence number they reflect, the server's clock and the SLA settings.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BoardSnapshot {
+    pub seq: u64,
+    pub server_time: chrono::DateTime<chrono::Utc>,
+    pub sla: SlaConfig,
+    pub cards: Vec<Card>,
+}

@@ -1,9 +1,15 @@
-//! The board: one column per SOP step.
+//! The board: one column per SOP step with its cards, each timed against the step's standard;
+//! the end states as lanes below.
 
 use leptos::prelude::*;
 
-use super::t;
-use crate::domain::{FLOW, StepDef};
+use super::icon::{Icon, IconView};
+use super::store::{Connection, use_store};
+use super::{t, use_lang};
+use crate::domain::request::wib;
+use crate::domain::sla::{Sla, SlaState};
+use crate::domain::{Card, EndState, FLOW, Stage, StepDef};
+use crate::i18n::format::{clock, date_time, duration, remaining};
 use crate::i18n::ui as txt;
 
 #[component]
@@ -14,26 +20,44 @@ pub fn BoardPage() -> impl IntoView {
             <div class="board" role="list">
                 {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
             </div>
+            <EndLanes/>
         </main>
     }
 }
 
-/// One SOP step: its number, name, performer and standard time, then its cards.
+/// One SOP step: its number, name, performer, standard time and counts, then its cards.
 #[component]
 fn StepColumn(step: &'static StepDef) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
     let heading_id = format!("step-{}-title", step.id.code());
     let labelled_by = heading_id.clone();
     let minutes = t(txt::MINUTES_SHORT);
+    let cards = Memo::new(move |_| store.cards_at(Stage::Step(step.id)));
+    // Counts of warning and breached cards, on the one clock.
+    let counts = Memo::new(move |_| {
+        let now = store.now.get();
+        store.sla.with(|sla| {
+            cards.with(|cards| {
+                cards
+                    .iter()
+                    .filter_map(|c| sla.status(c, now))
+                    .fold((0, 0), |(w, b), s| match s.state {
+                        SlaState::Warning => (w + 1, b),
+                        SlaState::Breached => (w, b + 1),
+                        _ => (w, b),
+                    })
+            })
+        })
+    });
     view! {
         <section class="column" role="listitem" data-step=step.id.code() aria-labelledby=labelled_by>
             <header class="column-head">
-                <div class="column-title">
+                <h2 id=heading_id class="column-title">
                     <span class="step-no" aria-hidden="true">{step.id.code()}</span>
-                    <h2 id=heading_id>
-                        <span class="visually-hidden">{t(txt::STEP)} " " {step.id.code()} ": "</span>
-                        {t(step.name)}
-                    </h2>
-                </div>
+                    <span class="visually-hidden">{t(txt::STEP)} " " {step.id.code()} ": "</span>
+                    {t(step.name)}
+                </h2>
                 <dl class="column-facts">
                     <div>
                         <dt>{t(txt::PERFORMER)}</dt>
@@ -44,10 +68,243 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                         <dd class="standard">{move || format!("{} {}", step.standard_minutes, minutes())}</dd>
                     </div>
                 </dl>
+                <p class="column-counts" data-testid="column-counts">
+                    <span class="count-total">
+                        {move || {
+                            let n = cards.with(Vec::len);
+                            let word = if n == 1 { txt::CARD } else { txt::CARDS };
+                            format!("{n} {}", word.get(lang.get()))
+                        }}
+                    </span>
+                    <Show when=move || { counts.get().0 > 0 }>
+                        <span class="count-warning">
+                            <IconView icon=Icon::Warning/>
+                            {move || counts.get().0}
+                        </span>
+                    </Show>
+                    <Show when=move || { counts.get().1 > 0 }>
+                        <span class="count-breached">
+                            <IconView icon=Icon::Alarm/>
+                            {move || counts.get().1}
+                        </span>
+                    </Show>
+                </p>
             </header>
             <ol class="cards">
-                <li class="empty">{t(txt::NO_CARDS)}</li>
+                <For each=move || cards.get() key=|c| (c.id, c.version) let:card>
+                    <CardView card/>
+                </For>
+                <Show when=move || cards.with(Vec::is_empty)>
+                    <li class="empty">{t(txt::NO_CARDS)}</li>
+                </Show>
             </ol>
         </section>
+    }
+}
+
+fn state_icon(state: SlaState) -> Icon {
+    match state {
+        SlaState::OnTime => Icon::Check,
+        SlaState::Warning => Icon::Warning,
+        SlaState::Breached => Icon::Alarm,
+        SlaState::Paused => Icon::Pause,
+        SlaState::Scheduled => Icon::Calendar,
+    }
+}
+
+fn state_class(state: SlaState) -> &'static str {
+    match state {
+        SlaState::OnTime => "on-time",
+        SlaState::Warning => "warning",
+        SlaState::Breached => "breached",
+        SlaState::Paused => "paused",
+        SlaState::Scheduled => "scheduled",
+    }
+}
+
+/// A request on the board: the letter, who must act, and its timer against the step's standard.
+#[component]
+fn CardView(card: Card) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let status = {
+        let card = card.clone();
+        Memo::new(move |_| {
+            let now = store.now.get();
+            store.sla.with(|sla| sla.status(&card, now))
+        })
+    };
+    let who = card.who_must_act();
+    let cameras = card
+        .request
+        .cameras
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sla_state = move || status.get().map(|s| s.state);
+    view! {
+        <li
+            class="card"
+            data-card=card.id.0.to_string()
+            data-status=move || sla_state().map(state_class).unwrap_or("ended")
+            tabindex="0"
+        >
+            <div class="card-top">
+                <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
+                {move || {
+                    status
+                        .get()
+                        .map(|s| {
+                            view! {
+                                <span class=format!("sla-badge {}", state_class(s.state))>
+                                    <IconView icon=state_icon(s.state)/>
+                                    {s.state.label().get(lang.get())}
+                                </span>
+                            }
+                        })
+                }}
+            </div>
+            <p class="agency">{card.request.agency.to_string()}</p>
+            <p class="subject">{card.request.subject.to_string()}</p>
+            <Show when={
+                let empty = cameras.is_empty();
+                move || !empty
+            }>
+                <p class="cameras">
+                    <IconView icon=Icon::Camera/>
+                    {cameras.clone()}
+                </p>
+            </Show>
+            {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
+            {move || status.get().map(|s| view! { <Timer sla=s starts_at=card.schedule.map(|w| w.start)/> })}
+        </li>
+    }
+}
+
+/// Elapsed and remaining against the standard, with a bar; "starts in …" for a scheduled step 7.
+#[component]
+fn Timer(sla: Sla, starts_at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+    let lang = use_lang();
+    let percent = sla.percent().clamp(0, 100);
+    let text = move || {
+        let lang = lang.get();
+        match (sla.starts_in, starts_at) {
+            (Some(seconds), Some(at)) => {
+                format!(
+                    "{} {} ({})",
+                    txt::STARTS_IN.get(lang),
+                    duration(seconds, lang),
+                    date_time(at, wib(), lang)
+                )
+            }
+            _ => format!(
+                "{} / {} · {}",
+                duration(sla.elapsed, lang),
+                duration(sla.standard, lang),
+                remaining(sla.remaining, lang)
+            ),
+        }
+    };
+    let pause = sla.pause.map(|p| p.label());
+    view! {
+        <div class="timer">
+            <p class="timer-text">{text}</p>
+            {pause.map(|p| view! { <p class="timer-pause">{t(p)}</p> })}
+            <div
+                class="bar"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=percent.to_string()
+            >
+                <div class="bar-fill" style=format!("width: {percent}%")></div>
+            </div>
+        </div>
+    }
+}
+
+/// A letter number that may wrap after its slashes (`000.8.3.3/101/2026`), not inside a number.
+fn breakable(text: &str) -> String {
+    text.replace('/', "/\u{200B}")
+}
+
+/// Selesai, Dikembalikan, Gagal: collapsible, with the most recent cards.
+#[component]
+fn EndLanes() -> impl IntoView {
+    view! {
+        <section class="end-lanes" aria-label=t(txt::FINISHED)>
+            {EndState::ALL.into_iter().map(|end| view! { <EndLane end/> }).collect_view()}
+        </section>
+    }
+}
+
+/// How many finished cards each lane shows.
+const RECENT: usize = 12;
+
+#[component]
+fn EndLane(end: EndState) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let cards = Memo::new(move |_| {
+        let mut cards = store.cards_at(Stage::Ended(end));
+        cards.sort_by_key(|c| std::cmp::Reverse(c.visits.last().and_then(|v| v.left)));
+        cards
+    });
+    let name = serde_json::to_value(end)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    view! {
+        <details class=format!("end-lane {name}") data-end=name>
+            <summary>
+                <span class="lane-name">{t(end.label())}</span>
+                " "
+                <span class="lane-count">{move || cards.with(Vec::len)}</span>
+            </summary>
+            <ol class="lane-cards">
+                <For each=move || cards.get().into_iter().take(RECENT) key=|c| (c.id, c.version) let:card>
+                    <li class="lane-card" data-card=card.id.0.to_string()>
+                        <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
+                        " · "
+                        <span class="agency">{card.request.agency.to_string()}</span>
+                        {card.end_reason.as_ref().map(|r| view! { <p class="end-reason">{r.to_string()}</p> })}
+                        {card
+                            .visits
+                            .last()
+                            .and_then(|v| v.left)
+                            .map(|at| view! { <p class="ended-at">{move || date_time(at, wib(), lang.get())}</p> })}
+                    </li>
+                </For>
+            </ol>
+        </details>
+    }
+}
+
+/// Live / reconnecting since hh.mm / not loaded: always visible in the top bar.
+#[component]
+pub fn ConnectionBadge() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let view_of = move || {
+        let lang = lang.get();
+        match store.connection.get() {
+            Connection::Loading => ("loading", txt::LOADING.get(lang).to_owned()),
+            Connection::Live => ("live", txt::LIVE.get(lang).to_owned()),
+            Connection::Reconnecting { since } => (
+                "reconnecting",
+                format!(
+                    "{} {}",
+                    txt::RECONNECTING_SINCE.get(lang),
+                    clock(since, wib(), lang)
+                ),
+            ),
+            Connection::Failed(why) => ("failed", format!("{}: {why}", txt::LOAD_FAILED.get(lang))),
+        }
+    };
+    view! {
+        <span class=move || format!("connection {}", view_of().0) data-testid="connection" role="status">
+            {move || view_of().1}
+        </span>
     }
 }

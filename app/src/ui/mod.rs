@@ -1,7 +1,9 @@
 //! The Leptos UI. Components are named after what the user sees.
 
 mod board;
+mod icon;
 mod language;
+pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -11,7 +13,7 @@ use leptos_router::{
 };
 
 use crate::i18n::ui as txt;
-pub use board::BoardPage;
+pub use board::{BoardPage, ConnectionBadge};
 pub use language::{LanguageToggle, provide_lang, t, use_lang};
 
 /// The HTML document around the app, rendered by the server.
@@ -39,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_lang();
+    store::provide_store();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/pantau.css"/>
@@ -59,6 +62,7 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
+            <ConnectionBadge/>
             <LanguageToggle/>
         </header>
     }

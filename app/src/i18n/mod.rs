@@ -77,6 +77,15 @@ pub mod ui {
     );
     pub const NOT_FOUND: Text = Text::new("Halaman tidak ditemukan", "Page not found");
     pub const BACK_TO_BOARD: Text = Text::new("Kembali ke papan", "Back to the board");
+    pub const CARD: Text = Text::new("kartu", "card");
+    pub const CARDS: Text = Text::new("kartu", "cards");
+    pub const WAITING_FOR: Text = Text::new("Menunggu", "Waiting for");
+    pub const STARTS_IN: Text = Text::new("Mulai dalam", "Starts in");
+    pub const FINISHED: Text = Text::new("Permohonan yang berakhir", "Finished requests");
+    pub const LOADING: Text = Text::new("Memuat…", "Loading…");
+    pub const LIVE: Text = Text::new("Tersinkron", "Live");
+    pub const RECONNECTING_SINCE: Text = Text::new("Menyambung ulang sejak", "Reconnecting since");
+    pub const LOAD_FAILED: Text = Text::new("Gagal memuat", "Could not load");
     pub const FLOW_TOTAL: Text =
         Text::new("Total waktu baku alur", "Total standard time of the flow");
 }
@@ -99,3 +108,5 @@ mod tests {
         assert_eq!(ui::BOARD_TITLE.get(Lang::default()), "Papan permohonan");
     }
 }
+
+pub mod format;

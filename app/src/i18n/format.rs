@@ -1,0 +1,105 @@
+//! Durations and times as people read them, in either language.
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
+
+use super::Lang;
+
+/// `12 mnt`, `2 j 05 mnt`, `3 hr 4 j` (ID) / `12 min`, `2 h 05 min`, `3 d 4 h` (EN). Seconds are dropped.
+pub fn duration(seconds: i64, lang: Lang) -> String {
+    let (m, h, d) = match lang {
+        Lang::Id => ("mnt", "j", "hr"),
+        Lang::En => ("min", "h", "d"),
+    };
+    let minutes = seconds.abs() / 60;
+    if minutes < 60 {
+        format!("{minutes} {m}")
+    } else if minutes < 24 * 60 {
+        format!("{} {h} {:02} {m}", minutes / 60, minutes % 60)
+    } else {
+        format!("{} {d} {} {h}", minutes / (24 * 60), (minutes / 60) % 24)
+    }
+}
+
+/// What is left of a standard: `sisa 18 mnt` / `18 min left`, or `lewat 15 mnt` / `15 min over`.
+pub fn remaining(seconds: i64, lang: Lang) -> String {
+    match (seconds >= 0, lang) {
+        (true, Lang::Id) => format!("sisa {}", duration(seconds, lang)),
+        (true, Lang::En) => format!("{} left", duration(seconds, lang)),
+        (false, Lang::Id) => format!("lewat {}", duration(seconds, lang)),
+        (false, Lang::En) => format!("{} over", duration(seconds, lang)),
+    }
+}
+
+const MONTHS_ID: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `28 Nov 2026, 16.05 WIB` (Indonesian style: a dot between hours and minutes) / `28 Nov 2026, 16:05 WIB`.
+pub fn date_time(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
+    let local = t.with_timezone(&offset);
+    let (months, sep) = match lang {
+        Lang::Id => (MONTHS_ID, '.'),
+        Lang::En => (MONTHS_EN, ':'),
+    };
+    format!(
+        "{} {} {}, {:02}{sep}{:02} {}",
+        local.day(),
+        months[local.month0() as usize],
+        local.year(),
+        local.hour(),
+        local.minute(),
+        zone_name(offset)
+    )
+}
+
+/// `16.05` / `16:05`.
+pub fn clock(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
+    let local = t.with_timezone(&offset);
+    let sep = if lang == Lang::Id { '.' } else { ':' };
+    format!("{:02}{sep}{:02}", local.hour(), local.minute())
+}
+
+/// WIB, WITA, WIT for Indonesia's zones; `UTC+h` otherwise.
+pub fn zone_name(offset: FixedOffset) -> String {
+    match offset.local_minus_utc() {
+        25_200 => "WIB".into(),
+        28_800 => "WITA".into(),
+        32_400 => "WIT".into(),
+        s => format!("UTC{:+}", s / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::request::wib;
+
+    #[test]
+    fn durations_read_naturally_in_both_languages() {
+        assert_eq!(duration(12 * 60 + 59, Lang::Id), "12 mnt");
+        assert_eq!(duration(125 * 60, Lang::Id), "2 j 05 mnt");
+        assert_eq!(duration(125 * 60, Lang::En), "2 h 05 min");
+        assert_eq!(duration((3 * 24 + 4) * 3600, Lang::Id), "3 hr 4 j");
+        assert_eq!(remaining(18 * 60, Lang::Id), "sisa 18 mnt");
+        assert_eq!(remaining(-15 * 60, Lang::Id), "lewat 15 mnt");
+        assert_eq!(remaining(-15 * 60, Lang::En), "15 min over");
+    }
+
+    #[test]
+    fn dates_are_written_the_indonesian_way_in_wib() {
+        let t = DateTime::parse_from_rfc3339("2026-11-28T09:05:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(date_time(t, wib(), Lang::Id), "28 Nov 2026, 16.05 WIB");
+        assert_eq!(date_time(t, wib(), Lang::En), "28 Nov 2026, 16:05 WIB");
+        let may = DateTime::parse_from_rfc3339("2027-05-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(date_time(may, wib(), Lang::Id), "1 Mei 2027, 07.00 WIB");
+        assert_eq!(clock(t, wib(), Lang::Id), "16.05");
+        assert_eq!(zone_name(FixedOffset::east_opt(8 * 3600).unwrap()), "WITA");
+    }
+}
