@@ -10,11 +10,27 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use app::domain::demo::{sample_output, sample_request, text};
-use app::domain::{Board, CardId, Envelope, Mutation, MutationId, Role};
+use app::domain::demo::{sample_output, sample_request};
+use app::domain::{Board, CardId, Envelope, Mutation, Role};
 use chrono::Utc;
+use common::envelope;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+/// One mutation through `POST /api/sync/push`; the answer's JSON.
+async fn push(http: &reqwest::Client, base: &str, envelope: Envelope) -> serde_json::Value {
+    let res = http
+        .post(format!("{base}/api/sync/push"))
+        .json(&serde_json::json!({ "mutations": [envelope] }))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("JSON")
+}
 
 #[tokio::main]
 async fn main() {
@@ -26,13 +42,10 @@ async fn main() {
             let (child, base) = start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
             push_bench("SQLite (WAL, synchronous=FULL)", &base).await;
             drop(child);
-            if let Ok(url) = std::env::var("PANTAU_TEST_POSTGRES_URL") {
-                let url = fresh_schema(&url).await;
+            if let Some(url) = common::fresh_postgres_schema().await {
                 let (child, base) = start(&bin, &["--database-url", &url]).await;
                 push_bench("PostgreSQL", &base).await;
                 drop(child);
-            } else {
-                println!("PostgreSQL: skipped (set PANTAU_TEST_POSTGRES_URL)");
             }
         }
         Some("sse") => {
@@ -65,32 +78,6 @@ async fn start(bin: &str, args: &[&str]) -> (Child, String) {
     panic!("pantau did not start");
 }
 
-async fn fresh_schema(base: &str) -> String {
-    use sqlx::Connection;
-    let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(base)
-        .await
-        .expect("PostgreSQL reachable");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
-}
-
-fn envelope(role: Role, mutation: Mutation) -> Envelope {
-    Envelope {
-        id: MutationId(uuid::Uuid::new_v4()),
-        actor: text("bench"),
-        role,
-        device: text("bench"),
-        client_time: Utc::now(),
-        override_reason: None,
-        mutation,
-    }
-}
-
 /// Clients, each moving its own cards through the SOP one push per move, as browsers do.
 async fn push_bench(label: &str, base: &str) {
     const CLIENTS: usize = 32;
@@ -115,13 +102,7 @@ async fn push_bench(label: &str, base: &str) {
                     while let Some(env) = next.take() {
                         board.execute(&env, Utc::now()).expect("valid move");
                         let t = Instant::now();
-                        let res = http
-                            .post(format!("{base}/api/sync/push"))
-                            .json(&serde_json::json!({ "mutations": [env] }))
-                            .send()
-                            .await
-                            .unwrap();
-                        let body: serde_json::Value = res.json().await.unwrap();
+                        let body = push(&http, &base, env).await;
                         latencies.push(t.elapsed());
                         assert_eq!(body["results"][0]["status"], "accepted", "{body}");
                         moves += 1;
@@ -252,13 +233,7 @@ async fn sse_bench(child: &Child, base: &str, n: usize) {
         },
     );
     let sent = Instant::now();
-    let res = http
-        .post(format!("{base}/api/sync/push"))
-        .json(&serde_json::json!({ "mutations": [env] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    push(&http, base, env).await;
     let mut arrivals: BTreeMap<usize, Duration> = BTreeMap::new();
     while arrivals.len() < ready {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {

@@ -1,6 +1,7 @@
 //! The Pantau server: pages rendered by Leptos, the static site, the JSON API.
 //! Split by capability; handlers are thin and call plain functions.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

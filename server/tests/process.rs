@@ -19,9 +19,14 @@ use tokio::process::{Child, Command};
 
 /// Starts `pantau serve` on a free port; returns the child and its address once it listens.
 async fn start(data_dir: &Path) -> (Child, String) {
+    start_with(data_dir, &[]).await
+}
+
+async fn start_with(data_dir: &Path, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pantau"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(extra)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -176,4 +181,81 @@ async fn sigterm_with_open_event_streams_exits_promptly() {
             "the stream was closed"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_makes_an_account_that_logs_in_and_never_prints_a_typed_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .args([
+            "user",
+            "add",
+            "budi",
+            "--role",
+            "tu,admin",
+            "--name",
+            "Budi Santoso",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncWriteExt;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kata-sandi-rahasia\n")
+        .await
+        .unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("added budi (Budi Santoso) with roles tu,admin"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("kata-sandi-rahasia") && !stderr.contains("kata-sandi-rahasia"));
+
+    let db = pantau::db::Db::open(None, dir.path()).await.unwrap();
+    let (user, _) =
+        pantau::auth::store::login(&db, "budi", "kata-sandi-rahasia", "127.0.0.1", Utc::now())
+            .await
+            .unwrap();
+    assert_eq!(user.roles, [Role::Tu, Role::Admin]);
+
+    let again = Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .args(["user", "add", "budi", "--role", "walikota", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unknown role: walikota"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_production_start_refuses_while_a_demo_password_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, _) = start_with(dir.path(), &["--demo"]).await;
+    drop(child);
+    let out = Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("demo passwords are still set for demo.admin"),
+        "{stderr}"
+    );
 }

@@ -321,7 +321,17 @@ impl Event {
         self.server_time.unwrap_or(self.client_time)
     }
 
-    fn new(envelope: &Envelope, change: Change) -> Event {
+    /// The same event as the server stores it: with its sequence number and the server's time.
+    pub fn stamped(self, seq: u64, server_time: DateTime<Utc>) -> Event {
+        Event {
+            seq: Some(seq),
+            server_time: Some(server_time),
+            ..self
+        }
+    }
+
+    /// The event of an accepted mutation, not yet stored.
+    pub fn from_envelope(envelope: &Envelope, change: Change) -> Event {
         Event {
             seq: None,
             server_time: None,
@@ -823,7 +833,7 @@ impl Board {
         let Some(change) = self.decide(envelope, now)? else {
             return Ok(None);
         };
-        let event = Event::new(envelope, change);
+        let event = Event::from_envelope(envelope, change);
         self.apply(&event);
         Ok(Some(event))
     }

@@ -712,11 +712,6 @@ fn a_board_from_a_snapshot_does_not_apply_again_what_the_snapshot_holds() {
     let mut client = Client::new();
     let mut server = Board::new();
     let mut log = vec![];
-    let stamp = |mut event: Event, seq: u64| {
-        event.seq = Some(seq);
-        event.server_time = Some(event.client_time);
-        event
-    };
     let id = card_id(1);
     let create = client.envelope(
         Role::Tu,
@@ -725,13 +720,11 @@ fn a_board_from_a_snapshot_does_not_apply_again_what_the_snapshot_holds() {
             request: complete_input(),
         },
     );
-    let event = stamp(
-        server
-            .decide(&create, client.now)
-            .map(|c| Event::new(&create, c.unwrap()))
-            .unwrap(),
-        1,
-    );
+    let event = Event::from_envelope(
+        &create,
+        server.decide(&create, client.now).unwrap().unwrap(),
+    )
+    .stamped(1, client.now);
     server.apply(&event);
     log.push(event);
     let card = server.card(id).unwrap();
@@ -744,13 +737,8 @@ fn a_board_from_a_snapshot_does_not_apply_again_what_the_snapshot_holds() {
             output: output_for(step, card),
         },
     );
-    let event = stamp(
-        server
-            .decide(&env, client.now)
-            .map(|c| Event::new(&env, c.unwrap()))
-            .unwrap(),
-        2,
-    );
+    let event = Event::from_envelope(&env, server.decide(&env, client.now).unwrap().unwrap())
+        .stamped(2, client.now);
     server.apply(&event);
     log.push(event);
 

@@ -151,7 +151,8 @@ impl Store {
     }
 }
 
-async fn migrate(db: &Db) -> Result<(), StoreError> {
+/// Applies the embedded migrations of the database's backend.
+pub async fn migrate(db: &Db) -> Result<(), StoreError> {
     let migrator = match db.backend {
         Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
         Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
@@ -263,7 +264,7 @@ impl Writer {
                 match self.board.decide(envelope, now) {
                     Ok(Some(change)) => {
                         seq += 1;
-                        let event = stamp(envelope, change, seq, now);
+                        let event = Event::from_envelope(envelope, change).stamped(seq, now);
                         insert_event(&mut tx, &event).await?;
                         self.board.apply(&event);
                         let card = self
@@ -295,21 +296,6 @@ impl Writer {
         tx.commit().await?;
         self.stale = false;
         Ok(outcomes)
-    }
-}
-
-fn stamp(envelope: &Envelope, change: Change, seq: u64, now: DateTime<Utc>) -> Event {
-    Event {
-        seq: Some(seq),
-        server_time: Some(now),
-        mutation_id: envelope.id,
-        card: envelope.mutation.card(),
-        actor: envelope.actor.clone(),
-        role: envelope.role,
-        device: envelope.device.clone(),
-        client_time: envelope.client_time,
-        override_reason: envelope.override_reason.clone(),
-        change,
     }
 }
 

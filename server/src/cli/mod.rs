@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod accounts;
+
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -32,28 +34,101 @@ pub struct Cli {
 enum Command {
     /// Run the server (the default when no command is given, as `cargo leptos watch` does).
     Serve(ServeArgs),
+    /// Accounts: add, change a password, disable, list.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Read-only tokens for wall screens (`/wall?token=…`): create, revoke, list.
+    #[command(subcommand)]
+    Kiosk(KioskCommand),
+}
+
+/// Where the data is: shared by every command.
+#[derive(Args, Debug, Default)]
+struct DbArgs {
+    /// TOML settings file [default: pantau.toml, when present].
+    #[arg(long, env = "PANTAU_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Directory for the embedded SQLite database [default: data].
+    #[arg(long, env = "PANTAU_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…) to run several instances on one database. Default: SQLite in --data-dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Debug, Default)]
 struct ServeArgs {
-    /// TOML settings file [default: pantau.toml, when present].
-    #[arg(long, env = "PANTAU_CONFIG")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArgs,
     /// Address to listen on [default: 127.0.0.1:3000].
     #[arg(long, env = "PANTAU_ADDR")]
     addr: Option<SocketAddr>,
-    /// Directory for the embedded SQLite database [default: data].
-    #[arg(long, env = "PANTAU_DATA_DIR")]
-    data_dir: Option<PathBuf>,
-    /// PostgreSQL URL (postgres://…) to run several instances on one database. Default: SQLite in --data-dir.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
     /// The built site (`cargo leptos build` output) [default: target/site].
     #[arg(long, env = "PANTAU_SITE_ROOT")]
     site_root: Option<PathBuf>,
-    /// Fill an empty database with demo requests in every step.
+    /// Demo mode: demo requests in an empty database, one demo user per role (passwords printed).
     #[arg(long, env = "PANTAU_DEMO")]
     demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user: `pantau user add budi --role tu,admin --name "Budi Santoso"`.
+    Add {
+        username: String,
+        /// Comma-separated: pemohon, tu, kepala_dinas, kabid_aptika, subkor_ile, operator_tcmr, admin.
+        #[arg(long)]
+        role: String,
+        /// The name people see [default: the user name].
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password (ends the user's sessions).
+    Passwd {
+        username: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Disable an account (ends its sessions at once).
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List the accounts.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KioskCommand {
+    /// Create a token for a wall screen; it is shown once.
+    Create {
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token: the screen stops at once, open streams too.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List the tokens.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 impl Cli {
@@ -66,6 +141,8 @@ impl Cli {
         let result = match self.command {
             Some(Command::Serve(args)) => serve(args).await,
             None => serve(ServeArgs::from_env()).await,
+            Some(Command::User(command)) => accounts::user(command).await,
+            Some(Command::Kiosk(command)) => accounts::kiosk(command).await,
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -90,7 +167,7 @@ impl ServeArgs {
 
     fn into_config(self) -> Result<Config, String> {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
-        let file = FileConfig::load(self.config.as_deref()).map_err(|e| e.to_string())?;
+        let file = FileConfig::load(self.db.config.as_deref()).map_err(|e| e.to_string())?;
         let sla = file
             .sla
             .with_env(env)
@@ -110,10 +187,11 @@ impl ServeArgs {
         Ok(Config {
             addr,
             data_dir: self
+                .db
                 .data_dir
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("data")),
-            database_url: self.database_url.or(file.database_url),
+            database_url: self.db.database_url.or(file.database_url),
             site_root,
             dev: env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev")),
             sla,
@@ -144,6 +222,30 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         println!("Demo: {added} permohonan contoh / demo requests");
+        let users = crate::auth::store::seed_demo_users(&state.db, chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        if !users.is_empty() {
+            println!("Demo: pengguna / users (user name, role, password):");
+            for (name, role, password) in &users {
+                println!(
+                    "  {name:<24} {:<16} {}",
+                    crate::sync::store::role_name(*role),
+                    password.reveal()
+                );
+            }
+        }
+    } else {
+        let left = crate::auth::store::demo_passwords_left(&state.db)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !left.is_empty() {
+            return Err(format!(
+                "demo passwords are still set for {}: give each a real one (`pantau user passwd NAME`) or \
+                 disable it (`pantau user disable NAME`), or start with --demo",
+                left.join(", ")
+            ));
+        }
     }
     let listener = TcpListener::bind(config.addr)
         .await

@@ -1,0 +1,371 @@
+//! Accounts in the database: users, sessions, failed logins, kiosk tokens. Plain functions over the pool.
+
+use app::domain::Role;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+use super::{InputError, Password, Username, parse_roles, random_token, roles_text, token_hash};
+use crate::db::Db;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub demo_password: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("pengguna {0} sudah ada / user {0} already exists")]
+    UserExists(String),
+    #[error("pengguna {0} tidak ada / no user {0}")]
+    NoUser(String),
+    #[error("token kiosk {0} sudah ada / kiosk token {0} already exists")]
+    KioskExists(String),
+    #[error("token kiosk {0} tidak ada / no kiosk token {0}")]
+    NoKiosk(String),
+    #[error("nama pengguna atau kata sandi salah / wrong user name or password")]
+    BadCredentials,
+    #[error(
+        "terlalu banyak percobaan masuk yang gagal; coba lagi dalam {minutes} menit / too many failed logins; try again in {minutes} minutes"
+    )]
+    Throttled { minutes: i64 },
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Failed logins counted over this window.
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// At most this many failures per account per window (40 an hour: under ASVS 2.2.1's 100).
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
+/// At most this many failures per client address per window.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+/// A session unused this long ends.
+pub const IDLE_TIMEOUT: Duration = Duration::hours(8);
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    let roles: String = row.try_get("roles")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        roles: parse_roles(&roles).unwrap_or_default(),
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        demo_password: row.try_get::<i64, _>("demo_password")? != 0,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "SELECT id, username, display_name, password_hash, roles, disabled, demo_password FROM users";
+
+pub async fn add_user(
+    db: &Db,
+    username: &Username,
+    display_name: &str,
+    password: &Password,
+    roles: &[Role],
+    demo: bool,
+    now: DateTime<Utc>,
+) -> Result<User, AuthError> {
+    if roles.is_empty() {
+        return Err(InputError::NoRole.into());
+    }
+    if find(db, username).await?.is_some() {
+        return Err(AuthError::UserExists(username.to_string()));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let display = if display_name.trim().is_empty() {
+        username.as_str()
+    } else {
+        display_name.trim()
+    };
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, password_hash, roles, disabled, demo_password, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+    )
+    .bind(&id)
+    .bind(username.as_str())
+    .bind(display)
+    .bind(password.hash())
+    .bind(roles_text(roles))
+    .bind(i64::from(demo))
+    .bind(now.timestamp_millis())
+    .execute(&db.pool)
+    .await?;
+    Ok(find(db, username).await?.expect("just added").0)
+}
+
+async fn find(db: &Db, username: &Username) -> Result<Option<(User, String)>, sqlx::Error> {
+    let row = sqlx::query(&format!("{USER_COLUMNS} WHERE username = $1"))
+        .bind(username.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+        .transpose()
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<User>, AuthError> {
+    let rows = sqlx::query(&format!("{USER_COLUMNS} ORDER BY username"))
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Sets a new password, clears the demo mark, and ends the user's sessions.
+pub async fn set_password(
+    db: &Db,
+    username: &Username,
+    password: &Password,
+) -> Result<(), AuthError> {
+    let (user, _) = find(db, username)
+        .await?
+        .ok_or_else(|| AuthError::NoUser(username.to_string()))?;
+    sqlx::query("UPDATE users SET password_hash = $1, demo_password = 0 WHERE id = $2")
+        .bind(password.hash())
+        .bind(&user.id)
+        .execute(&db.pool)
+        .await?;
+    end_sessions_of(db, &user.id).await
+}
+
+/// Disables an account and ends its sessions at once.
+pub async fn disable_user(db: &Db, username: &Username) -> Result<(), AuthError> {
+    let (user, _) = find(db, username)
+        .await?
+        .ok_or_else(|| AuthError::NoUser(username.to_string()))?;
+    sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1")
+        .bind(&user.id)
+        .execute(&db.pool)
+        .await?;
+    end_sessions_of(db, &user.id).await
+}
+
+async fn end_sessions_of(db: &Db, user_id: &str) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+async fn failures(
+    db: &Db,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key = $1 AND at > $2",
+    )
+    .bind(key)
+    .bind((now - THROTTLE_WINDOW).timestamp_millis())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("oldest")?))
+}
+
+/// Checks a user name and password; on success starts a new session and returns its token.
+/// Every failure says the same, whether or not the account exists.
+pub async fn login(
+    db: &Db,
+    username: &str,
+    password: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(User, String), AuthError> {
+    let account_key = format!("user:{}", username.trim().to_lowercase());
+    let address_key = format!("addr:{address}");
+    for (key, limit) in [
+        (&account_key, MAX_FAILURES_PER_ACCOUNT),
+        (&address_key, MAX_FAILURES_PER_ADDRESS),
+    ] {
+        let (count, oldest) = failures(db, key, now).await?;
+        if count >= limit {
+            let frees_at =
+                oldest.unwrap_or(now.timestamp_millis()) + THROTTLE_WINDOW.num_milliseconds();
+            let minutes = ((frees_at - now.timestamp_millis()) as f64 / 60_000.0)
+                .ceil()
+                .max(1.0) as i64;
+            return Err(AuthError::Throttled { minutes });
+        }
+    }
+    let found = match (Username::parse(username), Password::parse(password)) {
+        (Ok(name), Ok(_)) => find(db, &name).await?,
+        _ => None,
+    };
+    let checked = Password(password.to_owned());
+    let user = match found {
+        Some((user, hash)) if checked.matches(&hash) && !user.disabled => Some(user),
+        Some(_) => None,
+        None => {
+            // The same work as a real check, so that timing does not tell whether the account exists.
+            let _ = checked.matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZLfZ4PkDcAFgCzUH0BzbZbcKi5anDkpT6NqxnVuk0MA");
+            None
+        }
+    };
+    let Some(user) = user else {
+        for key in [&account_key, &address_key] {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now.timestamp_millis())
+                .execute(&db.pool)
+                .await?;
+        }
+        return Err(AuthError::BadCredentials);
+    };
+    let token = random_token(32);
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen) VALUES ($1, $2, $3, $3)",
+    )
+    .bind(token_hash(&token))
+    .bind(&user.id)
+    .bind(now.timestamp_millis())
+    .execute(&db.pool)
+    .await?;
+    Ok((user, token))
+}
+
+/// The user of a session token, if the session is alive; refreshes its idle clock.
+pub async fn session_user(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, AuthError> {
+    let hash = token_hash(token);
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.password_hash, u.roles, u.disabled, u.demo_password, s.last_seen \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user = user_from_row(&row)?;
+    let last_seen: i64 = row.try_get("last_seen")?;
+    if user.disabled || last_seen < (now - IDLE_TIMEOUT).timestamp_millis() {
+        logout(db, token).await?;
+        return Ok(None);
+    }
+    // One write a minute at most per session.
+    if last_seen < (now - Duration::minutes(1)).timestamp_millis() {
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id_hash = $2")
+            .bind(now.timestamp_millis())
+            .bind(&hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(user))
+}
+
+pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(token_hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kiosk {
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// A new read-only token for a wall screen; the token is shown once.
+pub async fn create_kiosk(db: &Db, name: &str, now: DateTime<Utc>) -> Result<String, AuthError> {
+    let name = Username::parse(name)?.to_string();
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM kiosk_tokens WHERE name = $1")
+        .bind(&name)
+        .fetch_optional(&db.pool)
+        .await?;
+    if exists.is_some() {
+        return Err(AuthError::KioskExists(name));
+    }
+    let token = random_token(32);
+    sqlx::query(
+        "INSERT INTO kiosk_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&name)
+    .bind(token_hash(&token))
+    .bind(now.timestamp_millis())
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+pub async fn revoke_kiosk(db: &Db, name: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+    let done = sqlx::query(
+        "UPDATE kiosk_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+    )
+    .bind(now.timestamp_millis())
+    .bind(name.trim().to_lowercase())
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        Err(AuthError::NoKiosk(name.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn list_kiosks(db: &Db) -> Result<Vec<Kiosk>, AuthError> {
+    let rows = sqlx::query("SELECT name, created_at, revoked_at FROM kiosk_tokens ORDER BY name")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Kiosk {
+                name: r.try_get("name")?,
+                created_at: DateTime::from_timestamp_millis(r.try_get("created_at")?)
+                    .unwrap_or_default(),
+                revoked: r.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// The kiosk a token belongs to, if it is valid and not revoked.
+pub async fn kiosk_of(db: &Db, token: &str) -> Result<Option<String>, AuthError> {
+    Ok(sqlx::query_scalar(
+        "SELECT name FROM kiosk_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// One demo user per role, with fresh passwords, when there are no users at all.
+pub async fn seed_demo_users(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, Role, Password)>, AuthError> {
+    if !list_users(db).await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut added = Vec::new();
+    for role in Role::ALL {
+        let name = Username::parse(
+            &format!("demo.{}", crate::sync::store::role_name(role)).replace('_', "-"),
+        )?;
+        let password = Password::generate();
+        let display = format!("Demo {}", role.label().id);
+        add_user(db, &name, &display, &password, &[role], true, now).await?;
+        added.push((name.to_string(), role, password));
+    }
+    Ok(added)
+}
+
+/// Whether any account still has its demo password: a production start refuses then.
+pub async fn demo_passwords_left(db: &Db) -> Result<Vec<String>, AuthError> {
+    Ok(sqlx::query_scalar(
+        "SELECT username FROM users WHERE demo_password = 1 AND disabled = 0 ORDER BY username",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
