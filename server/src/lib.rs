@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Pantau server: pages rendered by Leptos, the static site, the JSON API.
 //! Split by capability; handlers are thin and call plain functions.
 

@@ -86,6 +86,29 @@ pub mod ui {
     pub const LIVE: Text = Text::new("Tersinkron", "Live");
     pub const RECONNECTING_SINCE: Text = Text::new("Menyambung ulang sejak", "Reconnecting since");
     pub const LOAD_FAILED: Text = Text::new("Gagal memuat", "Could not load");
+    pub const SEARCH: Text = Text::new("Cari", "Search");
+    pub const SEARCH_HINT: Text = Text::new(
+        "Nomor surat, instansi, perihal, kamera, narahubung",
+        "Letter number, agency, subject, camera, contact",
+    );
+    pub const AGENCY: Text = Text::new("Instansi", "Agency");
+    pub const ALL_AGENCIES: Text = Text::new("Semua instansi", "All agencies");
+    pub const ONLY_LATE: Text =
+        Text::new("Hanya peringatan & terlambat", "Only warning & breached");
+    pub const CLEAR_FILTER: Text = Text::new("Hapus saringan", "Clear filters");
+    pub const FILTER_ACTIVE: Text = Text::new("Saringan aktif", "Filters on");
+    pub const CLOSE: Text = Text::new("Tutup", "Close");
+    pub const THE_LETTER: Text = Text::new("Surat permohonan", "The request letter");
+    pub const WINDOW: Text =
+        Text::new("Waktu monitoring yang diminta", "Requested monitoring time");
+    pub const TIME_PER_STEP: Text = Text::new("Waktu di tiap langkah", "Time in each step");
+    pub const TIME_SPENT: Text = Text::new("Waktu terpakai", "Time spent");
+    pub const HISTORY: Text = Text::new("Riwayat", "History");
+    pub const DEVICE: Text = Text::new("perangkat", "device");
+    pub const OVERRIDE: Text = Text::new(
+        "Dikerjakan admin atas nama pelaksana, alasan",
+        "Done by an admin for the performer, reason",
+    );
     pub const FLOW_TOTAL: Text =
         Text::new("Total waktu baku alur", "Total standard time of the flow");
 }
@@ -109,4 +132,5 @@ mod tests {
     }
 }
 
+pub mod events;
 pub mod format;

@@ -17,11 +17,69 @@ pub fn BoardPage() -> impl IntoView {
     view! {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
+            <FilterBar/>
             <div class="board" role="list">
                 {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
             </div>
             <EndLanes/>
+            <super::card_detail::CardDrawer/>
         </main>
+    }
+}
+
+/// Search, agency and "only late" above the board.
+#[component]
+fn FilterBar() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let agencies = Memo::new(move |_| store.agencies());
+    let set_text = move |ev| store.filter.update(|f| f.text = event_target_value(&ev));
+    let set_agency = move |ev| store.filter.update(|f| f.agency = event_target_value(&ev));
+    let set_late = move |ev| {
+        store
+            .filter
+            .update(|f| f.only_late = event_target_checked(&ev))
+    };
+    let clear = move |_| store.filter.set(Default::default());
+    view! {
+        <form class="filter-bar" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="filter-text">
+                <span>{t(txt::SEARCH)}</span>
+                <input
+                    type="search"
+                    data-testid="filter-text"
+                    placeholder=t(txt::SEARCH_HINT)
+                    prop:value=move || store.filter.with(|f| f.text.clone())
+                    on:input=set_text
+                />
+            </label>
+            <label class="filter-agency">
+                <span>{t(txt::AGENCY)}</span>
+                <select
+                    data-testid="filter-agency"
+                    on:change=set_agency
+                    prop:value=move || store.filter.with(|f| f.agency.clone())
+                >
+                    <option value="">{t(txt::ALL_AGENCIES)}</option>
+                    <For each=move || agencies.get() key=|a| a.clone() let:agency>
+                        <option value=agency.clone()>{agency.clone()}</option>
+                    </For>
+                </select>
+            </label>
+            <label class="filter-late">
+                <input
+                    type="checkbox"
+                    data-testid="filter-late"
+                    prop:checked=move || store.filter.with(|f| f.only_late)
+                    on:change=set_late
+                />
+                <span>{t(txt::ONLY_LATE)}</span>
+            </label>
+            <Show when=move || store.filter.with(|f| f.is_active())>
+                <span class="filter-active" role="status">{move || txt::FILTER_ACTIVE.get(lang.get())}</span>
+                <button type="button" class="filter-clear" on:click=clear>{t(txt::CLEAR_FILTER)}</button>
+            </Show>
+        </form>
     }
 }
 
@@ -135,6 +193,7 @@ fn CardView(card: Card) -> impl IntoView {
         })
     };
     let who = card.who_must_act();
+    let id = card.id;
     let cameras = card
         .request
         .cameras
@@ -149,6 +208,14 @@ fn CardView(card: Card) -> impl IntoView {
             data-card=card.id.0.to_string()
             data-status=move || sla_state().map(state_class).unwrap_or("ended")
             tabindex="0"
+            on:click=move |_| store.selected.set(Some(id))
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    // Otherwise the key's keypress reaches the drawer's Close button, now focused.
+                    ev.prevent_default();
+                    store.selected.set(Some(id));
+                }
+            }
         >
             <div class="card-top">
                 <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>

@@ -1,6 +1,8 @@
 //! The Leptos UI. Components are named after what the user sees.
 
 mod board;
+mod card_detail;
+pub mod filter;
 mod icon;
 mod language;
 pub mod store;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
+use super::filter::Filter;
 use crate::domain::{Board, Card, SlaConfig, Stage};
 
 /// How this screen stands with the server.
@@ -26,20 +27,49 @@ pub struct Store {
     /// The one clock every timer reads: server time, ticking each second.
     pub now: RwSignal<DateTime<Utc>>,
     pub connection: RwSignal<Connection>,
+    /// Search and filters of the board.
+    pub filter: RwSignal<Filter>,
+    /// The card whose details are open.
+    pub selected: RwSignal<Option<crate::domain::CardId>>,
 }
 
 impl Store {
-    /// Open cards at a stage, oldest first.
+    /// The cards at a stage that pass the filter, oldest first.
     pub fn cards_at(&self, stage: Stage) -> Vec<Card> {
+        let filter = self.filter.get();
+        // Only the "late" filter depends on the clock; others need not re-run every second.
+        let now = if filter.only_late {
+            self.now.get()
+        } else {
+            self.now.get_untracked()
+        };
+        self.sla.with(|sla| {
+            self.board.with(|b| {
+                let mut cards: Vec<Card> = b
+                    .cards
+                    .values()
+                    .filter(|c| {
+                        c.stage == stage && (!filter.is_active() || filter.keeps(c, sla, now))
+                    })
+                    .cloned()
+                    .collect();
+                cards.sort_by_key(|c| (c.visits.last().map(|v| v.entered), c.id));
+                cards
+            })
+        })
+    }
+
+    /// Every applicant agency on the board, for the filter.
+    pub fn agencies(&self) -> Vec<String> {
         self.board.with(|b| {
-            let mut cards: Vec<Card> = b
+            let mut names: Vec<String> = b
                 .cards
                 .values()
-                .filter(|c| c.stage == stage)
-                .cloned()
+                .map(|c| c.request.agency.to_string())
                 .collect();
-            cards.sort_by_key(|c| (c.visits.last().map(|v| v.entered), c.id));
-            cards
+            names.sort();
+            names.dedup();
+            names
         })
     }
 }
@@ -54,6 +84,8 @@ pub fn provide_store() {
         sla: RwSignal::new(SlaConfig::default()),
         now: RwSignal::new(Utc::now()),
         connection: RwSignal::new(Connection::Loading),
+        filter: RwSignal::new(Filter::default()),
+        selected: RwSignal::new(None),
     };
     provide_context(store);
     #[cfg(feature = "hydrate")]

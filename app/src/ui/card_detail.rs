@@ -1,0 +1,227 @@
+//! The card's details in a drawer: every field of the letter, the time in each step against its
+//! standard, notes, and the full history from the event log (who, which role, when, what, device).
+
+use leptos::prelude::*;
+
+use super::store::use_store;
+use super::{t, use_lang};
+use crate::domain::request::wib;
+use crate::domain::{Card, CardId, Event};
+use crate::i18n::events::describe;
+use crate::i18n::format::{date_time, duration};
+use crate::i18n::ui as txt;
+
+/// The card's history from `/api/cards/{id}`; only in the browser.
+async fn fetch_history(id: CardId) -> Result<Vec<Event>, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            events: Vec<Event>,
+        }
+        let res = gloo_net::http::Request::get(&format!("/api/cards/{}", id.0))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !res.ok() {
+            return Err(format!("HTTP {}", res.status()));
+        }
+        Ok(res
+            .json::<Answer>()
+            .await
+            .map_err(|e| e.to_string())?
+            .events)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        Ok(Vec::new())
+    }
+}
+
+#[component]
+pub fn CardDrawer() -> impl IntoView {
+    let store = use_store();
+    let card = Memo::new(move |_| {
+        store
+            .selected
+            .get()
+            .and_then(|id| store.board.with(|b| b.card(id).cloned()))
+    });
+    let close = move || store.selected.set(None);
+    view! {
+        <Show when=move || card.with(Option::is_some)>
+            <div class="drawer-backdrop" on:click=move |_| close()></div>
+            <aside
+                class="drawer"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="drawer-title"
+                data-testid="card-drawer"
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                {move || card.get().map(|card| view! { <CardDetails card close=Callback::new(move |_| close())/> })}
+            </aside>
+        </Show>
+    }
+}
+
+#[component]
+fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let id = card.id;
+    let version = card.version;
+    // Fetched again when the card changes.
+    let history = LocalResource::new(move || {
+        let _ = version;
+        fetch_history(id)
+    });
+    let times = {
+        let card = card.clone();
+        Memo::new(move |_| {
+            let now = store.now.get();
+            store.sla.with(|sla| sla.time_in_steps(&card, now))
+        })
+    };
+    // Focus moves into the dialog, so Escape and screen readers work from the start.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = close_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let r = card.request.clone();
+    let window = r.window.map(|w| (w.start, w.end));
+    let field = |label: crate::i18n::Text, value: String| {
+        view! {
+            <dt>{t(label)}</dt>
+            <dd>{value}</dd>
+        }
+    };
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    view! {
+        <header class="drawer-head">
+            <div>
+                <p class="letter-number">{r.letter_number.to_string()}</p>
+                <h2 id="drawer-title">{r.subject.to_string()}</h2>
+                <p class="agency">{r.agency.to_string()}</p>
+            </div>
+            <button type="button" class="drawer-close" node_ref=close_button on:click=move |_| close.run(())>
+                {t(txt::CLOSE)}
+            </button>
+        </header>
+        <section>
+            <h3>{t(txt::THE_LETTER)}</h3>
+            <dl class="fields">
+                {field(crate::domain::Field::LetterDate.label(), r.letter_date.format("%d-%m-%Y").to_string())}
+                {field(crate::domain::Field::ContactName.label(), or_dash(r.contact_name.as_ref().map(|n| n.to_string())))}
+                {field(crate::domain::Field::ContactPhone.label(), or_dash(r.contact_phone.as_ref().map(|p| p.as_str().to_owned())))}
+                {field(crate::domain::Field::Purpose.label(), or_dash(r.purpose.as_ref().map(|p| p.to_string())))}
+                {field(
+                    crate::domain::Field::Cameras.label(),
+                    r.cameras.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+                )}
+                <dt>{t(txt::WINDOW)}</dt>
+                <dd>
+                    {move || {
+                        window
+                            .map(|(s, e)| {
+                                format!("{} – {}", date_time(s, wib(), lang.get()), date_time(e, wib(), lang.get()))
+                            })
+                            .unwrap_or_else(|| "—".into())
+                    }}
+                </dd>
+                <dt>{t(crate::domain::Field::Documents.label())}</dt>
+                <dd>
+                    {if r.documents.is_empty() {
+                        "—".into_any()
+                    } else {
+                        view! {
+                            <ul class="documents">
+                                {r
+                                    .documents
+                                    .iter()
+                                    .map(|d| view! { <li>{d.title.to_string()} " · " <code>{d.reference.to_string()}</code></li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                </dd>
+            </dl>
+        </section>
+        <section>
+            <h3>{t(txt::TIME_PER_STEP)}</h3>
+            <table class="step-times" data-testid="step-times">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(txt::STEP)}</th>
+                        <th scope="col">{t(txt::TIME_SPENT)}</th>
+                        <th scope="col">{t(txt::STANDARD_TIME)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || times.get() key=|s| (s.step, s.elapsed / 60) let:s>
+                        <tr class:over={s.elapsed > s.standard}>
+                            <th scope="row">{s.step.code()} " " {t(s.step.def().name)}</th>
+                            <td>{move || duration(s.elapsed, lang.get())}</td>
+                            <td>{move || duration(s.standard, lang.get())}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </section>
+        <section>
+            <h3>{t(txt::HISTORY)}</h3>
+            <Suspense fallback=move || view! { <p>{t(txt::LOADING)}</p> }>
+                {move || {
+                    history
+                        .get()
+                        .map(|loaded| match loaded {
+                            Err(e) => view! { <p class="error">{t(txt::LOAD_FAILED)} ": " {e}</p> }.into_any(),
+                            Ok(events) => {
+                                view! {
+                                    <ol class="history" data-testid="history">
+                                        {events.into_iter().map(|e| view! { <HistoryEntry event=e/> }).collect_view()}
+                                    </ol>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryEntry(event: Event) -> impl IntoView {
+    let lang = use_lang();
+    let at = event.at();
+    let who = format!("{} ", event.actor);
+    let role = event.role.label();
+    let device = event.device.to_string();
+    let over = event.override_reason.as_ref().map(|r| r.to_string());
+    view! {
+        <li>
+            <p class="history-what">{move || describe(&event.change, lang.get())}</p>
+            <p class="history-meta">
+                {move || date_time(at, wib(), lang.get())}
+                " · "
+                {who}
+                "("
+                {t(role)}
+                ") · "
+                {t(txt::DEVICE)}
+                ": "
+                {device}
+            </p>
+            {over.map(|r| view! { <p class="history-override">{t(txt::OVERRIDE)} ": " {r}</p> })}
+        </li>
+    }
+}

@@ -1,0 +1,121 @@
+//! Search and filters of the board: free text (letter number, agency, subject, cameras, contact),
+//! the applicant agency, and "only warning or breached".
+
+use crate::domain::Card;
+use crate::domain::sla::{SlaConfig, SlaState};
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+    /// Exact agency name; empty for all.
+    pub agency: String,
+    pub only_late: bool,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.text.trim().is_empty() || !self.agency.is_empty() || self.only_late
+    }
+
+    /// Whether `card` stays on the board. Every word of the text must appear somewhere, in any case.
+    pub fn keeps(&self, card: &Card, sla: &SlaConfig, now: DateTime<Utc>) -> bool {
+        let r = &card.request;
+        if !self.agency.is_empty() && r.agency.as_str() != self.agency {
+            return false;
+        }
+        if self.only_late
+            && !sla
+                .status(card, now)
+                .is_some_and(|s| matches!(s.state, SlaState::Warning | SlaState::Breached))
+        {
+            return false;
+        }
+        let words: Vec<String> = self
+            .text
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        if words.is_empty() {
+            return true;
+        }
+        let mut haystack = format!("{} {} {}", r.letter_number, r.agency, r.subject).to_lowercase();
+        for camera in &r.cameras {
+            haystack.push(' ');
+            haystack.push_str(&camera.as_str().to_lowercase());
+        }
+        if let Some(name) = &r.contact_name {
+            haystack.push(' ');
+            haystack.push_str(&name.as_str().to_lowercase());
+        }
+        words.iter().all(|w| haystack.contains(w.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::sample_request;
+    use crate::domain::flow::tests::{Client, card_id};
+    use crate::domain::{Board, Mutation, Role};
+
+    fn card(n: usize) -> (Card, Client) {
+        let mut client = Client::new();
+        let mut board = Board::new();
+        let request = sample_request(n, client.now, 5);
+        let env = client.envelope(
+            Role::Tu,
+            Mutation::CreateRequest {
+                card: card_id(n as u128),
+                request,
+            },
+        );
+        board.execute(&env, client.now).unwrap();
+        (board.card(card_id(n as u128)).unwrap().clone(), client)
+    }
+
+    #[test]
+    fn text_search_finds_letter_agency_subject_cameras_and_contact_in_any_case() {
+        let (card, client) = card(0); // Dinas Perhubungan, Simpang Tugu Naga, Budi Santoso
+        let sla = SlaConfig::default();
+        let keeps = |text: &str| {
+            Filter {
+                text: text.into(),
+                ..Filter::default()
+            }
+            .keeps(&card, &sla, client.now)
+        };
+        assert!(keeps(""));
+        assert!(keeps("perhubungan"));
+        assert!(keeps("TUGU naga"));
+        assert!(keeps("000.8.3.3/100"));
+        assert!(keeps("budi cap go meh"));
+        assert!(!keeps("satpol"));
+        assert!(!keeps("perhubungan satpol"), "every word must match");
+    }
+
+    #[test]
+    fn the_agency_filter_is_exact_and_the_late_filter_keeps_warning_and_breached() {
+        let (card, client) = card(2); // Satpol PP, at step 2 (5 minutes, office hours)
+        let sla = SlaConfig::default();
+        let by_agency = |agency: &str| {
+            Filter {
+                agency: agency.into(),
+                ..Filter::default()
+            }
+            .keeps(&card, &sla, client.now)
+        };
+        assert!(by_agency("Satpol PP"));
+        assert!(!by_agency("Satpol"));
+        let late = Filter {
+            only_late: true,
+            ..Filter::default()
+        };
+        // 2026-11-28 is a Saturday: the office-hours clock is paused, so the card is not late…
+        assert!(!late.keeps(&card, &sla, client.now));
+        // …until Monday's working time runs past 80 % of its 5 minutes.
+        let monday = crate::domain::request::tests::at("2026-11-30T07:35");
+        assert!(late.keeps(&card, &sla, monday));
+        assert!(late.is_active() && !Filter::default().is_active());
+    }
+}
