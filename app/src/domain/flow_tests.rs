@@ -74,6 +74,30 @@ fn stage(board: &Board, id: CardId) -> Stage {
     board.card(id).unwrap().stage
 }
 
+/// A board with one card registered by TU and moved on by its performers until it stands at `step`.
+pub fn board_at(client: &mut Client, step: StepId) -> (Board, CardId) {
+    let (mut board, id) = board_with_card(client);
+    while stage(&board, id) != Stage::Step(step) {
+        complete(&mut board, client, id).unwrap();
+    }
+    (board, id)
+}
+
+/// What the board answers to `role` completing `step` of the card with `output`.
+fn try_complete(
+    board: &Board,
+    client: &mut Client,
+    role: Role,
+    card: CardId,
+    step: StepId,
+    output: StepOutput,
+) -> Result<Option<Change>, Refusal> {
+    board.decide(
+        &client.envelope(role, Mutation::CompleteStep { card, step, output }),
+        client.now,
+    )
+}
+
 #[test]
 fn tu_registering_a_letter_starts_it_at_step_2_with_step_1_done() {
     let mut client = Client::new();
@@ -183,29 +207,23 @@ fn each_step_is_completed_only_by_its_performer_or_an_admin_with_a_reason() {
     for step in StepId::ALL.into_iter().skip(1) {
         for role in Role::ALL {
             let mut client = Client::new();
-            let (mut board, id) = board_with_card(&mut client);
-            while stage(&board, id) != Stage::Step(step) {
-                complete(&mut board, &mut client, id).unwrap();
-            }
+            let (mut board, id) = board_at(&mut client, step);
             let output = output_for(step, board.card(id).unwrap());
-            let env = client.envelope(
-                role,
-                Mutation::CompleteStep {
-                    card: id,
-                    step,
-                    output: output.clone(),
-                },
-            );
-            let result = board.decide(&env, client.now);
+            let result = try_complete(&board, &mut client, role, id, step, output.clone());
             let performer = step.def().performer;
             match role {
                 r if r == performer => assert!(result.is_ok(), "{role:?} at {step}"),
                 Role::Admin => {
                     assert_eq!(result, Err(Refusal::OverrideNeedsReason));
-                    let env = Envelope {
-                        override_reason: Some(text("Kabid cuti")),
-                        ..env
-                    };
+                    let mut env = client.envelope(
+                        role,
+                        Mutation::CompleteStep {
+                            card: id,
+                            step,
+                            output,
+                        },
+                    );
+                    env.override_reason = Some(text("Kabid cuti"));
                     let event = board.execute(&env, client.now).unwrap().unwrap();
                     assert_eq!(
                         event.override_reason,
@@ -231,15 +249,15 @@ fn each_step_is_completed_only_by_its_performer_or_an_admin_with_a_reason() {
 fn card_cannot_leave_a_step_without_that_steps_output() {
     let mut client = Client::new();
     let (board, id) = board_with_card(&mut client);
-    let env = client.envelope(
+    let refusal = try_complete(
+        &board,
+        &mut client,
         Role::Tu,
-        Mutation::CompleteStep {
-            card: id,
-            step: StepId::S2,
-            output: StepOutput::Submitted,
-        },
-    );
-    let refusal = board.decide(&env, client.now).unwrap_err();
+        id,
+        StepId::S2,
+        StepOutput::Submitted,
+    )
+    .unwrap_err();
     assert_eq!(refusal, Refusal::WrongOutput { step: StepId::S2 });
     assert_eq!(
         refusal.message(Lang::Id),
@@ -250,21 +268,18 @@ fn card_cannot_leave_a_step_without_that_steps_output() {
 #[test]
 fn a_card_moved_by_someone_else_is_refused_saying_where_and_by_whom() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    complete(&mut board, &mut client, id).unwrap(); // 2 -> 3
-    complete(&mut board, &mut client, id).unwrap(); // 3 -> 4 (Kepala Dinas)
-    complete(&mut board, &mut client, id).unwrap(); // 4 -> 5 (Kabid Aptika)
+    let (board, id) = board_at(&mut client, StepId::S5); // Kabid Aptika moved it from 4 to 5
     // A second screen still shows the card at step 4.
     let output = output_for(StepId::S4, board.card(id).unwrap());
-    let stale = client.envelope(
+    let refusal = try_complete(
+        &board,
+        &mut client,
         Role::KabidAptika,
-        Mutation::CompleteStep {
-            card: id,
-            step: StepId::S4,
-            output,
-        },
-    );
-    let refusal = board.decide(&stale, client.now).unwrap_err();
+        id,
+        StepId::S4,
+        output,
+    )
+    .unwrap_err();
     assert_eq!(refusal.code(), "moved");
     assert_eq!(
         refusal.message(Lang::Id),
@@ -279,10 +294,7 @@ fn a_card_moved_by_someone_else_is_refused_saying_where_and_by_whom() {
 #[test]
 fn step_5_no_returns_the_request_to_the_applicant_with_the_reason() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..3 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (mut board, id) = board_at(&mut client, StepId::S5);
     let output = StepOutput::Review(Review::No {
         reason: text("Lokasi kamera tidak disebutkan"),
     });
@@ -353,23 +365,22 @@ fn an_incomplete_request_cannot_get_past_step_5s_yes() {
 #[test]
 fn a_disposition_goes_to_the_next_steps_performer() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    complete(&mut board, &mut client, id).unwrap(); // at 3
+    let (board, id) = board_at(&mut client, StepId::S3);
     let output = StepOutput::Disposition(Disposition {
         to: Role::SubkorIle,
         instruction: text("Proses"),
         note: None,
     });
-    let env = client.envelope(
+    let result = try_complete(
+        &board,
+        &mut client,
         Role::KepalaDinas,
-        Mutation::CompleteStep {
-            card: id,
-            step: StepId::S3,
-            output,
-        },
+        id,
+        StepId::S3,
+        output,
     );
-    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else {
-        panic!()
+    let Err(Refusal::InvalidOutput { errors }) = result else {
+        panic!("{result:?}")
     };
     assert_eq!(errors[0].problem, Problem::WrongAddressee);
 }
@@ -377,25 +388,21 @@ fn a_disposition_goes_to_the_next_steps_performer() {
 #[test]
 fn the_check_report_covers_exactly_the_requested_cameras() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..4 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
-    assert_eq!(stage(&board, id), Stage::Step(StepId::S5a));
+    let (board, id) = board_at(&mut client, StepId::S5a);
     let mut output = output_for(StepId::S5a, board.card(id).unwrap());
     if let StepOutput::CheckReport(report) = &mut output {
         report.cameras.pop();
     }
-    let env = client.envelope(
+    let result = try_complete(
+        &board,
+        &mut client,
         Role::OperatorTcmr,
-        Mutation::CompleteStep {
-            card: id,
-            step: StepId::S5a,
-            output,
-        },
+        id,
+        StepId::S5a,
+        output,
     );
-    let Err(Refusal::InvalidOutput { errors }) = board.decide(&env, client.now) else {
-        panic!()
+    let Err(Refusal::InvalidOutput { errors }) = result else {
+        panic!("{result:?}")
     };
     assert_eq!(errors[0].problem, Problem::CamerasDoNotMatch);
 }
@@ -403,10 +410,7 @@ fn the_check_report_covers_exactly_the_requested_cameras() {
 #[test]
 fn a_failed_trial_cannot_go_on_to_monitoring() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..5 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (board, id) = board_at(&mut client, StepId::S6);
     let schedule = board.card(id).unwrap().request.window.unwrap();
     let output = StepOutput::ScheduleConfirmed {
         schedule,
@@ -415,15 +419,8 @@ fn a_failed_trial_cannot_go_on_to_monitoring() {
             note: None,
         },
     };
-    let env = client.envelope(
-        Role::SubkorIle,
-        Mutation::CompleteStep {
-            card: id,
-            step: StepId::S6,
-            output,
-        },
-    );
-    assert_eq!(board.decide(&env, client.now), Err(Refusal::TrialFailed));
+    let result = try_complete(&board, &mut client, Role::SubkorIle, id, StepId::S6, output);
+    assert_eq!(result, Err(Refusal::TrialFailed));
 }
 
 #[test]
@@ -477,10 +474,7 @@ fn subkor_fails_a_request_at_the_check_with_the_reason_but_not_before() {
 #[test]
 fn rescheduling_at_step_7_moves_the_confirmed_schedule() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..6 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (mut board, id) = board_at(&mut client, StepId::S7);
     let window = Window {
         start: at("2026-12-02T08:00"),
         end: at("2026-12-02T10:00"),
@@ -518,10 +512,7 @@ fn rescheduling_at_step_7_moves_the_confirmed_schedule() {
 #[test]
 fn the_request_cannot_be_edited_after_step_5_decided() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..4 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (board, id) = board_at(&mut client, StepId::S5a);
     let env = client.envelope(
         Role::Admin,
         Mutation::EditRequest {
@@ -604,10 +595,7 @@ fn replaying_the_log_gives_the_same_board() {
 #[test]
 fn admin_moves_a_card_back_with_a_reason_and_only_backwards() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..3 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (mut board, id) = board_at(&mut client, StepId::S5);
     let forward = client.envelope(
         Role::Admin,
         Mutation::MoveBack {

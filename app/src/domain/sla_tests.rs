@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::flow::tests::{Client, board_with_card, complete, text};
+use crate::domain::flow::tests::{Client, board_at, board_with_card, complete, text};
 use crate::domain::flow::{Board, Mutation};
 use crate::domain::request::tests::at;
 use crate::domain::sop::Role;
@@ -138,10 +138,7 @@ fn an_office_hours_step_pauses_outside_office_hours() {
 fn the_technical_check_runs_around_the_clock() {
     let mut client = Client::new();
     client.now = at("2026-11-30T15:00");
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..4 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (board, id) = board_at(&mut client, StepId::S5a);
     let card = board.card(id).unwrap();
     assert_eq!(card.current_step(), Some(StepId::S5a));
     let night = SlaConfig::default()
@@ -154,10 +151,7 @@ fn the_technical_check_runs_around_the_clock() {
 #[test]
 fn step_7_is_scheduled_until_the_confirmed_start_then_counts_from_it() {
     let mut client = Client::new();
-    let (mut board, id) = board_with_card(&mut client);
-    for _ in 0..6 {
-        complete(&mut board, &mut client, id).unwrap();
-    }
+    let (board, id) = board_at(&mut client, StepId::S7);
     let card = board.card(id).unwrap();
     let start = card.schedule.unwrap().start; // 2026-12-01 08:00 WIB
     let sla = SlaConfig::default();

@@ -153,7 +153,17 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                     <CardView card/>
                 </For>
                 <Show when=move || cards.with(Vec::is_empty)>
-                    <li class="empty">{t(txt::NO_CARDS)}</li>
+                    <li class="empty">
+                        {move || {
+                            // Until the first snapshot, "no requests" would be untrue.
+                            let text = store.connection.with(|c| match c {
+                                Connection::Loading => txt::LOADING,
+                                Connection::Failed(_) => txt::LOAD_FAILED,
+                                _ => txt::NO_CARDS,
+                            });
+                            text.get(lang.get())
+                        }}
+                    </li>
                 </Show>
             </ol>
         </section>
