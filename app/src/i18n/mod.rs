@@ -85,6 +85,7 @@ pub mod ui {
     pub const LOADING: Text = Text::new("Memuat…", "Loading…");
     pub const LIVE: Text = Text::new("Tersinkron", "Live");
     pub const RECONNECTING_SINCE: Text = Text::new("Menyambung ulang sejak", "Reconnecting since");
+    pub const OFFLINE_DATA_FROM: Text = Text::new("Offline · data dari", "Offline · data from");
     pub const LOAD_FAILED: Text = Text::new("Gagal memuat", "Could not load");
     pub const SEARCH: Text = Text::new("Cari", "Search");
     pub const SEARCH_HINT: Text = Text::new(

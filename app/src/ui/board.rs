@@ -376,6 +376,14 @@ pub fn ConnectionBadge() -> impl IntoView {
                     clock(since, wib(), lang)
                 ),
             ),
+            Connection::Offline { data_from } => (
+                "offline",
+                format!(
+                    "{} {}",
+                    txt::OFFLINE_DATA_FROM.get(lang),
+                    clock(data_from, wib(), lang)
+                ),
+            ),
             Connection::Failed(why) => ("failed", format!("{}: {why}", txt::LOAD_FAILED.get(lang))),
         }
     };

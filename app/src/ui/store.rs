@@ -17,6 +17,10 @@ pub enum Connection {
     Reconnecting {
         since: DateTime<Utc>,
     },
+    /// The server cannot be reached: showing what this browser saved at `data_from`.
+    Offline {
+        data_from: DateTime<Utc>,
+    },
     Failed(String),
 }
 
@@ -97,6 +101,71 @@ pub fn provide_store() {
 pub struct ClockOffset(pub Duration);
 
 #[cfg(feature = "hydrate")]
+mod saved {
+    //! The board as this browser last saw it, in localStorage under a versioned key.
+
+    use gloo_storage::{LocalStorage, Storage};
+    use leptos::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    use super::Store;
+    use crate::domain::{Card, SlaConfig};
+    use chrono::{DateTime, Utc};
+
+    const KEY: &str = "pantau.board";
+    const VERSION: u32 = 1;
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Saved {
+        pub version: u32,
+        pub seq: u64,
+        pub saved_at: DateTime<Utc>,
+        pub sla: SlaConfig,
+        pub cards: Vec<Card>,
+    }
+
+    /// Reads what was saved; a layout this version cannot read is dropped (the server has the truth).
+    pub fn load() -> Option<Saved> {
+        let raw: serde_json::Value = LocalStorage::get(KEY).ok()?;
+        match raw.get("version").and_then(|v| v.as_u64()) {
+            Some(1) => serde_json::from_value(raw).ok(),
+            // Later layouts migrate from here.
+            _ => {
+                LocalStorage::delete(KEY);
+                None
+            }
+        }
+    }
+
+    /// Saves the board whenever it changes (at most every 2 s).
+    pub fn keep(store: Store) {
+        let pending = StoredValue::new(false);
+        Effect::new(move |_| {
+            store.board.track();
+            if pending.get_value() {
+                return;
+            }
+            pending.set_value(true);
+            set_timeout(
+                move || {
+                    pending.set_value(false);
+                    let saved = store.board.with_untracked(|b| Saved {
+                        version: VERSION,
+                        seq: b.seq,
+                        saved_at: store.now.get_untracked(),
+                        sla: store.sla.get_untracked(),
+                        cards: b.cards.values().cloned().collect(),
+                    });
+                    // Full storage is not fatal: the server still has everything.
+                    let _ = LocalStorage::set(KEY, saved);
+                },
+                std::time::Duration::from_secs(2),
+            );
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
 mod browser {
     use futures::StreamExt;
     use gloo_net::eventsource::State;
@@ -107,21 +176,57 @@ mod browser {
     use crate::domain::{BoardSnapshot, Event};
 
     pub fn start(store: Store) {
+        register_service_worker();
+        let saved = saved::load();
+        if let Some(saved) = &saved {
+            store.sla.set(saved.sla.clone());
+            store
+                .board
+                .set(Board::from_cards(saved.seq, saved.cards.clone()));
+        }
+        let data_from = saved.map(|s| s.saved_at);
         spawn_local(async move {
-            match load().await {
-                Ok(snapshot) => {
-                    let offset = ClockOffset(snapshot.server_time - Utc::now());
-                    store.sla.set(snapshot.sla);
-                    store
-                        .board
-                        .set(Board::from_cards(snapshot.seq, snapshot.cards));
-                    store.now.set(Utc::now() + offset.0);
-                    tick(store, offset);
-                    follow(store, snapshot.seq);
+            // Until the server answers, show what this browser saved; try again every few seconds.
+            let snapshot = loop {
+                match load().await {
+                    Ok(snapshot) => break snapshot,
+                    Err(message) => {
+                        store.connection.set(match data_from {
+                            Some(data_from) => Connection::Offline { data_from },
+                            None => Connection::Failed(message),
+                        });
+                        sleep(std::time::Duration::from_secs(5)).await;
+                    }
                 }
-                Err(message) => store.connection.set(Connection::Failed(message)),
-            }
+            };
+            let offset = ClockOffset(snapshot.server_time - Utc::now());
+            store.sla.set(snapshot.sla);
+            store
+                .board
+                .set(Board::from_cards(snapshot.seq, snapshot.cards));
+            store.now.set(Utc::now() + offset.0);
+            tick(store, offset);
+            follow(store, snapshot.seq);
+            saved::keep(store);
         });
+    }
+
+    async fn sleep(duration: std::time::Duration) {
+        let (tx, rx) = futures::channel::oneshot::channel::<()>();
+        set_timeout(
+            move || {
+                let _ = tx.send(());
+            },
+            duration,
+        );
+        let _ = rx.await;
+    }
+
+    fn register_service_worker() {
+        let navigator = window().navigator();
+        if js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+            let _ = navigator.service_worker().register("/sw.js");
+        }
     }
 
     async fn load() -> Result<BoardSnapshot, String> {
