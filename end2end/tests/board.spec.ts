@@ -14,7 +14,7 @@ test('server-rendered page already holds the eight SOP step columns in order', a
   expect(html).toContain('>300 mnt<');
 });
 
-test('each column shows its step, Indonesian name, performer and standard time', async ({ page }) => {
+test('each column shows its step, Indonesian name, performer, required inputs, output and standard time', async ({ page }) => {
   await page.goto('/');
   const columns = page.locator('section[data-step]');
   await expect(columns).toHaveCount(8);
@@ -25,6 +25,12 @@ test('each column shows its step, Indonesian name, performer and standard time',
   const step1 = page.locator('section[data-step="1"]');
   await expect(step1.locator('.performer')).toHaveText('Pemohon (OPD / Forum Lalu Lintas)');
   await expect(step1.locator('.standard')).toHaveText('5 mnt');
+  // Required inputs and output, as the SOP's Mutu Baku columns give them.
+  const step5 = page.locator('section[data-step="5"]');
+  await expect(step5.locator('.fact-inputs dd')).toHaveText('Ya / Tidak');
+  await expect(step5.locator('.fact-output dd')).toHaveText('Disposisi');
+  await expect(step5a.locator('.fact-inputs dd')).toHaveText('—');
+  await expect(step5a.locator('.fact-output dd')).toHaveText('Laporan pengecekan');
 });
 
 test('after hydration the language switch turns the board to English and the choice is remembered', async ({ page }) => {

@@ -68,6 +68,8 @@ pub mod ui {
     pub const BOARD_TITLE: Text = Text::new("Papan permohonan", "Request board");
     pub const STEP: Text = Text::new("Langkah", "Step");
     pub const PERFORMER: Text = Text::new("Pelaksana", "Performer");
+    pub const INPUTS: Text = Text::new("Kelengkapan", "Required inputs");
+    pub const OUTPUT: Text = Text::new("Output", "Output");
     pub const STANDARD_TIME: Text = Text::new("Waktu baku", "Standard time");
     pub const MINUTES_SHORT: Text = Text::new("mnt", "min");
     pub const NO_CARDS: Text = Text::new("Belum ada permohonan", "No requests yet");

@@ -121,6 +121,14 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                         <dt>{t(txt::PERFORMER)}</dt>
                         <dd class="performer">{t(step.performer.label())}</dd>
                     </div>
+                    <div class="fact-inputs">
+                        <dt>{t(txt::INPUTS)}</dt>
+                        <dd>{step.inputs.map(t).map(|f| f.into_any()).unwrap_or_else(|| "—".into_any())}</dd>
+                    </div>
+                    <div class="fact-output">
+                        <dt>{t(txt::OUTPUT)}</dt>
+                        <dd>{t(step.output)}</dd>
+                    </div>
                     <div>
                         <dt>{t(txt::STANDARD_TIME)}</dt>
                         <dd class="standard">{move || format!("{} {}", step.standard_minutes, minutes())}</dd>
