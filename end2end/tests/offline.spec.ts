@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
 import { watchPage, hydrated } from './fixtures';
 
-test('reloading while offline still shows the board this browser saw, and it comes back live', async ({ page, context }) => {
+test('reloading while offline still shows the board this browser saw, and it comes back live', async ({ page, context, request }) => {
   // While offline the API cannot answer: those failures are expected here, nothing else is.
   let offline = false;
   const trouble = watchPage(page);
@@ -15,11 +16,28 @@ test('reloading while offline still shows the board this browser saw, and it com
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
   await expect.poll(() => page.evaluate(() => localStorage.getItem('pantau.board') !== null), { timeout: 10_000 }).toBe(true);
 
+  // A move arrives live after the snapshot: it must survive the offline reload too.
+  const board = await (await request.get('/api/board')).json();
+  const card = board.cards.find((c: any) => c.stage.step === '2');
+  const res = await request.post('/api/sync/push', {
+    data: { mutations: [{
+      id: randomUUID(), actor: 'tu-lain', role: 'tu', device: 'playwright', client_time: new Date().toISOString(),
+      mutation: { type: 'complete_step', card: card.id, step: '2', output: { kind: 'received' } },
+    }] },
+  });
+  expect((await res.json()).results[0].status).toBe('accepted');
+  const moved = page.locator(`section[data-step="3"] [data-card="${card.id}"]`);
+  await expect(moved).toBeVisible();
+  await expect
+    .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('pantau.board') ?? '{}').events?.length ?? 0), { timeout: 10_000 })
+    .toBeGreaterThan(0);
+
   offline = true;
   await context.setOffline(true);
   await page.reload();
   await hydrated(page);
   await expect(page.locator('section[data-step] .card')).toHaveCount(cards);
+  await expect(moved).toBeVisible();
   await expect(badge).toContainText('Offline · data dari');
 
   offline = false;

@@ -102,43 +102,63 @@ pub struct ClockOffset(pub Duration);
 
 #[cfg(feature = "hydrate")]
 mod saved {
-    //! The board as this browser last saw it, in localStorage under a versioned key.
+    //! The board as this browser last saw it, in localStorage under a versioned key: the server's
+    //! snapshot and the events after it, kept as the texts the server sent. The browser then needs no
+    //! code to write the domain's types, only to read them, which keeps the bundle smaller.
 
     use gloo_storage::{LocalStorage, Storage};
     use leptos::prelude::*;
     use serde::{Deserialize, Serialize};
 
     use super::Store;
-    use crate::domain::{Card, SlaConfig};
+    use crate::domain::{Board, BoardSnapshot, Event};
     use chrono::{DateTime, Utc};
 
     const KEY: &str = "pantau.board";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    /// After this many events the next page load starts from a fresh snapshot anyway; beyond it,
+    /// saving stops growing.
+    const MAX_EVENTS: usize = 2_000;
+
+    /// What the server sent, as text.
+    #[derive(Clone, Default, Serialize, Deserialize)]
+    pub struct Raw {
+        pub snapshot: String,
+        pub events: Vec<String>,
+    }
 
     #[derive(Serialize, Deserialize)]
-    pub struct Saved {
-        pub version: u32,
-        pub seq: u64,
-        pub saved_at: DateTime<Utc>,
-        pub sla: SlaConfig,
-        pub cards: Vec<Card>,
+    struct Saved {
+        version: u32,
+        saved_at: DateTime<Utc>,
+        #[serde(flatten)]
+        raw: Raw,
     }
 
-    /// Reads what was saved; a layout this version cannot read is dropped (the server has the truth).
-    pub fn load() -> Option<Saved> {
-        let raw: serde_json::Value = LocalStorage::get(KEY).ok()?;
-        match raw.get("version").and_then(|v| v.as_u64()) {
-            Some(1) => serde_json::from_value(raw).ok(),
-            // Later layouts migrate from here.
-            _ => {
-                LocalStorage::delete(KEY);
-                None
+    /// The saved board and when it was saved. A layout this version cannot read is dropped: the server
+    /// has the truth. (Version 1 held cards re-serialized by the browser; it is not read back.)
+    pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>)> {
+        let value: serde_json::Value = LocalStorage::get(KEY).ok()?;
+        let saved = match value.get("version").and_then(|v| v.as_u64()) {
+            Some(2) => serde_json::from_value::<Saved>(value).ok(),
+            _ => None,
+        };
+        let Some(saved) = saved else {
+            LocalStorage::delete(KEY);
+            return None;
+        };
+        let snapshot: BoardSnapshot = serde_json::from_str(&saved.raw.snapshot).ok()?;
+        let mut board = Board::from_cards(snapshot.seq, snapshot.cards.clone());
+        for text in &saved.raw.events {
+            if let Ok(event) = serde_json::from_str::<Event>(text) {
+                board.apply(&event);
             }
         }
+        Some((snapshot, board, saved.saved_at))
     }
 
-    /// Saves the board whenever it changes (at most every 2 s).
-    pub fn keep(store: Store) {
+    /// Saves the texts whenever the board changes (at most every 2 s).
+    pub fn keep(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
         let pending = StoredValue::new(false);
         Effect::new(move |_| {
             store.board.track();
@@ -149,20 +169,23 @@ mod saved {
             set_timeout(
                 move || {
                     pending.set_value(false);
-                    let saved = store.board.with_untracked(|b| Saved {
+                    let saved = raw.with_value(|raw| Saved {
                         version: VERSION,
-                        seq: b.seq,
                         saved_at: store.now.get_untracked(),
-                        sla: store.sla.get_untracked(),
-                        cards: b.cards.values().cloned().collect(),
+                        raw: raw.clone(),
                     });
-                    // Full storage is not fatal: the server still has everything.
-                    let _ = LocalStorage::set(KEY, saved);
+                    if saved.raw.events.len() <= MAX_EVENTS {
+                        // Full storage is not fatal: the server still has everything.
+                        let _ = LocalStorage::set(KEY, saved);
+                    }
                 },
                 std::time::Duration::from_secs(2),
             );
         });
     }
+
+    /// Storage of values that stay on this thread (browser objects, plain texts): not Send.
+    pub type ThreadLocal = leptos::reactive::owner::LocalStorage;
 }
 
 #[cfg(feature = "hydrate")]
@@ -172,24 +195,24 @@ mod browser {
     use gloo_net::eventsource::futures::EventSource;
     use leptos::task::spawn_local;
 
+    use super::saved::{Raw, ThreadLocal};
     use super::*;
     use crate::domain::{BoardSnapshot, Event};
 
     pub fn start(store: Store) {
         register_service_worker();
         let saved = saved::load();
-        if let Some(saved) = &saved {
-            store.sla.set(saved.sla.clone());
-            store
-                .board
-                .set(Board::from_cards(saved.seq, saved.cards.clone()));
+        let data_from = saved.as_ref().map(|(_, _, at)| *at);
+        if let Some((snapshot, board, _)) = saved {
+            store.sla.set(snapshot.sla);
+            store.board.set(board);
         }
-        let data_from = saved.map(|s| s.saved_at);
+        let raw = StoredValue::new_local(Raw::default());
         spawn_local(async move {
             // Until the server answers, show what this browser saved; try again every few seconds.
-            let snapshot = loop {
+            let (text, snapshot) = loop {
                 match load().await {
-                    Ok(snapshot) => break snapshot,
+                    Ok(loaded) => break loaded,
                     Err(message) => {
                         store.connection.set(match data_from {
                             Some(data_from) => Connection::Offline { data_from },
@@ -199,6 +222,10 @@ mod browser {
                     }
                 }
             };
+            raw.set_value(Raw {
+                snapshot: text,
+                events: Vec::new(),
+            });
             let offset = ClockOffset(snapshot.server_time - Utc::now());
             store.sla.set(snapshot.sla);
             store
@@ -206,8 +233,8 @@ mod browser {
                 .set(Board::from_cards(snapshot.seq, snapshot.cards));
             store.now.set(Utc::now() + offset.0);
             tick(store, offset);
-            follow(store, snapshot.seq);
-            saved::keep(store);
+            follow(store, snapshot.seq, raw);
+            saved::keep(store, raw);
         });
     }
 
@@ -229,7 +256,8 @@ mod browser {
         }
     }
 
-    async fn load() -> Result<BoardSnapshot, String> {
+    /// The snapshot, as text (kept for offline use) and parsed.
+    async fn load() -> Result<(String, BoardSnapshot), String> {
         let res = gloo_net::http::Request::get("/api/board")
             .send()
             .await
@@ -237,10 +265,12 @@ mod browser {
         if !res.ok() {
             return Err(format!("HTTP {}", res.status()));
         }
-        res.json().await.map_err(|e| e.to_string())
+        let text = res.text().await.map_err(|e| e.to_string())?;
+        let snapshot = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        Ok((text, snapshot))
     }
 
-    /// One clock for every timer, and the stream's state, once a second.
+    /// One clock for every timer, once a second.
     fn tick(store: Store, offset: ClockOffset) {
         let _ = set_interval_with_handle(
             move || store.now.set(Utc::now() + offset.0),
@@ -249,7 +279,7 @@ mod browser {
     }
 
     /// Applies every new event; the browser reconnects by itself, resuming with Last-Event-ID.
-    fn follow(store: Store, seq: u64) {
+    fn follow(store: Store, seq: u64, raw: StoredValue<Raw, ThreadLocal>) {
         let Ok(mut source) = EventSource::new(&format!("/api/events?since={seq}")) else {
             store
                 .connection
@@ -280,6 +310,7 @@ mod browser {
                 if let Some(data) = message.data().as_string()
                     && let Ok(event) = serde_json::from_str::<Event>(&data)
                 {
+                    raw.update_value(|raw| raw.events.push(data));
                     store.board.update(|b| b.apply(&event));
                 }
             }
