@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::domain::{Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Role, Stage};
 use chrono::{DateTime, TimeZone, Utc};
@@ -439,6 +438,3 @@ fn stage_name(stage: Stage) -> String {
             .unwrap_or_default(),
     }
 }
-
-/// How long the stream waits for a notification before it looks anyway.
-pub const POLL_FALLBACK: Duration = Duration::from_secs(2);

@@ -16,7 +16,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::Stream;
 use tokio::sync::{broadcast, watch};
 
-use super::store::{NOTIFY_CHANNEL, POLL_FALLBACK, Store};
+use super::store::{NOTIFY_CHANNEL, Store};
 use crate::db::Backend;
 
 /// An event ready to send: its sequence number and its JSON.
@@ -25,6 +25,9 @@ pub struct Published {
     pub seq: u64,
     pub json: String,
 }
+
+/// How long the broadcaster waits for a notification before it looks anyway.
+pub const POLL_FALLBACK: Duration = Duration::from_secs(2);
 
 /// Heartbeat comment interval of the SSE streams (the issue asks for at most 25 s).
 pub const HEARTBEAT: Duration = Duration::from_secs(15);

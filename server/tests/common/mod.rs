@@ -277,8 +277,6 @@ macro_rules! on_both_backends {
     )*};
 }
 
-pub const STEP_2: StepId = StepId::S2;
-
 /// A TCP proxy the test can cut and restore: the database "goes away" and comes back.
 pub struct Proxy {
     pub port: u16,
