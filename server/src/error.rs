@@ -20,6 +20,8 @@ pub enum ApiError {
     TooLarge { limit: usize },
     #[error("{0}")]
     NotFound(String),
+    #[error("permintaan dari situs lain ditolak / a request from another site is refused")]
+    CrossSite,
     #[error("the database is not available right now; try again shortly ({0})")]
     Unavailable(String),
 }
@@ -43,6 +45,7 @@ impl ApiError {
             ApiError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::NotJson => "not_json",
             ApiError::TooLarge { .. } => "too_large",
             ApiError::NotFound(_) => "not_found",
+            ApiError::CrossSite => "cross_site",
             ApiError::Unavailable(_) => "unavailable",
         }
     }

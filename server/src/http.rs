@@ -16,8 +16,8 @@ use tower_http::timeout::TimeoutLayer;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::health;
 use crate::sync::{Hub, Store, api};
+use crate::{hardening, health};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -76,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         // Added after the timeout layer, so it does not apply: the stream stays open.
         .route("/api/events", get(api::events))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(hardening::refuse_cross_site))
+        .layer(axum::middleware::from_fn(hardening::security_headers))
         .with_state(state)
 }
 

@@ -100,3 +100,74 @@ async fn unsupported_database_url_is_refused_with_a_clear_message() {
     assert!(message.contains("postgres://"), "{message}");
     assert!(!message.contains(":pw@"), "password hidden: {message}");
 }
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_with_403_and_changes_nothing() {
+    let server = TestServer::sqlite().await;
+    let card = app::domain::demo::demo_card_id(1);
+    let request = app::domain::demo::sample_request(1, chrono::Utc::now(), 5);
+    let body = serde_json::json!({ "mutations": [common::envelope(
+        app::domain::Role::Tu,
+        app::domain::Mutation::CreateRequest { card, request },
+    )] });
+    let client = reqwest::Client::new();
+    let forged = client
+        .post(server.url("/api/sync/push"))
+        .header("Origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let error: serde_json::Value = forged.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "cross_site");
+    let forged = client
+        .post(server.url("/api/sync/push"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(
+        server.state.hub.store.last_seq().await.unwrap(),
+        0,
+        "nothing reached the log"
+    );
+
+    let own_page = client
+        .post(server.url("/api/sync/push"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Origin", server.base.clone())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_page.status(), 200);
+}
+
+#[tokio::test]
+async fn security_headers_are_on_pages_api_answers_and_errors() {
+    let server = TestServer::sqlite().await;
+    for path in [
+        "/",
+        "/healthz",
+        "/api/board",
+        "/api/nothing",
+        "/tidak-ada",
+        "/favicon.svg",
+    ] {
+        let res = reqwest::get(server.url(path)).await.unwrap();
+        let headers = res.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+}
