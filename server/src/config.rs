@@ -24,6 +24,8 @@ pub struct Config {
     /// Development mode: the page reloads itself when `cargo leptos watch` rebuilds.
     pub dev: bool,
     pub sla: SlaConfig,
+    /// Served over HTTPS (behind a TLS proxy): the session cookie is `Secure` and `__Host-` prefixed.
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -59,6 +61,7 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub site_root: Option<PathBuf>,
+    pub secure_cookies: Option<bool>,
     #[serde(default)]
     pub sla: SlaFile,
 }

@@ -20,6 +20,10 @@ pub enum ApiError {
     TooLarge { limit: usize },
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: i64 },
     #[error("permintaan dari situs lain ditolak / a request from another site is refused")]
     CrossSite,
     #[error("the database is not available right now; try again shortly ({0})")]
@@ -46,6 +50,8 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CrossSite => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -58,6 +64,8 @@ impl ApiError {
             ApiError::TooLarge { .. } => "too_large",
             ApiError::NotFound(_) => "not_found",
             ApiError::CrossSite => "cross_site",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "unavailable",
         }
     }
@@ -74,7 +82,15 @@ impl IntoResponse for ApiError {
                 message: self.to_string(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after, .. } = &self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

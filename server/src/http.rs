@@ -13,6 +13,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tokio::sync::watch;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::auth::api::{self as auth_api, SecureCookies};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub db: Db,
     pub hub: Hub,
     pub sla: Arc<SlaConfig>,
+    pub cookies: SecureCookies,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             db,
             hub,
             sla: Arc::new(config.sla.clone()),
+            cookies: SecureCookies(config.secure_cookies),
         })
     }
 }
@@ -64,6 +67,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/sync/push", post(api::push))
         .route("/api/sync/pull", get(api::pull))
         .route("/api/cards/{id}", get(api::card))
+        .route("/api/auth/login", post(auth_api::login))
+        .route("/api/auth/logout", post(auth_api::logout))
+        .route("/api/auth/me", get(auth_api::me))
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes(&state, routes, move || app::shell(shell_options.clone()))
         // Files under the site root (pkg/, icons), precompressed .br/.gz when the browser accepts them;

@@ -5,6 +5,7 @@
 //! Failed logins are counted per account and per client address and throttled with the same message
 //! whether or not the account exists.
 
+pub mod api;
 pub mod store;
 
 use std::fmt;

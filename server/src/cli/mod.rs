@@ -195,6 +195,10 @@ impl ServeArgs {
             site_root,
             dev: env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev")),
             sla,
+            secure_cookies: env("PANTAU_SECURE_COOKIES")
+                .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+                .or(file.secure_cookies)
+                .unwrap_or(false),
         })
     }
 }

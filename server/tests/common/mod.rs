@@ -58,6 +58,7 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         site_root: PathBuf::from("target/site"),
         dev: false,
         sla: SlaConfig::default(),
+        secure_cookies: false,
     }
 }
 

@@ -1,0 +1,179 @@
+//! `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`.
+//!
+//! The session cookie is HttpOnly and SameSite=Lax; with `secure_cookies` (HTTPS) it is also Secure and
+//! named with the `__Host-` prefix, so no subdomain can set or read it.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::store::{self, AuthError, User};
+use crate::db::Db;
+use crate::error::{ApiError, ApiJson};
+
+/// Whether cookies are for HTTPS only (`__Host-` prefix, `Secure`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SecureCookies(pub bool);
+
+impl SecureCookies {
+    pub fn name(self) -> &'static str {
+        if self.0 {
+            "__Host-pantau_session"
+        } else {
+            "pantau_session"
+        }
+    }
+
+    fn cookie(self, value: &str, max_age: Option<i64>) -> HeaderValue {
+        let mut cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", self.name());
+        if self.0 {
+            cookie.push_str("; Secure");
+        }
+        if let Some(age) = max_age {
+            cookie.push_str(&format!("; Max-Age={age}"));
+        }
+        HeaderValue::from_str(&cookie).expect("cookie text is ASCII")
+    }
+}
+
+/// The session token in the request's cookie, if any.
+pub fn session_token(headers: &HeaderMap, cookies: SecureCookies) -> Option<String> {
+    let wanted = cookies.name();
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, value)| value.to_owned())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<app::domain::Role>,
+    /// Still on its demo password: the UI shows a DEMO badge.
+    pub demo: bool,
+}
+
+impl From<User> for Me {
+    fn from(u: User) -> Me {
+        Me {
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles,
+            demo: u.demo_password,
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> ApiError {
+        match e {
+            AuthError::BadCredentials => ApiError::Unauthorized(e.to_string()),
+            AuthError::Throttled { minutes } => ApiError::TooManyRequests {
+                message: e.to_string(),
+                retry_after: minutes * 60,
+            },
+            AuthError::Db(e) => ApiError::Unavailable(e.to_string()),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+pub async fn login(
+    State(db): State<Db>,
+    State(cookies): State<SecureCookies>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiError> {
+    // A new session id at every login; whatever session the browser held ends here.
+    if let Some(old) = session_token(&headers, cookies) {
+        store::logout(&db, &old).await?;
+    }
+    let (user, token) = store::login(
+        &db,
+        &body.username,
+        &body.password,
+        &peer.ip().to_string(),
+        Utc::now(),
+    )
+    .await?;
+    let mut response = axum::Json(Me::from(user)).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookies.cookie(&token, None));
+    Ok(response)
+}
+
+pub async fn logout(
+    State(db): State<Db>,
+    State(cookies): State<SecureCookies>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&headers, cookies) {
+        store::logout(&db, &token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookies.cookie("", Some(0)));
+    Ok(response)
+}
+
+pub async fn me(
+    State(db): State<Db>,
+    State(cookies): State<SecureCookies>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Me>, ApiError> {
+    let not_signed_in = || ApiError::Unauthorized("silakan masuk / please sign in".into());
+    let token = session_token(&headers, cookies).ok_or_else(not_signed_in)?;
+    let user = store::session_user(&db, &token, Utc::now())
+        .await?
+        .ok_or_else(not_signed_in)?;
+    Ok(axum::Json(Me::from(user)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_http_only_and_host_prefixed_and_secure_over_https() {
+        let plain = SecureCookies(false).cookie("abc", None);
+        assert_eq!(plain, "pantau_session=abc; Path=/; HttpOnly; SameSite=Lax");
+        let https = SecureCookies(true).cookie("abc", None);
+        assert_eq!(
+            https,
+            "__Host-pantau_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+    }
+
+    #[test]
+    fn the_session_token_is_read_from_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; pantau_session=tok123; x=y"),
+        );
+        assert_eq!(
+            session_token(&headers, SecureCookies(false)).as_deref(),
+            Some("tok123")
+        );
+        assert_eq!(session_token(&headers, SecureCookies(true)), None);
+    }
+}
