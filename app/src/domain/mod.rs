@@ -16,6 +16,15 @@ pub use request::{Field, FieldError, Problem, Request, RequestInput, Window};
 pub use sla::{Calendar, OfficeHours, Sla, SlaConfig, SlaState};
 pub use sop::{EndState, FLOW, Role, StepDef, StepId, Target};
 
+/// The name a value has in JSON (`"kabid_aptika"`, `"dikembalikan"`): the serde renames are the one
+/// definition of these names, for storage, the API and CSS classes alike.
+pub fn wire_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
 /// `GET /api/board`: every card, the sequence number they reflect, the server's clock and the SLA settings.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BoardSnapshot {
@@ -23,4 +32,16 @@ pub struct BoardSnapshot {
     pub server_time: chrono::DateTime<chrono::Utc>,
     pub sla: SlaConfig,
     pub cards: Vec<Card>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        assert_eq!(wire_name(&Role::KabidAptika), "kabid_aptika");
+        assert_eq!(wire_name(&EndState::Dikembalikan), "dikembalikan");
+        assert_eq!(wire_name(&StepId::S5a), "5a");
+    }
 }

@@ -336,10 +336,7 @@ fn EndLane(end: EndState) -> impl IntoView {
         cards.sort_by_key(|c| std::cmp::Reverse(c.visits.last().and_then(|v| v.left)));
         cards
     });
-    let name = serde_json::to_value(end)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let name = crate::domain::wire_name(&end);
     view! {
         <details class=format!("end-lane {name}") data-end=name>
             <summary>

@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::domain::{Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Role, Stage};
+use app::domain::{
+    Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Role, Stage, wire_name,
+};
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -246,7 +248,8 @@ impl Writer {
         for row in &rows {
             self.board.apply(&event_from_row(row)?);
         }
-        let mut seq = last_seq(&mut tx).await?.max(self.board.seq);
+        // Under the lock, with every committed event applied, the board's seq is the log's last.
+        let mut seq = self.board.seq;
         let mut outcomes = Vec::with_capacity(envelopes.len());
         let mut refused_here: HashMap<MutationId, Refusal> = HashMap::new();
         for envelope in envelopes {
@@ -423,18 +426,12 @@ fn change_kind(change: &Change) -> String {
 }
 
 pub fn role_name(role: Role) -> String {
-    serde_json::to_value(role)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    wire_name(&role)
 }
 
 fn stage_name(stage: Stage) -> String {
     match stage {
         Stage::Step(step) => step.code().to_owned(),
-        Stage::Ended(end) => serde_json::to_value(end)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        Stage::Ended(end) => wire_name(&end),
     }
 }
