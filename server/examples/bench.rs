@@ -39,26 +39,36 @@ async fn main() {
     match args.get(1).map(String::as_str) {
         Some("push") => {
             let dir = tempfile::tempdir().unwrap();
-            let (child, base) = start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
-            push_bench("SQLite (WAL, synchronous=FULL)", &base).await;
+            let (child, base, cookie) =
+                start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
+            push_bench("SQLite (WAL, synchronous=FULL)", &base, &cookie).await;
             drop(child);
             if let Some(url) = common::fresh_postgres_schema().await {
-                let (child, base) = start(&bin, &["--database-url", &url]).await;
-                push_bench("PostgreSQL", &base).await;
+                let (child, base, cookie) = start(&bin, &["--database-url", &url]).await;
+                push_bench("PostgreSQL", &base, &cookie).await;
                 drop(child);
             }
         }
         Some("sse") => {
             let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
             let dir = tempfile::tempdir().unwrap();
-            let (child, base) = start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
-            sse_bench(&child, &base, n).await;
+            let (child, base, cookie) =
+                start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
+            sse_bench(&child, &base, &cookie, n).await;
         }
         _ => eprintln!("usage: bench push | bench sse [subscribers]"),
     }
 }
 
-async fn start(bin: &str, args: &[&str]) -> (Child, String) {
+/// Starts the server with `tester` added; the base URL and tester's session cookie.
+async fn start(bin: &str, args: &[&str]) -> (Child, String, String) {
+    common::add_tester(bin, args).await;
+    let (child, base) = start_server(bin, args).await;
+    let cookie = common::session_cookie(&base, "tester").await;
+    (child, base, cookie)
+}
+
+async fn start_server(bin: &str, args: &[&str]) -> (Child, String) {
     let mut child = Command::new(bin)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
@@ -79,10 +89,10 @@ async fn start(bin: &str, args: &[&str]) -> (Child, String) {
 }
 
 /// Clients, each moving its own cards through the SOP one push per move, as browsers do.
-async fn push_bench(label: &str, base: &str) {
+async fn push_bench(label: &str, base: &str, cookie: &str) {
     const CLIENTS: usize = 32;
     const CARDS_PER_CLIENT: usize = 40;
-    let http = reqwest::Client::new();
+    let http = common::with_cookie(cookie);
     let started = Instant::now();
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|c| {
@@ -154,7 +164,7 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 /// N raw SSE connections (plain sockets: the load generator stays light), then one event to all.
-async fn sse_bench(child: &Child, base: &str, n: usize) {
+async fn sse_bench(child: &Child, base: &str, cookie: &str, n: usize) {
     let pid = child.id().unwrap();
     let addr = base.trim_start_matches("http://").to_owned();
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -173,8 +183,9 @@ async fn sse_bench(child: &Child, base: &str, n: usize) {
         };
         // PANTAU_BENCH_PATH=/healthz measures plain idle keep-alive connections instead.
         let path = std::env::var("PANTAU_BENCH_PATH").unwrap_or_else(|_| "/api/events".into());
-        let request =
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+        );
         stream.write_all(request.as_bytes()).await.unwrap();
         let tx = tx.clone();
         handles.push(tokio::spawn(async move {
@@ -223,7 +234,7 @@ async fn sse_bench(child: &Child, base: &str, n: usize) {
         (after.saturating_sub(before)) as f64 / ready.max(1) as f64
     );
 
-    let http = reqwest::Client::new();
+    let http = common::with_cookie(cookie);
     let id = CardId(uuid::Uuid::new_v4());
     let env = envelope(
         Role::Tu,

@@ -9,11 +9,12 @@ use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;
 use axum::routing::{any, get, post};
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::sync::watch;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::auth::api::{self as auth_api, SecureCookies};
+use crate::auth::guard::Credentials;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub hub: Hub,
     pub sla: Arc<SlaConfig>,
     pub cookies: SecureCookies,
+    pub credentials: Credentials,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
         let store = Store::open(db.clone())
             .await
             .map_err(|e| format!("cannot open the event store: {e}"))?;
+        let credentials = Credentials::start(db.clone(), shutdown.clone()).await;
         let hub = Hub::start(store, config.database_url.clone(), shutdown).await;
         Ok(AppState {
             leptos_options: config.leptos_options(),
@@ -49,6 +52,7 @@ impl AppState {
             hub,
             sla: Arc::new(config.sla.clone()),
             cookies: SecureCookies(config.secure_cookies),
+            credentials,
         })
     }
 }
@@ -70,11 +74,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/auth/login", post(auth_api::login))
         .route("/api/auth/logout", post(auth_api::logout))
         .route("/api/auth/me", get(auth_api::me))
+        .route(
+            "/api/kiosks",
+            get(auth_api::kiosks).post(auth_api::create_kiosk),
+        )
+        .route("/api/kiosks/{name}/revoke", post(auth_api::revoke_kiosk))
         .route("/api/{*rest}", any(unknown_api))
-        .leptos_routes(&state, routes, move || app::shell(shell_options.clone()))
+        .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {
+            app::shell(shell_options.clone())
+        })
         // Files under the site root (pkg/, icons), precompressed .br/.gz when the browser accepts them;
         // anything else renders the app's "not found" page with 404.
-        .fallback(file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            hardening::provide_csp_nonce,
+            app::shell,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -248,7 +248,7 @@ async fn demo_users_have_one_per_role_and_are_flagged_until_their_password_chang
             .await
             .unwrap()
             .is_empty(),
-        "only into an empty user table"
+        "only those not there yet"
     );
     let (name, role, password) = &users[1];
     assert_eq!((name.as_str(), *role), ("demo.tu", Role::Tu));

@@ -7,7 +7,7 @@ use common::{TestServer, postgres_url};
 #[tokio::test]
 async fn board_page_is_server_rendered_with_one_column_per_sop_step() {
     let server = TestServer::sqlite().await;
-    let res = reqwest::get(server.url("/")).await.unwrap();
+    let res = server.get("/").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     let steps: Vec<&str> = html
@@ -30,7 +30,7 @@ async fn board_page_is_server_rendered_with_one_column_per_sop_step() {
 #[tokio::test]
 async fn unknown_page_answers_404_with_a_way_back() {
     let server = TestServer::sqlite().await;
-    let res = reqwest::get(server.url("/tidak-ada")).await.unwrap();
+    let res = server.get("/tidak-ada").send().await.unwrap();
     assert_eq!(res.status(), 404);
     let html = res.text().await.unwrap();
     assert!(html.contains("Halaman tidak ditemukan"));
@@ -40,7 +40,7 @@ async fn unknown_page_answers_404_with_a_way_back() {
 #[tokio::test]
 async fn health_check_reports_version_and_sqlite_backend() {
     let server = TestServer::sqlite().await;
-    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    let res = server.get("/healthz").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -53,7 +53,7 @@ async fn health_check_reports_postgres_backend() {
     let Some(url) = postgres_url() else { return };
     let _ = url;
     let server = TestServer::postgres().await.unwrap();
-    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    let res = server.get("/healthz").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["database"], "postgres");
@@ -63,7 +63,7 @@ async fn health_check_reports_postgres_backend() {
 async fn health_check_answers_503_with_a_message_when_the_database_is_gone() {
     let server = TestServer::sqlite().await;
     server.state.db.pool.close().await;
-    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    let res = server.get("/healthz").send().await.unwrap();
     assert_eq!(res.status(), 503);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "unavailable");
@@ -110,7 +110,7 @@ async fn a_cross_site_post_is_refused_with_403_and_changes_nothing() {
         app::domain::Role::Tu,
         app::domain::Mutation::CreateRequest { card, request },
     )] });
-    let client = reqwest::Client::new();
+    let client = server.http.clone();
     let forged = client
         .post(server.url("/api/sync/push"))
         .header("Origin", "https://evil.example")
@@ -157,7 +157,7 @@ async fn security_headers_are_on_pages_api_answers_and_errors() {
         "/tidak-ada",
         "/favicon.svg",
     ] {
-        let res = reqwest::get(server.url(path)).await.unwrap();
+        let res = server.get(path).send().await.unwrap();
         let headers = res.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
@@ -170,4 +170,43 @@ async fn security_headers_are_on_pages_api_answers_and_errors() {
             "{path}"
         );
     }
+}
+
+/// The nonce the page's CSP allows scripts with.
+fn csp_nonce(res: &reqwest::Response) -> String {
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    let start = csp.find("'nonce-").expect("the CSP names a nonce") + "'nonce-".len();
+    csp[start..start + csp[start..].find('\'').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn every_script_of_a_page_carries_the_nonce_its_csp_allows_and_each_response_has_its_own() {
+    let server = TestServer::sqlite().await;
+    let mut nonces = vec![];
+    for path in ["/", "/", "/tidak-ada"] {
+        let res = server.get(path).send().await.unwrap();
+        let nonce = csp_nonce(&res);
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        assert!(!csp.contains("'unsafe-inline' 'nonce"), "{csp}");
+        assert!(csp.contains("object-src 'none'"), "{csp}");
+        let html = res.text().await.unwrap();
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path} has scripts");
+        for script in scripts {
+            let tag = &script[..script.find('>').unwrap()];
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: a script without the nonce: <script{tag}>"
+            );
+        }
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a fresh nonce for every response");
 }

@@ -47,17 +47,18 @@ async fn start_with(data_dir: &Path, extra: &[&str]) -> (Child, String) {
     (child, address)
 }
 
-async fn all_events(base: &str) -> Vec<app::domain::Event> {
+async fn all_events(http: &reqwest::Client, base: &str) -> Vec<app::domain::Event> {
     let mut since = 0;
     let mut events = vec![];
     loop {
-        let page: PullAnswer =
-            reqwest::get(format!("{base}/api/sync/pull?since={since}&limit=1000"))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+        let page: PullAnswer = http
+            .get(format!("{base}/api/sync/pull?since={since}&limit=1000"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         events.extend(page.events);
         since = page.next;
         if !page.more {
@@ -75,15 +76,26 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         .unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();
     let acknowledged: Arc<Mutex<BTreeSet<uuid::Uuid>>> = Arc::default();
+    common::add_tester(
+        env!("CARGO_BIN_EXE_pantau"),
+        &["--data-dir", dir.path().to_str().unwrap()],
+    )
+    .await;
+    // Sessions live in the database: one login serves every restart.
+    let mut http = None;
     for round in 0..kills {
         let (mut child, base) = start(dir.path()).await;
+        if http.is_none() {
+            http = Some(common::signed_in(&base, "tester").await);
+        }
+        let http = http.clone().unwrap();
         let clients: Vec<_> = (0..3)
             .map(|c| {
                 let base = base.clone();
                 let acknowledged = acknowledged.clone();
                 let first = c * 10_000;
+                let http = http.clone();
                 tokio::spawn(async move {
-                    let http = reqwest::Client::new();
                     for n in first.. {
                         let card = app::domain::demo::demo_card_id(n + round * 100_000);
                         let request = sample_request(n, Utc::now(), 5);
@@ -113,7 +125,8 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         }
     }
     let (_child, base) = start(dir.path()).await;
-    let stored: BTreeSet<uuid::Uuid> = all_events(&base)
+    let http = http.unwrap();
+    let stored: BTreeSet<uuid::Uuid> = all_events(&http, &base)
         .await
         .iter()
         .map(|e| e.mutation_id.0)
@@ -130,7 +143,7 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         "{} acknowledged mutations lost: {lost:?}",
         lost.len()
     );
-    let seqs: Vec<u64> = all_events(&base)
+    let seqs: Vec<u64> = all_events(&http, &base)
         .await
         .iter()
         .map(|e| e.seq.unwrap())
@@ -151,10 +164,16 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_with_open_event_streams_exits_promptly() {
     let dir = tempfile::tempdir().unwrap();
+    common::add_tester(
+        env!("CARGO_BIN_EXE_pantau"),
+        &["--data-dir", dir.path().to_str().unwrap()],
+    )
+    .await;
     let (mut child, base) = start(dir.path()).await;
+    let http = common::signed_in(&base, "tester").await;
     let mut streams = vec![];
     for _ in 0..3 {
-        streams.push(SseClient::connect(&format!("{base}/api/events"), None).await);
+        streams.push(SseClient::connect(&http, &format!("{base}/api/events"), None).await);
     }
     let pid = child.id().unwrap().to_string();
     let started = std::time::Instant::now();
@@ -258,4 +277,65 @@ async fn a_production_start_refuses_while_a_demo_password_is_set() {
         stderr.contains("demo passwords are still set for demo.admin"),
         "{stderr}"
     );
+}
+
+/// Logins (right, wrong, throttled) with every log level on: no password appears in any log line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_never_appear_in_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    common::add_tester(
+        env!("CARGO_BIN_EXE_pantau"),
+        &["--data-dir", dir.path().to_str().unwrap()],
+    )
+    .await;
+    let log = dir.path().join("server.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pantau"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = String::new();
+    let base = loop {
+        let line = lines.next_line().await.unwrap().expect("ready line");
+        stdout.push_str(&line);
+        if let Some(url) = line.strip_prefix("Pantau siap / ready: ") {
+            break url.to_owned();
+        }
+    };
+    let wrong = "salah-sekali-sandinya";
+    let http = reqwest::Client::new();
+    for (user, password) in [
+        ("tester", common::PASSWORD),
+        ("tester", wrong),
+        ("tidak-ada", wrong),
+        ("tester", common::PASSWORD),
+    ] {
+        let res = http
+            .post(format!("{base}/api/auth/login"))
+            .json(&serde_json::json!({ "username": user, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status() == 200 || res.status() == 401,
+            "{}",
+            res.status()
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill().await.unwrap();
+    while let Ok(Some(line)) = lines.next_line().await {
+        stdout.push_str(&line);
+    }
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.len() > 200, "trace logging is on: {logged}");
+    for secret in [common::PASSWORD, wrong] {
+        assert!(!logged.contains(secret), "a password in the log");
+        assert!(!stdout.contains(secret), "a password on stdout");
+    }
 }

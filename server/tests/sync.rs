@@ -29,7 +29,9 @@ async fn an_accepted_move_gets_a_sequence_number_and_shows_on_the_board(server: 
     let result = server.push_one(server.next_move(card).await).await;
     assert_eq!(seq_of(&result), 2);
 
-    let board: Value = reqwest::get(server.url("/api/board"))
+    let board: Value = server
+        .get("/api/board")
+        .send()
         .await
         .unwrap()
         .json()
@@ -75,7 +77,9 @@ async fn resending_a_mutation_gives_the_same_answer_and_applies_it_once(server: 
     );
     server.create(99).await;
     assert_eq!(server.push_one(stale).await, refused);
-    let pull: PullAnswer = reqwest::get(server.url("/api/sync/pull?since=0"))
+    let pull: PullAnswer = server
+        .get("/api/sync/pull?since=0")
+        .send()
         .await
         .unwrap()
         .json()
@@ -110,13 +114,14 @@ async fn pull_pages_through_the_log_in_order(server: TestServer) {
     let mut since = 0;
     let mut seen = vec![];
     loop {
-        let page: PullAnswer =
-            reqwest::get(server.url(&format!("/api/sync/pull?since={since}&limit=3")))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+        let page: PullAnswer = server
+            .get(&format!("/api/sync/pull?since={since}&limit=3"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         seen.extend(page.events.iter().map(|e| e.seq.unwrap()));
         since = page.next;
         if !page.more {
@@ -131,7 +136,8 @@ async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(s
     for n in 0..3 {
         server.create(n).await;
     }
-    let mut stream = SseClient::connect(&server.url("/api/events?since=0"), None).await;
+    let mut stream =
+        SseClient::connect(&server.http, &server.url("/api/events?since=0"), None).await;
     for expected in 1..=3 {
         assert_eq!(
             stream.next(Duration::from_secs(5)).await.unwrap().0,
@@ -148,7 +154,7 @@ async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(s
     // Disconnected while two more happen; resume with Last-Event-ID.
     server.create(4).await;
     server.create(5).await;
-    let mut resumed = SseClient::connect(&server.url("/api/events"), Some(4)).await;
+    let mut resumed = SseClient::connect(&server.http, &server.url("/api/events"), Some(4)).await;
     let ids: Vec<u64> = [
         resumed.next(Duration::from_secs(5)).await.unwrap().0,
         resumed.next(Duration::from_secs(5)).await.unwrap().0,
@@ -162,7 +168,8 @@ async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(s
 }
 
 async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(server: TestServer) {
-    let mut stream = SseClient::connect(&server.url("/api/events?since=0"), None).await;
+    let mut stream =
+        SseClient::connect(&server.http, &server.url("/api/events?since=0"), None).await;
     let server = std::sync::Arc::new(server);
     let writers: Vec<_> = (0..8)
         .map(|w| {
@@ -194,7 +201,7 @@ async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(ser
 }
 
 async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
-    let client = reqwest::Client::new();
+    let client = server.http.clone();
     let push = |body: String| {
         client
             .post(server.url("/api/sync/push"))
@@ -274,15 +281,15 @@ async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
     check(res, 415, "must be JSON").await;
 
     check(
-        reqwest::get(server.url("/api/sync/pull?since=-1"))
-            .await
-            .unwrap(),
+        server.get("/api/sync/pull?since=-1").send().await.unwrap(),
         400,
         "since",
     )
     .await;
     check(
-        reqwest::get(server.url("/api/sync/pull?limit=5000"))
+        server
+            .get("/api/sync/pull?limit=5000")
+            .send()
             .await
             .unwrap(),
         400,
@@ -290,7 +297,9 @@ async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
     )
     .await;
     check(
-        reqwest::get(server.url(&format!("/api/cards/{}", card.0)))
+        server
+            .get(&format!("/api/cards/{}", card.0))
+            .send()
             .await
             .unwrap(),
         404,
@@ -298,15 +307,13 @@ async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
     )
     .await;
     check(
-        reqwest::get(server.url("/api/cards/kartu-1"))
-            .await
-            .unwrap(),
+        server.get("/api/cards/kartu-1").send().await.unwrap(),
         400,
         "not a UUID",
     )
     .await;
     check(
-        reqwest::get(server.url("/api/nothing")).await.unwrap(),
+        server.get("/api/nothing").send().await.unwrap(),
         404,
         "API.md",
     )
@@ -320,7 +327,9 @@ async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
     check(res, 400, "Last-Event-ID").await;
 
     // Nothing of that reached the log.
-    let pull: PullAnswer = reqwest::get(server.url("/api/sync/pull"))
+    let pull: PullAnswer = server
+        .get("/api/sync/pull")
+        .send()
         .await
         .unwrap()
         .json()
@@ -343,7 +352,9 @@ async fn the_event_log_is_append_only(server: TestServer) {
 async fn a_cards_history_lists_every_event_with_who_and_which_device(server: TestServer) {
     let card = server.create(1).await;
     server.push_one(server.next_move(card).await).await;
-    let answer: Value = reqwest::get(server.url(&format!("/api/cards/{}", card.0)))
+    let answer: Value = server
+        .get(&format!("/api/cards/{}", card.0))
+        .send()
         .await
         .unwrap()
         .json()
@@ -378,7 +389,7 @@ async fn the_demo_seeds_every_column_once(server: TestServer) {
 }
 
 async fn shutdown_ends_open_event_streams(server: TestServer) {
-    let mut stream = SseClient::connect(&server.url("/api/events"), None).await;
+    let mut stream = SseClient::connect(&server.http, &server.url("/api/events"), None).await;
     server.stop_streams();
     assert!(
         stream.next(Duration::from_secs(3)).await.is_none(),
@@ -393,7 +404,7 @@ async fn two_instances_on_postgres_see_each_others_moves_within_a_second() {
     };
     let a = TestServer::on_postgres(url.clone()).await;
     let b = TestServer::on_postgres(url).await;
-    let mut on_b = SseClient::connect(&b.url("/api/events"), None).await;
+    let mut on_b = SseClient::connect(&b.http, &b.url("/api/events"), None).await;
     let card = a.create(1).await;
     let started = std::time::Instant::now();
     let seq = seq_of(&a.push_one(a.next_move(card).await).await);
@@ -432,7 +443,7 @@ async fn concurrent_writers_on_two_postgres_instances_interleave_without_gaps() 
     };
     let a = std::sync::Arc::new(TestServer::on_postgres(url.clone()).await);
     let b = std::sync::Arc::new(TestServer::on_postgres(url).await);
-    let mut reader = SseClient::connect(&a.url("/api/events?since=0"), None).await;
+    let mut reader = SseClient::connect(&a.http, &a.url("/api/events?since=0"), None).await;
     let tasks: Vec<_> = (0..6)
         .map(|w| {
             let server = if w % 2 == 0 { a.clone() } else { b.clone() };
@@ -474,7 +485,7 @@ async fn when_the_database_goes_away_requests_get_503_and_the_server_recovers_by
     let card = server.create(1).await;
 
     proxy.cut();
-    let board = reqwest::get(server.url("/api/board")).await.unwrap();
+    let board = server.get("/api/board").send().await.unwrap();
     assert_eq!(board.status(), 503);
     let body: Value = board.json().await.unwrap();
     assert!(
@@ -485,22 +496,20 @@ async fn when_the_database_goes_away_requests_get_503_and_the_server_recovers_by
         "{body}"
     );
     let move_while_down = server.next_move_unchecked(card);
-    let res = reqwest::Client::new()
+    let res = server
+        .http
         .post(server.url("/api/sync/push"))
         .json(&json!({ "mutations": [move_while_down.clone()] }))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 503, "a push is answered, not lost silently");
-    assert_eq!(
-        reqwest::get(server.url("/healthz")).await.unwrap().status(),
-        503
-    );
+    assert_eq!(server.get("/healthz").send().await.unwrap().status(), 503);
 
     proxy.restore().await;
     let mut recovered = false;
     for _ in 0..40 {
-        if reqwest::get(server.url("/healthz")).await.unwrap().status() == 200 {
+        if server.get("/healthz").send().await.unwrap().status() == 200 {
             recovered = true;
             break;
         }

@@ -259,6 +259,18 @@ pub struct Envelope {
     pub mutation: Mutation,
 }
 
+impl Envelope {
+    /// Whether the signed-in person may act in the role this envelope claims. The server checks it
+    /// before [`Board::decide`]; the browser checks it before applying a move optimistically.
+    pub fn authorize(&self, held: &[Role]) -> Result<(), Refusal> {
+        if held.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(Refusal::RoleNotHeld { role: self.role })
+        }
+    }
+}
+
 /// What an accepted mutation changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -490,6 +502,10 @@ pub enum Refusal {
     },
     AlreadyWaiting,
     NotWaiting,
+    /// The signed-in person does not hold the role the mutation claims.
+    RoleNotHeld {
+        role: Role,
+    },
 }
 
 impl Refusal {
@@ -511,6 +527,7 @@ impl Refusal {
             Refusal::NotBackwards { .. } => "not_backwards",
             Refusal::AlreadyWaiting => "already_waiting",
             Refusal::NotWaiting => "not_waiting",
+            Refusal::RoleNotHeld { .. } => "role_not_held",
         }
     }
 
@@ -626,6 +643,12 @@ impl Refusal {
             Refusal::AlreadyWaiting => "The card is already waiting for the applicant".into(),
             Refusal::NotWaiting if id => "Kartu tidak sedang menunggu pemohon".into(),
             Refusal::NotWaiting => "The card is not waiting for the applicant".into(),
+            Refusal::RoleNotHeld { role: r } if id => {
+                format!("Akun Anda tidak memegang peran {}", role(*r))
+            }
+            Refusal::RoleNotHeld { role: r } => {
+                format!("Your account does not hold the role {}", role(*r))
+            }
         }
     }
 }

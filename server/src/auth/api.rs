@@ -5,12 +5,13 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::guard::{Admin, Credentials, Staff};
 use super::store::{self, AuthError, User};
 use crate::db::Db;
 use crate::error::{ApiError, ApiJson};
@@ -89,6 +90,10 @@ impl From<AuthError> for ApiError {
                 retry_after: minutes * 60,
             },
             AuthError::Db(e) => ApiError::Unavailable(e.to_string()),
+            AuthError::NoKiosk(_) | AuthError::NoUser(_) => ApiError::NotFound(e.to_string()),
+            AuthError::KioskExists(_) | AuthError::UserExists(_) => {
+                ApiError::Conflict(e.to_string())
+            }
             other => ApiError::BadRequest(other.to_string()),
         }
     }
@@ -123,10 +128,12 @@ pub async fn login(
 pub async fn logout(
     State(db): State<Db>,
     State(cookies): State<SecureCookies>,
+    State(credentials): State<Credentials>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers, cookies) {
         store::logout(&db, &token).await?;
+        credentials.changed();
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
@@ -135,17 +142,75 @@ pub async fn logout(
     Ok(response)
 }
 
-pub async fn me(
+pub async fn me(Staff(user): Staff) -> axum::Json<Me> {
+    axum::Json(Me::from(user))
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct KioskInfo {
+    pub name: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// `GET /api/kiosks` (Admin): every kiosk token by name; never the tokens themselves.
+pub async fn kiosks(
     State(db): State<Db>,
-    State(cookies): State<SecureCookies>,
-    headers: HeaderMap,
-) -> Result<axum::Json<Me>, ApiError> {
-    let not_signed_in = || ApiError::Unauthorized("silakan masuk / please sign in".into());
-    let token = session_token(&headers, cookies).ok_or_else(not_signed_in)?;
-    let user = store::session_user(&db, &token, Utc::now())
-        .await?
-        .ok_or_else(not_signed_in)?;
-    Ok(axum::Json(Me::from(user)))
+    _admin: Admin,
+) -> Result<axum::Json<Vec<KioskInfo>>, ApiError> {
+    let list = store::list_kiosks(&db).await?;
+    Ok(axum::Json(
+        list.into_iter()
+            .map(|k| KioskInfo {
+                name: k.name,
+                created_at: k.created_at,
+                revoked: k.revoked,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKiosk {
+    pub name: String,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct CreatedKiosk {
+    pub name: String,
+    /// Shown once: open `/wall?token=<token>` on the wall screen.
+    pub token: String,
+}
+
+/// `POST /api/kiosks` (Admin): a new read-only token for a wall screen, shown once.
+pub async fn create_kiosk(
+    State(db): State<Db>,
+    Admin(admin): Admin,
+    ApiJson(body): ApiJson<NewKiosk>,
+) -> Result<(StatusCode, axum::Json<CreatedKiosk>), ApiError> {
+    let token = store::create_kiosk(&db, &body.name, Utc::now()).await?;
+    tracing::info!(kiosk = %body.name, by = %admin.username, "kiosk token created");
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreatedKiosk {
+            name: body.name.trim().to_lowercase(),
+            token,
+        }),
+    ))
+}
+
+/// `POST /api/kiosks/{name}/revoke` (Admin): the token stops working at once, open streams end.
+pub async fn revoke_kiosk(
+    State(db): State<Db>,
+    State(credentials): State<Credentials>,
+    Admin(admin): Admin,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    store::revoke_kiosk(&db, &name, Utc::now()).await?;
+    credentials.changed();
+    tracing::info!(kiosk = %name, by = %admin.username, "kiosk token revoked");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! whether or not the account exists.
 
 pub mod api;
+pub mod guard;
 pub mod store;
 
 use std::fmt;

@@ -340,19 +340,19 @@ pub async fn kiosk_of(db: &Db, token: &str) -> Result<Option<String>, AuthError>
     .await?)
 }
 
-/// One demo user per role, with fresh passwords, when there are no users at all.
+/// One demo user per role (`demo.<role>`), with a fresh password, for each that does not exist yet.
 pub async fn seed_demo_users(
     db: &Db,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, Role, Password)>, AuthError> {
-    if !list_users(db).await?.is_empty() {
-        return Ok(Vec::new());
-    }
     let mut added = Vec::new();
     for role in Role::ALL {
         let name = Username::parse(
             &format!("demo.{}", crate::sync::store::role_name(role)).replace('_', "-"),
         )?;
+        if find(db, &name).await?.is_some() {
+            continue;
+        }
         let password = Password::generate();
         let display = format!("Demo {}", role.label().id);
         add_user(db, &name, &display, &password, &[role], true, now).await?;

@@ -133,7 +133,10 @@ enum KioskCommand {
 
 impl Cli {
     pub async fn run(self) -> ExitCode {
+        // Log lines go to stderr; stdout carries what the operator asked for (the ready line,
+        // demo passwords, CLI answers).
         tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
             .with_env_filter(
                 EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
             )

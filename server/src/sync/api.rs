@@ -1,7 +1,8 @@
 //! The sync API: board snapshot, push, pull, the event stream, one card with its history.
 //! Thin handlers over the store; the JSON is documented in `server/API.md`.
 
-use app::domain::{CardId, Envelope, Event, Refusal, SlaConfig};
+use app::domain::flow::Actor;
+use app::domain::{CardId, Envelope, Event, Field, Refusal, SlaConfig};
 use app::i18n::Lang;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::store::Outcome;
 use super::stream::Hub;
+use crate::auth::guard::{Credentials, Reader, Staff};
 use crate::error::{ApiError, ApiJson, ApiQuery};
 
 /// The most mutations one push may carry.
@@ -50,8 +52,11 @@ pub struct PushAnswer {
     pub results: Vec<PushResult>,
 }
 
+/// `POST /api/sync/push`: signed-in users only. Each mutation is done as the signed-in user
+/// (the envelope's `actor` is replaced by the user name) and only in a role the user holds.
 pub async fn push(
     State(hub): State<Hub>,
+    Staff(user): Staff,
     ApiJson(body): ApiJson<PushBody>,
 ) -> Result<Response, ApiError> {
     if body.mutations.is_empty() {
@@ -65,8 +70,32 @@ pub async fn push(
             body.mutations.len()
         )));
     }
+    let actor = Actor::parse(Field::Note, &user.username)
+        .map_err(|e| ApiError::BadRequest(e.message(Lang::En)))?;
     let ids: Vec<uuid::Uuid> = body.mutations.iter().map(|m| m.id.0).collect();
-    let outcomes = hub.store.push(body.mutations).await?;
+    // Mutations in a role the user does not hold are refused here; the rest go to the store.
+    let mut checked = Vec::with_capacity(ids.len());
+    let mut allowed = Vec::with_capacity(ids.len());
+    for mut envelope in body.mutations {
+        match envelope.authorize(&user.roles) {
+            Ok(()) => {
+                envelope.actor = actor.clone();
+                checked.push(None);
+                allowed.push(envelope);
+            }
+            Err(refusal) => checked.push(Some(Outcome::Refused(refusal))),
+        }
+    }
+    let mut stored = if allowed.is_empty() {
+        Vec::new()
+    } else {
+        hub.store.push(allowed).await?
+    }
+    .into_iter();
+    let outcomes = checked.into_iter().map(|c| {
+        c.or_else(|| stored.next())
+            .expect("one outcome per mutation")
+    });
     let results = ids
         .into_iter()
         .zip(outcomes)
@@ -91,6 +120,9 @@ pub async fn push(
 pub struct PullQuery {
     #[serde(default)]
     pub since: u64,
+    /// A kiosk token (read by the [`Reader`] guard).
+    #[serde(default, rename = "token")]
+    pub _token: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -105,6 +137,7 @@ pub struct PullAnswer {
 
 pub async fn pull(
     State(hub): State<Hub>,
+    _reader: Reader,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<axum::Json<PullAnswer>, ApiError> {
     let limit = q.limit.unwrap_or(500);
@@ -125,6 +158,7 @@ pub async fn pull(
 /// clock (for the browsers' clock offset) and the SLA settings (for their timers).
 pub async fn board(
     State(hub): State<Hub>,
+    _reader: Reader,
     State(sla): State<std::sync::Arc<SlaConfig>>,
 ) -> Result<Response, ApiError> {
     let (seq, cards) = hub.store.snapshot().await?;
@@ -150,8 +184,10 @@ pub struct CardAnswer {
     pub events: Vec<Event>,
 }
 
+/// `GET /api/cards/{id}`: staff only (the history names people; kiosks read the board only).
 pub async fn card(
     State(hub): State<Hub>,
+    _staff: Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CardAnswer>, ApiError> {
     let uuid: uuid::Uuid = id
@@ -170,11 +206,16 @@ pub async fn card(
 #[serde(deny_unknown_fields)]
 pub struct StreamQuery {
     pub since: Option<u64>,
+    /// A kiosk token (read by the [`Reader`] guard).
+    #[serde(default, rename = "token")]
+    pub _token: Option<String>,
 }
 
 /// `GET /api/events`: resumes after `Last-Event-ID`, else after `?since=N`, else from now.
 pub async fn events(
     State(hub): State<Hub>,
+    State(credentials): State<Credentials>,
+    Reader(principal): Reader,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<StreamQuery>,
 ) -> Result<Response, ApiError> {
@@ -194,5 +235,7 @@ pub async fn events(
         Some(after) => after,
         None => hub.store.last_seq().await?,
     };
-    Ok(hub.sse(after).into_response())
+    let credential = principal.credential().to_owned();
+    let ended = Box::pin(async move { credentials.revoked(credential).await });
+    Ok(hub.sse(after, ended).into_response())
 }

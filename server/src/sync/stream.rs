@@ -9,6 +9,8 @@
 //! sent: no gap and no duplicate. A subscriber that falls behind goes back to the database.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,9 +75,15 @@ impl Hub {
         self.sender.receiver_count()
     }
 
-    /// The SSE response for a client whose last event is `after`.
-    pub fn sse(&self, after: u64) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
+    /// The SSE response for a client whose last event is `after`. The stream ends when `ended`
+    /// resolves (the client's session or kiosk token stopped being valid) or the server shuts down.
+    pub fn sse(
+        &self,
+        after: u64,
+        ended: Pin<Box<dyn Future<Output = ()> + Send>>,
+    ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
         let state = ClientStream {
+            ended,
             store: self.store.clone(),
             rx: self.subscribe(),
             last: after,
@@ -92,6 +100,7 @@ impl Hub {
 }
 
 struct ClientStream {
+    ended: Pin<Box<dyn Future<Output = ()> + Send>>,
     store: Store,
     rx: broadcast::Receiver<Arc<Published>>,
     last: u64,
@@ -145,6 +154,7 @@ impl ClientStream {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 _ = self.shutdown.changed() => return None,
+                _ = &mut self.ended => return None,
             }
         }
     }

@@ -17,6 +17,8 @@ use tokio::sync::watch;
 
 pub struct TestServer {
     pub base: String,
+    /// Signed in as `tester`, who holds every role.
+    pub http: reqwest::Client,
     pub state: AppState,
     pub database_url: Option<String>,
     stop: watch::Sender<bool>,
@@ -101,8 +103,13 @@ impl TestServer {
             .expect("server starts");
         let app = router(state.clone());
         tokio::spawn(pantau::serve::serve(listener, app, std::future::pending()));
+        let base = format!("http://{addr}");
+        // Instances on one database share the user; the first one adds it.
+        let _ = add_user(&state, "tester", &Role::ALL).await;
+        let http = signed_in(&base, "tester").await;
         TestServer {
-            base: format!("http://{addr}"),
+            base,
+            http,
             state,
             database_url,
             stop,
@@ -114,13 +121,34 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// A GET as the signed-in tester.
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(self.url(path))
+    }
+
+    /// A client signed in as a new user holding `roles`.
+    pub async fn user(&self, name: &str, roles: &[Role]) -> reqwest::Client {
+        add_user(&self.state, name, roles)
+            .await
+            .expect("user added");
+        signed_in(&self.base, name).await
+    }
+
+    /// A new kiosk token.
+    pub async fn kiosk(&self, name: &str) -> String {
+        pantau::auth::store::create_kiosk(&self.state.db, name, Utc::now())
+            .await
+            .expect("kiosk created")
+    }
+
     /// Ends the event streams, as a shutdown does.
     pub fn stop_streams(&self) {
         let _ = self.stop.send(true);
     }
 
     pub async fn push(&self, mutations: Vec<Envelope>) -> PushAnswer {
-        let res = reqwest::Client::new()
+        let res = self
+            .http
             .post(self.url("/api/sync/push"))
             .json(&serde_json::json!({ "mutations": mutations }))
             .send()
@@ -190,6 +218,92 @@ impl TestServer {
     }
 }
 
+/// The password of every test user.
+pub const PASSWORD: &str = "kata-sandi-uji-coba";
+
+pub async fn add_user(
+    state: &AppState,
+    name: &str,
+    roles: &[Role],
+) -> Result<(), pantau::auth::store::AuthError> {
+    let username = pantau::auth::Username::parse(name).expect("valid user name");
+    let password = pantau::auth::Password::parse(PASSWORD).expect("valid password");
+    pantau::auth::store::add_user(
+        &state.db,
+        &username,
+        name,
+        &password,
+        roles,
+        false,
+        Utc::now(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Adds `tester` (every role, password [`PASSWORD`]) to the database `db_args` name,
+/// as an administrator would: with the CLI, the password on stdin.
+pub async fn add_tester(bin: &str, db_args: &[&str]) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "tester",
+            "--role",
+            "tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin",
+        ])
+        .arg("--password-stdin")
+        .args(db_args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{}\n", PASSWORD).as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    assert!(child.wait().await.unwrap().success(), "user add");
+}
+
+/// Signs `name` in; the session cookie (`name=value`).
+pub async fn session_cookie(base: &str, name: &str) -> String {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({ "username": name, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("login answers");
+    assert_eq!(res.status(), 200, "{name} signs in");
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Signs `name` in; the client sends the session cookie with every request.
+pub async fn signed_in(base: &str, name: &str) -> reqwest::Client {
+    with_cookie(&session_cookie(base, name).await)
+}
+
+/// A client that sends `cookie` with every request.
+pub fn with_cookie(cookie: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        reqwest::header::HeaderValue::from_str(cookie).unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 pub fn envelope(role: Role, mutation: Mutation) -> Envelope {
     Envelope {
         id: MutationId(uuid::Uuid::new_v4()),
@@ -216,10 +330,12 @@ pub struct SseClient {
 }
 
 impl SseClient {
-    pub async fn connect(url: &str, last_event_id: Option<u64>) -> SseClient {
-        let mut req = reqwest::Client::new()
-            .get(url)
-            .header("Accept", "text/event-stream");
+    pub async fn connect(
+        client: &reqwest::Client,
+        url: &str,
+        last_event_id: Option<u64>,
+    ) -> SseClient {
+        let mut req = client.get(url).header("Accept", "text/event-stream");
         if let Some(id) = last_event_id {
             req = req.header("Last-Event-ID", id.to_string());
         }

@@ -1,0 +1,228 @@
+//! Who is asking: the extractors every API handler uses, and the live list of valid credentials
+//! that ends open event streams the moment a session or kiosk token stops being valid.
+//!
+//! - [`Reader`]: a signed-in user (session cookie) or a wall screen's kiosk token
+//!   (`Authorization: Bearer …` or `?token=…`). Reads the board and its events.
+//! - [`Staff`]: a signed-in user. Everything else.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::header;
+use axum::http::request::Parts;
+use chrono::Utc;
+use tokio::sync::{Notify, watch};
+
+use super::api::session_token;
+use super::store::{self, User};
+use super::token_hash;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::http::AppState;
+
+/// A credential the server accepted, as the database knows it (the SHA-256 of the secret).
+#[derive(Clone, Debug)]
+pub enum Principal {
+    User { user: User, credential: String },
+    Kiosk { name: String, credential: String },
+}
+
+impl Principal {
+    /// The hash of the session id or kiosk token this principal came with.
+    pub fn credential(&self) -> &str {
+        match self {
+            Principal::User { credential, .. } | Principal::Kiosk { credential, .. } => credential,
+        }
+    }
+}
+
+/// A signed-in user or a kiosk token: may read the board.
+#[derive(Clone, Debug)]
+pub struct Reader(pub Principal);
+
+/// A signed-in user: may act within their roles.
+#[derive(Clone, Debug)]
+pub struct Staff(pub User);
+
+pub fn not_signed_in() -> ApiError {
+    ApiError::Unauthorized("silakan masuk / please sign in".into())
+}
+
+/// The kiosk token of a request: `Authorization: Bearer …`, else `?token=…`.
+fn kiosk_token(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| {
+        Query::<std::collections::HashMap<String, String>>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|Query(mut q)| q.remove("token"))
+    })
+}
+
+async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+    if let Some(token) = session_token(&parts.headers, state.cookies)
+        && let Some(user) = store::session_user(&state.db, &token, Utc::now()).await?
+    {
+        return Ok(Some(Principal::User {
+            user,
+            credential: token_hash(&token),
+        }));
+    }
+    if let Some(token) = kiosk_token(parts) {
+        return match store::kiosk_of(&state.db, &token).await? {
+            Some(name) => Ok(Some(Principal::Kiosk {
+                name,
+                credential: token_hash(&token),
+            })),
+            None => Err(ApiError::Unauthorized(
+                "token kiosk tidak berlaku atau sudah dicabut / the kiosk token is invalid or revoked"
+                    .into(),
+            )),
+        };
+    }
+    Ok(None)
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        principal(parts, state)
+            .await?
+            .map(Reader)
+            .ok_or_else(not_signed_in)
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match principal(parts, state).await? {
+            Some(Principal::User { user, .. }) => Ok(Staff(user)),
+            Some(Principal::Kiosk { .. }) => Err(ApiError::Forbidden(
+                "token kiosk hanya dapat membaca papan / a kiosk token can only read the board"
+                    .into(),
+            )),
+            None => Err(not_signed_in()),
+        }
+    }
+}
+
+/// A signed-in Admin.
+pub struct Admin(pub User);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Staff(user) = Staff::from_request_parts(parts, state).await?;
+        if user.roles.contains(&app::domain::Role::Admin) {
+            Ok(Admin(user))
+        } else {
+            Err(ApiError::Forbidden(
+                "hanya Admin / only an Admin may do this".into(),
+            ))
+        }
+    }
+}
+
+/// How often the list of valid credentials is read again (it also is at once after a change
+/// made through this process). A CLI revoke in another process takes effect within this.
+pub const RECHECK: Duration = Duration::from_secs(1);
+
+/// The hashes of every live session (of an enabled user) and every unrevoked kiosk token,
+/// kept current by one task per process: an open event stream ends when its credential leaves.
+#[derive(Clone)]
+pub struct Credentials {
+    valid: watch::Receiver<Arc<Valid>>,
+    refresh: Arc<Notify>,
+}
+
+/// The valid credentials, as read by a query that started at `read_at`.
+#[derive(Debug)]
+struct Valid {
+    read_at: Instant,
+    hashes: HashSet<String>,
+}
+
+impl Credentials {
+    pub async fn start(db: Db, mut shutdown: watch::Receiver<bool>) -> Credentials {
+        let first = read_valid(&db).await.unwrap_or_else(|_| Valid {
+            read_at: Instant::now(),
+            hashes: HashSet::new(),
+        });
+        let (tx, valid) = watch::channel(Arc::new(first));
+        let refresh = Arc::new(Notify::new());
+        let wake = refresh.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(RECHECK) => {}
+                    _ = wake.notified() => {}
+                    _ = shutdown.changed() => return,
+                }
+                match read_valid(&db).await {
+                    Ok(now) => {
+                        // Always replace (the read time matters to streams started since), but wake
+                        // the streams only when the list changed.
+                        tx.send_if_modified(|old| {
+                            let changed = old.hashes != now.hashes;
+                            *old = Arc::new(now);
+                            changed
+                        });
+                    }
+                    // Keep the last list: a database hiccup does not cut every wall screen.
+                    Err(e) => tracing::warn!(error = %e, "cannot re-read the valid credentials"),
+                }
+            }
+        });
+        Credentials { valid, refresh }
+    }
+
+    /// Read the list again now (after a revoke, a disable or a logout in this process).
+    pub fn changed(&self) {
+        self.refresh.notify_one();
+    }
+
+    /// Resolves when `credential` is no longer valid. Only lists read after this call count:
+    /// the credential was checked against the database just before, and a list read earlier may
+    /// not know a session that began since.
+    pub async fn revoked(&self, credential: String) {
+        let since = Instant::now();
+        let mut valid = self.valid.clone();
+        loop {
+            {
+                let now = valid.borrow_and_update();
+                if now.read_at > since && !now.hashes.contains(&credential) {
+                    return;
+                }
+            }
+            if valid.changed().await.is_err() {
+                // The watcher stopped (shutdown): streams end through the shutdown signal.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+async fn read_valid(db: &Db) -> Result<Valid, sqlx::Error> {
+    let read_at = Instant::now();
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT s.id_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.disabled = 0 \
+         UNION ALL SELECT token_hash FROM kiosk_tokens WHERE revoked_at IS NULL",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Valid {
+        read_at,
+        hashes: rows.into_iter().collect(),
+    })
+}
