@@ -12,6 +12,8 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cach
 const bin = process.env.PANTAU_BIN ?? path.join(targetDir, 'release', 'pantau');
 const siteRoot = process.env.PANTAU_SITE_ROOT ?? path.join(repo, 'target', 'site');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+// The password of every test account (see serve.sh); tests sign in with it.
+process.env.PANTAU_E2E_PASSWORD ??= 'uji-coba-playwright-2026';
 
 export default defineConfig({
   testDir: './tests',
@@ -41,9 +43,17 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    // Signs in once as the account holding every role; the other tests start signed in.
+    { name: 'sign-in', testMatch: /sign-in\.setup\.ts/, use: { browserName: 'chromium' } },
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium', storageState: path.join(__dirname, 'test-results', '.auth', 'semua.json') },
+      dependencies: ['sign-in'],
+    },
+  ],
   webServer: {
-    command: `"${bin}" serve --addr 127.0.0.1:${port} --data-dir "${dataDir}" --site-root "${siteRoot}" --demo`,
+    command: `bash "${path.join(__dirname, 'serve.sh')}" "${bin}" ${port} "${dataDir}" "${siteRoot}"`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -5,6 +5,7 @@
 //!   compiled into both the server and the browser (wasm32), so a rule is written once.
 //! - [`ui`]: the Leptos components, rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
 
+pub mod account;
 pub mod domain;
 pub mod i18n;
 pub mod ui;

@@ -53,3 +53,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** The SOP's steps in order, as the board must show them. */
 export const SOP_STEPS = ['1', '2', '3', '4', '5', '5a', '6', '7'];
+
+/** The password of every test account (set in playwright.config.ts, used by serve.sh). */
+export const PASSWORD = process.env.PANTAU_E2E_PASSWORD ?? '';
+
+/** The test accounts by role (see serve.sh). */
+export const ACCOUNTS = {
+  pemohon: 'e2e.pemohon',
+  tu: 'e2e.tu',
+  kepala_dinas: 'e2e.kadis',
+  kabid_aptika: 'e2e.kabid',
+  subkor_ile: 'e2e.subkor',
+  operator_tcmr: 'e2e.operator',
+  admin: 'e2e.admin',
+} as const;
+export type RoleName = keyof typeof ACCOUNTS;
+
+/** Signs in through the login page, as a person does; ends on the hydrated board. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await hydrated(page);
+  await expect(page.getByTestId('user')).toBeVisible();
+}

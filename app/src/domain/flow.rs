@@ -689,6 +689,11 @@ impl Board {
         self.cards.get(&id)
     }
 
+    /// Whether this board has folded in the change of mutation `id` (snapshot cards excepted).
+    pub fn has_applied(&self, id: MutationId) -> bool {
+        self.applied.contains(&id)
+    }
+
     pub fn was_applied(&self, id: MutationId) -> bool {
         self.applied.contains(&id)
     }

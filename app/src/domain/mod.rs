@@ -5,6 +5,7 @@ pub mod demo;
 pub mod flow;
 #[cfg(test)]
 mod flow_props;
+pub mod moves;
 pub mod request;
 pub mod sla;
 pub mod sop;

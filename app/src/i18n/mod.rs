@@ -114,6 +114,62 @@ pub mod ui {
     );
     pub const FLOW_TOTAL: Text =
         Text::new("Total waktu baku alur", "Total standard time of the flow");
+    pub const SIGN_IN: Text = Text::new("Masuk", "Sign in");
+    pub const SIGN_IN_TITLE: Text = Text::new("Masuk ke Pantau", "Sign in to Pantau");
+    pub const SIGN_OUT: Text = Text::new("Keluar", "Sign out");
+    pub const USERNAME: Text = Text::new("Nama pengguna", "User name");
+    pub const PASSWORD: Text = Text::new("Kata sandi", "Password");
+    pub const SIGNING_IN: Text = Text::new("Memeriksa…", "Checking…");
+    pub const DEMO: Text = Text::new("DEMO", "DEMO");
+    pub const DEMO_HINT: Text = Text::new(
+        "Akun demo dengan kata sandi demo: jangan dipakai untuk data sungguhan",
+        "A demo account with a demo password: not for real data",
+    );
+    pub const ROLES: Text = Text::new("Peran", "Roles");
+    pub const MOVE: Text = Text::new("Pindahkan", "Move");
+    pub const MOVE_CARD: Text = Text::new("Pindahkan kartu", "Move the card");
+    pub const MOVE_TO: Text = Text::new("Pindahkan ke", "Move to");
+    pub const CANNOT_MOVE: Text = Text::new("Tidak dapat dipindahkan", "Cannot be moved");
+    pub const NO_MOVES: Text = Text::new("Permohonan ini sudah berakhir", "This request has ended");
+    pub const CANCEL: Text = Text::new("Batal", "Cancel");
+    pub const SAVE_MOVE: Text = Text::new("Simpan & pindahkan", "Save & move");
+    pub const AS_ROLE: Text = Text::new("sebagai", "as");
+    pub const OVERRIDE_REASON: Text = Text::new(
+        "Alasan Admin mengerjakan langkah ini (tercatat di riwayat)",
+        "Why an Admin does this step (kept in the history)",
+    );
+    pub const MOVED: Text = Text::new("Dipindahkan", "Moved");
+    pub const REFUSED: Text = Text::new(
+        "Ditolak server, dibatalkan",
+        "Refused by the server, undone",
+    );
+    pub const PENDING: Text = Text::new("menunggu", "pending");
+    pub const SYNCED: Text = Text::new("tersinkron", "synced");
+    pub const DISMISS: Text = Text::new("Tutup pesan", "Dismiss");
+    pub const ADDRESSEE: Text = Text::new("Kepada", "To");
+    pub const INSTRUCTION: Text = Text::new("Instruksi", "Instruction");
+    pub const NOTE: Text = Text::new("Catatan (boleh kosong)", "Note (optional)");
+    pub const AGENDA_NUMBER: Text =
+        Text::new("Nomor agenda (boleh kosong)", "Agenda number (optional)");
+    pub const DECISION: Text = Text::new("Keputusan", "Decision");
+    pub const YES: Text = Text::new("Ya, lanjutkan ke pengecekan", "Yes, go on to the check");
+    pub const NO_RETURN: Text = Text::new(
+        "Tidak, kembalikan ke pemohon",
+        "No, return to the applicant",
+    );
+    pub const REASON: Text = Text::new("Alasan", "Reason");
+    pub const NETWORK: Text = Text::new("Jaringan internet", "Internet network");
+    pub const SCHEDULE_START: Text = Text::new("Mulai monitoring", "Monitoring start");
+    pub const SCHEDULE_END: Text = Text::new("Selesai monitoring", "Monitoring end");
+    pub const TRIAL_OK: Text = Text::new("Uji coba CCTV berhasil", "The CCTV trial succeeded");
+    pub const SUMMARY: Text = Text::new("Ringkasan hasil monitoring", "Summary of the monitoring");
+    pub const SUBMITTED: Text = Text::new(
+        "Surat permohonan sudah dikirim melalui Srikandi",
+        "The request letter was sent through Srikandi",
+    );
+    pub const DROP_HERE: Text = Text::new("Lepas di sini", "Drop here");
+    pub const CANNOT_DROP: Text =
+        Text::new("Tidak dapat dipindahkan ke sini", "Cannot be moved here");
 }
 
 #[cfg(test)]

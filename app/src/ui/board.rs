@@ -8,7 +8,7 @@ use super::store::{Connection, use_store};
 use super::{t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::sla::{Sla, SlaState};
-use crate::domain::{Card, EndState, FLOW, Stage, StepDef};
+use crate::domain::{Card, EndState, FLOW, Stage, StepDef, Target};
 use crate::i18n::format::{clock, date_time, duration, remaining};
 use crate::i18n::ui as txt;
 
@@ -23,6 +23,8 @@ pub fn BoardPage() -> impl IntoView {
             </div>
             <EndLanes/>
             <super::card_detail::CardDrawer/>
+            <super::moves::MoveDialog/>
+            <super::moves::Notices/>
         </main>
     }
 }
@@ -108,8 +110,14 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
             })
         })
     });
+    let drop = move || super::moves::drop_class(store, Target::Step(step.id));
     view! {
-        <section class="column" role="listitem" data-step=step.id.code() aria-labelledby=labelled_by>
+        <section
+            class=move || format!("column {}", drop())
+            role="listitem"
+            data-step=step.id.code()
+            aria-labelledby=labelled_by
+        >
             <header class="column-head">
                 <h2 id=heading_id class="column-title">
                     <span class="step-no" aria-hidden="true">{step.id.code()}</span>
@@ -220,13 +228,46 @@ fn CardView(card: Card) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let sla_state = move || status.get().map(|s| s.state);
+    let (down, moved, up) = super::moves::drag_handlers(store, id);
+    let dragging = move || store.drag.get().filter(|d| d.card == id);
+    let pending = move || {
+        store.pending.with(|p| {
+            p.iter()
+                .any(|p| p.envelope.mutation.card() == id && p.accepted.is_none())
+        })
+    };
+    let step = card.current_step();
     view! {
         <li
-            class="card"
+            class=move || {
+                let mut class = String::from("card");
+                if dragging().is_some() {
+                    class.push_str(" dragging");
+                }
+                if pending() {
+                    class.push_str(" pending");
+                }
+                class
+            }
+            style=move || {
+                dragging()
+                    .map(|d| format!("transform: translate({}px, {}px)", d.dx, d.dy))
+                    .unwrap_or_default()
+            }
             data-card=card.id.0.to_string()
             data-status=move || sla_state().map(state_class).unwrap_or("ended")
+            data-pending=move || pending().to_string()
             tabindex="0"
-            on:click=move |_| store.selected.set(Some(id))
+            on:pointerdown=down
+            on:pointermove=moved
+            on:pointerup=up
+            on:pointercancel=move |_| store.drag.set(None)
+            on:click=move |_| {
+                // The click that ends a drag is not a request to open the details.
+                if store.drag.with_untracked(Option::is_none) {
+                    store.selected.set(Some(id));
+                }
+            }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
                     // Otherwise the key's keypress reaches the drawer's Close button, now focused.
@@ -263,6 +304,7 @@ fn CardView(card: Card) -> impl IntoView {
             </Show>
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
             {move || status.get().map(|s| view! { <Timer sla=s starts_at=card.schedule.map(|w| w.start)/> })}
+            <super::moves::MoveButton card=id step/>
         </li>
     }
 }
@@ -337,8 +379,10 @@ fn EndLane(end: EndState) -> impl IntoView {
         cards
     });
     let name = crate::domain::wire_name(&end);
+    let drop = move || super::moves::drop_class(store, Target::End(end));
+    let class = format!("end-lane {name}");
     view! {
-        <details class=format!("end-lane {name}") data-end=name>
+        <details class=move || format!("{class} {}", drop()) data-end=name>
             <summary>
                 <span class="lane-name">{t(end.label())}</span>
                 " "
@@ -392,9 +436,20 @@ pub fn ConnectionBadge() -> impl IntoView {
             Connection::Failed(why) => ("failed", format!("{}: {why}", txt::LOAD_FAILED.get(lang))),
         }
     };
+    let waiting = move || {
+        store
+            .pending
+            .with(|p| p.iter().filter(|p| p.accepted.is_none()).count())
+    };
     view! {
         <span class=move || format!("connection {}", view_of().0) data-testid="connection" role="status">
             {move || view_of().1}
+            <span class="sync-state" data-testid="sync-state" data-pending=move || waiting().to_string()>
+                {move || match waiting() {
+                    0 => String::new(),
+                    n => format!(" · {n} {}", txt::PENDING.get(lang.get())),
+                }}
+            </span>
         </span>
     }
 }

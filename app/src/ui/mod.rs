@@ -5,6 +5,8 @@ mod card_detail;
 pub mod filter;
 mod icon;
 mod language;
+mod moves;
+pub mod session;
 pub mod store;
 
 use leptos::prelude::*;
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=BoardPage/>
+                <Route path=StaticSegment("masuk") view=session::LoginPage/>
             </Routes>
         </Router>
     }
@@ -65,6 +68,7 @@ fn TopBar() -> impl IntoView {
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
             <ConnectionBadge/>
+            <session::UserMenu/>
             <LanguageToggle/>
         </header>
     }

@@ -5,7 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
 use super::filter::Filter;
-use crate::domain::{Board, Card, SlaConfig, Stage};
+use crate::account::Me;
+use crate::domain::moves::{Move, acting_role, move_to, moves_from};
+use crate::domain::{Board, Card, CardId, Envelope, Refusal, SlaConfig, Stage, Target};
+use crate::i18n::Lang;
 
 /// How this screen stands with the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,9 +27,50 @@ pub enum Connection {
     Failed(String),
 }
 
+/// A move the SOP allows, with the role this person would make it in (and whether as an Admin
+/// override), or why they may not.
+pub type MoveOption = (Move, Result<(crate::domain::Role, bool), Refusal>);
+
+/// A change this browser made that the server has not confirmed yet.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Pending {
+    pub envelope: Envelope,
+    /// The server accepted it at this sequence number; it leaves the queue once the board has it.
+    #[serde(default)]
+    pub accepted: Option<u64>,
+}
+
+/// A message for the user (a move done, a move refused), also read out by screen readers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u32,
+    pub text_id: String,
+    pub text_en: String,
+    pub refused: bool,
+}
+
+/// A card being dragged with a pointer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Drag {
+    pub card: CardId,
+    pub dx: f64,
+    pub dy: f64,
+    /// The column or lane under the pointer.
+    pub over: Option<Target>,
+}
+
 #[derive(Clone, Copy)]
 pub struct Store {
+    /// What the board shows: the server's board with this browser's pending changes applied.
     pub board: RwSignal<Board>,
+    /// The server's board: the snapshot and every event after it.
+    pub confirmed: RwSignal<Board>,
+    pub pending: RwSignal<Vec<Pending>>,
+    pub me: RwSignal<Option<Me>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The move dialog: the card, and the target when the card was dropped on one.
+    pub moving: RwSignal<Option<(CardId, Option<Target>)>>,
+    pub drag: RwSignal<Option<Drag>>,
     pub sla: RwSignal<SlaConfig>,
     /// The one clock every timer reads: server time, ticking each second.
     pub now: RwSignal<DateTime<Utc>>,
@@ -78,6 +122,106 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The roles of the signed-in person (none while unknown).
+    pub fn roles(&self) -> Vec<crate::domain::Role> {
+        self.me
+            .with(|me| me.as_ref().map(|m| m.roles.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Every move of `card` the SOP allows, each with whether this person may make it (and why not).
+    pub fn moves_of(&self, card: &Card) -> Vec<MoveOption> {
+        let held = self.roles();
+        card.current_step()
+            .map(moves_from)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| (m, acting_role(&held, &m)))
+            .collect()
+    }
+
+    pub fn moves_of_card(&self, id: CardId) -> Vec<MoveOption> {
+        self.board
+            .with_untracked(|b| b.card(id).map(|c| self.moves_of(c)))
+            .unwrap_or_default()
+    }
+
+    /// Whether `card` may be dropped on `target` by this person; the reason when not.
+    pub fn can_drop(&self, card: CardId, target: Target) -> Result<(), Refusal> {
+        let held = self.roles();
+        self.board.with_untracked(|b| {
+            let card = b.card(card).ok_or(Refusal::UnknownCard)?;
+            let step = card.current_step().ok_or(Refusal::UnknownCard)?;
+            let mv = move_to(card, target).ok_or(Refusal::NotAtThisStep { step })?;
+            acting_role(&held, &mv).map(|_| ())
+        })
+    }
+
+    /// Shows a message (and reads it out); it goes away by itself after a while.
+    pub fn notify(&self, text_id: String, text_en: String, refused: bool) {
+        let id = self
+            .notices
+            .with_untracked(|n| n.last().map(|n| n.id + 1).unwrap_or(1));
+        self.notices.update(|n| {
+            n.push(Notice {
+                id,
+                text_id,
+                text_en,
+                refused,
+            });
+            // Only the last few stay on screen.
+            let extra = n.len().saturating_sub(4);
+            n.drain(..extra);
+        });
+        #[cfg(feature = "hydrate")]
+        {
+            let notices = self.notices;
+            set_timeout(
+                move || notices.update(|n| n.retain(|x| x.id != id)),
+                std::time::Duration::from_secs(if refused { 20 } else { 6 }),
+            );
+        }
+    }
+
+    pub fn notify_refusal(&self, refusal: &Refusal) {
+        self.notify(refusal.message(Lang::Id), refusal.message(Lang::En), true);
+    }
+
+    /// The board shown: the server's, then every pending change that still applies, in order.
+    pub fn rebuild(&self) {
+        let now = self.now.get_untracked();
+        let mut board = self.confirmed.get_untracked();
+        self.pending.with_untracked(|pending| {
+            for p in pending {
+                // One the server already has is a no-op; one that no longer applies waits for
+                // the server's answer (which says why).
+                let _ = board.execute(&p.envelope, now);
+            }
+        });
+        self.board.set(board);
+    }
+
+    /// Applies a move here at once (with the same rules the server uses) and queues it for the
+    /// server. Refused here: nothing changes, the reason is returned.
+    pub fn submit(&self, envelope: Envelope) -> Result<(), Refusal> {
+        envelope.authorize(&self.roles())?;
+        let now = self.now.get_untracked();
+        let mut board = self.board.get_untracked();
+        board.execute(&envelope, now)?;
+        self.board.set(board);
+        self.pending.update(|p| {
+            p.push(Pending {
+                envelope,
+                accepted: None,
+            })
+        });
+        #[cfg(feature = "hydrate")]
+        browser::kick(*self);
+        Ok(())
+    }
+}
+
 pub fn use_store() -> Store {
     expect_context::<Store>()
 }
@@ -85,6 +229,12 @@ pub fn use_store() -> Store {
 pub fn provide_store() {
     let store = Store {
         board: RwSignal::new(Board::new()),
+        confirmed: RwSignal::new(Board::new()),
+        pending: RwSignal::new(Vec::new()),
+        me: RwSignal::new(None),
+        notices: RwSignal::new(Vec::new()),
+        moving: RwSignal::new(None),
+        drag: RwSignal::new(None),
         sla: RwSignal::new(SlaConfig::default()),
         now: RwSignal::new(Utc::now()),
         connection: RwSignal::new(Connection::Loading),
@@ -96,26 +246,52 @@ pub fn provide_store() {
     Effect::new(move |_| browser::start(store));
 }
 
+/// Forgets what this browser saved of the board (after signing out). Unsent changes stay, for
+/// the same person's next sign-in.
+#[cfg(feature = "hydrate")]
+pub fn forget_saved() {
+    saved::forget();
+}
+
+/// After a sign-in: when another person used this browser before, nothing of theirs is kept,
+/// not even their unsent changes (the server would refuse them under this person's name).
+#[cfg(feature = "hydrate")]
+pub fn signed_in_as(me: &Me) {
+    if saved::load_me().map(|m| m.username) != Some(me.username.clone()) {
+        saved::forget();
+        saved::save_pending(&[]);
+    }
+    saved::save_me(me);
+}
+
 /// Server time minus this browser's clock.
 #[derive(Clone, Copy, Default)]
 pub struct ClockOffset(pub Duration);
 
 #[cfg(feature = "hydrate")]
 mod saved {
-    //! The board as this browser last saw it, in localStorage under a versioned key: the server's
-    //! snapshot and the events after it, kept as the texts the server sent. The browser then needs no
-    //! code to write the domain's types, only to read them, which keeps the bundle smaller.
+    //! What this browser keeps in localStorage, each under a versioned key:
+    //! - `pantau.board`: the server's snapshot and the events after it, as the texts the server sent
+    //!   (the browser then needs no code to write the domain's types, only to read them);
+    //! - `pantau.pending`: the changes made here that the server has not confirmed, in order;
+    //! - `pantau.me`: who was signed in, for working offline.
+    //!
+    //! A layout this version cannot read is dropped: the server has the truth.
 
     use gloo_storage::{LocalStorage, Storage};
     use leptos::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    use super::Store;
+    use super::{Pending, Store};
+    use crate::account::Me;
     use crate::domain::{Board, BoardSnapshot, Event};
     use chrono::{DateTime, Utc};
 
     const KEY: &str = "pantau.board";
     const VERSION: u32 = 2;
+    pub const PENDING_KEY: &str = "pantau.pending";
+    const PENDING_VERSION: u32 = 1;
+    const ME_KEY: &str = "pantau.me";
     /// After this many events the next page load starts from a fresh snapshot anyway; beyond it,
     /// saving stops growing.
     const MAX_EVENTS: usize = 2_000;
@@ -135,8 +311,14 @@ mod saved {
         raw: Raw,
     }
 
-    /// The saved board and when it was saved. A layout this version cannot read is dropped: the server
-    /// has the truth. (Version 1 held cards re-serialized by the browser; it is not read back.)
+    #[derive(Serialize, Deserialize)]
+    struct SavedPending {
+        version: u32,
+        items: Vec<Pending>,
+    }
+
+    /// The saved board and when it was saved. (Version 1 held cards re-serialized by the browser;
+    /// it is not read back.)
     pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>)> {
         let value: serde_json::Value = LocalStorage::get(KEY).ok()?;
         let saved = match value.get("version").and_then(|v| v.as_u64()) {
@@ -157,11 +339,42 @@ mod saved {
         Some((snapshot, board, saved.saved_at))
     }
 
-    /// Saves the texts whenever the board changes (at most every 2 s).
+    pub fn load_pending() -> Vec<Pending> {
+        match LocalStorage::get::<SavedPending>(PENDING_KEY) {
+            Ok(saved) if saved.version == PENDING_VERSION => saved.items,
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn save_pending(items: &[Pending]) {
+        // Full storage must not lose the queue silently: the notice says so.
+        let _ = LocalStorage::set(
+            PENDING_KEY,
+            SavedPending {
+                version: PENDING_VERSION,
+                items: items.to_vec(),
+            },
+        );
+    }
+
+    pub fn load_me() -> Option<Me> {
+        LocalStorage::get(ME_KEY).ok()
+    }
+
+    pub fn save_me(me: &Me) {
+        let _ = LocalStorage::set(ME_KEY, me);
+    }
+
+    pub fn forget() {
+        LocalStorage::delete(KEY);
+        LocalStorage::delete(ME_KEY);
+    }
+
+    /// Saves the texts whenever the board changes (at most every 2 s), and the queue at once.
     pub fn keep(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
         let pending = StoredValue::new(false);
         Effect::new(move |_| {
-            store.board.track();
+            store.confirmed.track();
             if pending.get_value() {
                 return;
             }
@@ -190,6 +403,8 @@ mod saved {
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use std::cell::Cell;
+
     use futures::StreamExt;
     use gloo_net::eventsource::State;
     use gloo_net::eventsource::futures::EventSource;
@@ -198,22 +413,49 @@ mod browser {
     use super::saved::{Raw, ThreadLocal};
     use super::*;
     use crate::domain::{BoardSnapshot, Event};
+    use crate::ui::session::browser as session;
+
+    thread_local! {
+        /// Whether the push loop runs (one per tab).
+        static PUSHING: Cell<bool> = const { Cell::new(false) };
+    }
 
     pub fn start(store: Store) {
+        let path = window().location().pathname().unwrap_or_default();
+        if path.starts_with(crate::ui::session::LOGIN_PATH) {
+            return;
+        }
         register_service_worker();
         let saved = saved::load();
         let data_from = saved.as_ref().map(|(_, _, at)| *at);
         if let Some((snapshot, board, _)) = saved {
             store.sla.set(snapshot.sla);
-            store.board.set(board);
+            store.confirmed.set(board);
         }
+        store.me.set(saved::load_me());
+        store.pending.set(saved::load_pending());
+        store.rebuild();
+        share_between_tabs(store);
+        Effect::new(move |_| {
+            store.pending.with(|p| saved::save_pending(p));
+        });
         let raw = StoredValue::new_local(Raw::default());
         spawn_local(async move {
+            // Who is signed in; offline, whoever was (the server checks every push anyway).
+            match session::me().await {
+                Ok(Some(me)) => {
+                    saved::save_me(&me);
+                    store.me.set(Some(me));
+                }
+                Ok(None) => return session::to_login(),
+                Err(_) => {}
+            }
             // Until the server answers, show what this browser saved; try again every few seconds.
             let (text, snapshot) = loop {
                 match load().await {
                     Ok(loaded) => break loaded,
-                    Err(message) => {
+                    Err(LoadError::SignedOut) => return session::to_login(),
+                    Err(LoadError::Other(message)) => {
                         store.connection.set(match data_from {
                             Some(data_from) => Connection::Offline { data_from },
                             None => Connection::Failed(message),
@@ -229,13 +471,153 @@ mod browser {
             let offset = ClockOffset(snapshot.server_time - Utc::now());
             store.sla.set(snapshot.sla);
             store
-                .board
+                .confirmed
                 .set(Board::from_cards(snapshot.seq, snapshot.cards));
             store.now.set(Utc::now() + offset.0);
+            settle(store);
             tick(store, offset);
             follow(store, snapshot.seq, raw);
             saved::keep(store, raw);
+            kick(store);
         });
+    }
+
+    /// Drops from the queue what the server's board now holds, then shows board + queue.
+    fn settle(store: Store) {
+        let done = store.confirmed.with_untracked(|b| {
+            store.pending.with_untracked(|p| {
+                p.iter()
+                    .filter(|p| {
+                        b.has_applied(p.envelope.id) || p.accepted.is_some_and(|seq| b.seq >= seq)
+                    })
+                    .map(|p| p.envelope.id)
+                    .collect::<Vec<_>>()
+            })
+        });
+        if !done.is_empty() {
+            store
+                .pending
+                .update(|p| p.retain(|x| !done.contains(&x.envelope.id)));
+        }
+        store.rebuild();
+    }
+
+    /// Another tab of this browser changed the queue: take it over (the server makes repeats harmless).
+    fn share_between_tabs(store: Store) {
+        let handle = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() == Some(saved::PENDING_KEY) {
+                let theirs = saved::load_pending();
+                if store.pending.with_untracked(|p| *p != theirs) {
+                    store.pending.set(theirs);
+                    settle(store);
+                    kick(store);
+                }
+            }
+        });
+        std::mem::forget(handle);
+    }
+
+    /// Starts pushing the queue, unless this tab already is.
+    pub fn kick(store: Store) {
+        if PUSHING.with(|p| p.replace(true)) {
+            return;
+        }
+        spawn_local(async move {
+            push_queue(store).await;
+            PUSHING.with(|p| p.set(false));
+        });
+    }
+
+    /// The most mutations one push carries (the server takes up to 200).
+    const BATCH: usize = 50;
+
+    #[derive(serde::Deserialize)]
+    struct PushAnswer {
+        results: Vec<PushResult>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(tag = "status", rename_all = "snake_case")]
+    enum PushResult {
+        Accepted { id: uuid::Uuid, seq: u64 },
+        Refused { id: uuid::Uuid, message: Message },
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Message {
+        id: String,
+        en: String,
+    }
+
+    /// Sends the queue in order until it is empty; waits and tries again while the server is away.
+    async fn push_queue(store: Store) {
+        loop {
+            let batch: Vec<Envelope> = store.pending.with_untracked(|p| {
+                p.iter()
+                    .filter(|p| p.accepted.is_none())
+                    .take(BATCH)
+                    .map(|p| p.envelope.clone())
+                    .collect()
+            });
+            if batch.is_empty() {
+                return;
+            }
+            let sent = gloo_net::http::Request::post("/api/sync/push")
+                .json(&serde_json::json!({ "mutations": batch }))
+                .expect("mutations serialize")
+                .send()
+                .await;
+            let res = match sent {
+                Ok(res) => res,
+                Err(_) => {
+                    sleep(std::time::Duration::from_secs(3)).await;
+                    continue;
+                }
+            };
+            match res.status() {
+                200 => {}
+                401 => return session::to_login(),
+                status if status >= 500 || status == 408 || status == 429 => {
+                    sleep(std::time::Duration::from_secs(3)).await;
+                    continue;
+                }
+                _ => {
+                    // The server refused the whole batch (a bug or a stale page): say so, drop it.
+                    let why = session::error_message(res).await;
+                    store.notify(why.clone(), why, true);
+                    let ids: Vec<_> = batch.iter().map(|e| e.id).collect();
+                    store
+                        .pending
+                        .update(|p| p.retain(|x| !ids.contains(&x.envelope.id)));
+                    settle(store);
+                    continue;
+                }
+            }
+            let Ok(answer) = res.json::<PushAnswer>().await else {
+                sleep(std::time::Duration::from_secs(3)).await;
+                continue;
+            };
+            store.pending.update(|pending| {
+                for result in &answer.results {
+                    match result {
+                        PushResult::Accepted { id, seq } => {
+                            if let Some(p) = pending.iter_mut().find(|p| p.envelope.id.0 == *id) {
+                                p.accepted = Some(*seq);
+                            }
+                        }
+                        PushResult::Refused { id, .. } => {
+                            pending.retain(|p| p.envelope.id.0 != *id);
+                        }
+                    }
+                }
+            });
+            for result in answer.results {
+                if let PushResult::Refused { message, .. } = result {
+                    store.notify(message.id, message.en, true);
+                }
+            }
+            settle(store);
+        }
     }
 
     async fn sleep(duration: std::time::Duration) {
@@ -256,17 +638,28 @@ mod browser {
         }
     }
 
+    enum LoadError {
+        SignedOut,
+        Other(String),
+    }
+
     /// The snapshot, as text (kept for offline use) and parsed.
-    async fn load() -> Result<(String, BoardSnapshot), String> {
+    async fn load() -> Result<(String, BoardSnapshot), LoadError> {
         let res = gloo_net::http::Request::get("/api/board")
             .send()
             .await
-            .map_err(|e| e.to_string())?;
-        if !res.ok() {
-            return Err(format!("HTTP {}", res.status()));
+            .map_err(|e| LoadError::Other(e.to_string()))?;
+        if res.status() == 401 {
+            return Err(LoadError::SignedOut);
         }
-        let text = res.text().await.map_err(|e| e.to_string())?;
-        let snapshot = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        if !res.ok() {
+            return Err(LoadError::Other(format!("HTTP {}", res.status())));
+        }
+        let text = res
+            .text()
+            .await
+            .map_err(|e| LoadError::Other(e.to_string()))?;
+        let snapshot = serde_json::from_str(&text).map_err(|e| LoadError::Other(e.to_string()))?;
         Ok((text, snapshot))
     }
 
@@ -295,7 +688,11 @@ mod browser {
                 let open = source.with_value(|s| s.state() == State::Open);
                 store.connection.update(|c| match (open, &*c) {
                     (true, Connection::Live) | (false, Connection::Reconnecting { .. }) => {}
-                    (true, _) => *c = Connection::Live,
+                    (true, _) => {
+                        *c = Connection::Live;
+                        // Back online: send what waited.
+                        kick(store);
+                    }
                     (false, _) => {
                         *c = Connection::Reconnecting {
                             since: store.now.get_untracked(),
@@ -311,7 +708,12 @@ mod browser {
                     && let Ok(event) = serde_json::from_str::<Event>(&data)
                 {
                     raw.update_value(|raw| raw.events.push(data));
-                    store.board.update(|b| b.apply(&event));
+                    store.confirmed.update(|b| b.apply(&event));
+                    if store.pending.with_untracked(Vec::is_empty) {
+                        store.board.update(|b| b.apply(&event));
+                    } else {
+                        settle(store);
+                    }
                 }
             }
         });

@@ -61,15 +61,6 @@ pub struct LoginBody {
     pub password: String,
 }
 
-#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-pub struct Me {
-    pub username: String,
-    pub display_name: String,
-    pub roles: Vec<app::domain::Role>,
-    /// Still on its demo password: the UI shows a DEMO badge.
-    pub demo: bool,
-}
-
 impl From<User> for Me {
     fn from(u: User) -> Me {
         Me {
@@ -80,6 +71,8 @@ impl From<User> for Me {
         }
     }
 }
+
+pub use app::account::Me;
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> ApiError {

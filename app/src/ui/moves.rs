@@ -1,0 +1,582 @@
+//! Moving cards: the "Pindahkan / Move" button of a card, the dialog asking for the step's output,
+//! dragging with mouse, pen or touch (pointer events), and the messages that say what happened.
+
+use leptos::prelude::*;
+
+use super::store::{Drag, Store, use_store};
+use super::{t, use_lang};
+use crate::domain::flow::Health;
+use crate::domain::moves::{Exit, Move, MoveForm, move_to};
+use crate::domain::{CardId, Envelope, MutationId, Refusal, StepId, Target};
+use crate::i18n::ui as txt;
+use crate::i18n::{Lang, Text};
+
+/// A target's name: "5a · Cek jaringan & CCTV", "Dikembalikan".
+pub fn target_label(target: Target, lang: Lang) -> String {
+    match target {
+        Target::Step(step) => format!("{} · {}", step.code(), step.def().name.get(lang)),
+        Target::End(end) => end.label().get(lang).to_owned(),
+    }
+}
+
+/// The card's "Pindahkan" button: opens the move dialog, or says why this person cannot move it.
+#[component]
+pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    // Why this person cannot move the card, if they cannot (the reason of the normal move).
+    let blocked = Memo::new(move |_| {
+        step?;
+        store.board.with(|b| {
+            let card = b.card(card)?;
+            let moves = store.moves_of(card);
+            if moves.iter().any(|(_, allowed)| allowed.is_ok()) {
+                None
+            } else {
+                moves.first().and_then(|(_, r)| r.clone().err())
+            }
+        })
+    });
+    let reason = move || blocked.get().map(|r| r.message(lang.get()));
+    let open = move |ev: leptos::ev::MouseEvent| {
+        ev.stop_propagation();
+        match blocked.get_untracked() {
+            None => store.moving.set(Some((card, None))),
+            Some(refusal) => store.notify_refusal(&refusal),
+        }
+    };
+    step.map(|_| {
+        view! {
+            <button
+                type="button"
+                class="card-move"
+                data-testid="move"
+                aria-disabled=move || blocked.get().is_some().to_string()
+                title=reason
+                on:click=open
+                on:keydown=|ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        // The card's own Enter opens the details; this key is the button's.
+                        ev.stop_propagation();
+                    }
+                }
+            >
+                {t(txt::MOVE)}
+                <span class="move-reason" role="tooltip">{reason}</span>
+            </button>
+        }
+    })
+}
+
+/// The dialog of a move: the legal targets, then the step's output, in the role this person
+/// holds; "Batal" changes nothing.
+#[component]
+pub fn MoveDialog() -> impl IntoView {
+    let store = use_store();
+    view! {
+        {move || store.moving.get().and_then(|(card, target)| {
+            let card = store.board.with_untracked(|b| b.card(card).cloned())?;
+            Some(view! { <MoveForm card target/> })
+        })}
+    }
+}
+
+#[component]
+fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let moves = store.moves_of(&card);
+    let first = target.and_then(|t| move_to(&card, t)).or_else(|| {
+        moves
+            .iter()
+            .find(|(_, allowed)| allowed.is_ok())
+            .map(|(m, _)| *m)
+    });
+    let chosen = RwSignal::new(first);
+    let form = RwSignal::new(
+        first
+            .map(|m| MoveForm::for_move(&card, &m))
+            .unwrap_or_default(),
+    );
+    let override_reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<String>::new());
+    let card_id = card.id;
+    let step = card.current_step();
+    let close = move || store.moving.set(None);
+    let choose = {
+        let card = card.clone();
+        move |m: Move| {
+            chosen.set(Some(m));
+            form.set(MoveForm::for_move(&card, &m));
+            errors.set(Vec::new());
+        }
+    };
+    let acting = move || {
+        chosen.get().map(|m| {
+            store
+                .moves_of_card(card_id)
+                .into_iter()
+                .find(|(x, _)| *x == m)
+                .map(|(_, allowed)| allowed)
+                .unwrap_or(Err(Refusal::UnknownCard))
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = lang.get_untracked();
+        let Some(mv) = chosen.get_untracked() else {
+            return;
+        };
+        let (role, overriding) = match acting() {
+            Some(Ok(acting)) => acting,
+            Some(Err(refusal)) => return errors.set(vec![refusal.message(lang)]),
+            None => return,
+        };
+        let now = store.now.get_untracked();
+        let mutation = match form.with_untracked(|f| f.mutation(card_id, &mv, now)) {
+            Ok(mutation) => mutation,
+            Err(problems) => return errors.set(problems.iter().map(|e| e.message(lang)).collect()),
+        };
+        let override_reason = if overriding {
+            match crate::domain::request::LongText::parse(
+                crate::domain::Field::Reason,
+                &override_reason.get_untracked(),
+            ) {
+                Ok(reason) => Some(reason),
+                Err(e) => return errors.set(vec![e.message(lang)]),
+            }
+        } else {
+            None
+        };
+        let Some(envelope) = envelope(store, role, override_reason, mutation) else {
+            return;
+        };
+        match store.submit(envelope) {
+            Ok(()) => {
+                store.notify(
+                    format!("{}: {}", txt::MOVED.id, target_label(mv.to, Lang::Id)),
+                    format!("{}: {}", txt::MOVED.en, target_label(mv.to, Lang::En)),
+                    false,
+                );
+                close();
+            }
+            Err(refusal) => errors.set(vec![refusal.message(lang)]),
+        }
+    };
+    let letter = card.request.letter_number.to_string();
+    let option_buttons = moves
+        .iter()
+        .map(|(m, allowed)| {
+            let m = *m;
+            let choose = choose.clone();
+            let why = allowed
+                .clone()
+                .err()
+                .map(|r| r.message(lang.get_untracked()));
+            let disabled = allowed.is_err();
+            let title = why.clone();
+            view! {
+                <label class="move-option" title=title>
+                    <input
+                        type="radio"
+                        name="move-target"
+                        data-target=target_code(m.to)
+                        prop:checked=move || chosen.get() == Some(m)
+                        disabled=disabled
+                        on:change=move |_| choose(m)
+                    />
+                    <span>{move || target_label(m.to, lang.get())}</span>
+                    {why.map(|w| view! { <small class="why-not">{w}</small> })}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| close()>
+            <form
+                class="move-dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="move-title"
+                data-testid="move-dialog"
+                on:click=|ev| ev.stop_propagation()
+                on:submit=submit
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                <h2 id="move-title">{t(txt::MOVE_CARD)} " " <span class="letter-number">{letter}</span></h2>
+                <fieldset class="move-options">
+                    <legend>{t(txt::MOVE_TO)}</legend>
+                    {option_buttons}
+                </fieldset>
+                {move || {
+                    acting().map(|a| match a {
+                        Ok((role, overriding)) => view! {
+                            <p class="acting-as">
+                                {t(txt::AS_ROLE)} " " <strong>{t(role.label())}</strong>
+                            </p>
+                            {overriding.then(|| view! {
+                                <label class="field">
+                                    <span>{t(txt::OVERRIDE_REASON)}</span>
+                                    <textarea
+                                        name="override_reason"
+                                        prop:value=move || override_reason.get()
+                                        on:input=move |ev| override_reason.set(event_target_value(&ev))
+                                    ></textarea>
+                                </label>
+                            })}
+                        }.into_any(),
+                        Err(refusal) => view! {
+                            <p class="why-not">{move || refusal.message(lang.get())}</p>
+                        }.into_any(),
+                    })
+                }}
+                {move || chosen.get().map(|m| view! { <OutputFields mv=m form step/> })}
+                <ul class="form-errors" role="alert">
+                    {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+                <div class="dialog-actions">
+                    <button type="button" class="secondary" on:click=move |_| close()>{t(txt::CANCEL)}</button>
+                    <button type="submit" class="primary" data-testid="save-move" disabled=move || chosen.get().is_none()>
+                        {t(txt::SAVE_MOVE)}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+fn target_code(target: Target) -> String {
+    match target {
+        Target::Step(step) => step.code().to_owned(),
+        Target::End(end) => crate::domain::wire_name(&end),
+    }
+}
+
+/// The fields of the chosen move's output.
+#[component]
+fn OutputFields(mv: Move, form: RwSignal<MoveForm>, step: Option<StepId>) -> impl IntoView {
+    let _ = step;
+    let text_field = move |label: Text,
+                           name: &'static str,
+                           get: fn(&MoveForm) -> &String,
+                           set: fn(&mut MoveForm, String),
+                           long: bool| {
+        let value = move || form.with(|f| get(f).clone());
+        let input = move |ev| form.update(|f| set(f, event_target_value(&ev)));
+        view! {
+            <label class="field">
+                <span>{t(label)}</span>
+                {if long {
+                    view! { <textarea name=name prop:value=value on:input=input></textarea> }.into_any()
+                } else {
+                    view! { <input name=name prop:value=value on:input=input/> }.into_any()
+                }}
+            </label>
+        }
+    };
+    let note = text_field(txt::NOTE, "note", |f| &f.note, |f, v| f.note = v, true);
+    let fields = match (mv.exit, mv.from, mv.to) {
+        (Exit::Fail, _, _) => text_field(txt::REASON, "reason", |f| &f.reason, |f, v| f.reason = v, true).into_any(),
+        (_, StepId::S1, _) => view! { <p>{t(txt::SUBMITTED)}</p> }.into_any(),
+        (_, StepId::S2, _) => text_field(txt::AGENDA_NUMBER, "agenda_number", |f| &f.agenda_number, |f, v| f.agenda_number = v, false).into_any(),
+        (_, StepId::S3 | StepId::S4, Target::Step(next)) => view! {
+            <p class="addressee">{t(txt::ADDRESSEE)} ": " <strong>{t(next.def().performer.label())}</strong></p>
+            {text_field(txt::INSTRUCTION, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true)}
+        }.into_any(),
+        (_, StepId::S5, Target::End(_)) => text_field(txt::REASON, "reason", |f| &f.reason, |f, v| f.reason = v, true).into_any(),
+        (_, StepId::S5, _) => text_field(txt::INSTRUCTION, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true).into_any(),
+        (_, StepId::S5a, _) => view! {
+            <HealthSelect label=txt::NETWORK name="network".into()
+                get=Signal::derive(move || form.with(|f| f.network.unwrap_or(Health::Ok)))
+                set=Callback::new(move |h| form.update(|f| f.network = Some(h)))/>
+            {form.with_untracked(|f| f.cameras.clone()).into_iter().enumerate().map(|(i, (name, _))| view! {
+                <HealthSelect label=Text::new("Kamera", "Camera") name=name.clone()
+                    get=Signal::derive(move || form.with(|f| f.cameras.get(i).map(|c| c.1).unwrap_or(Health::Ok)))
+                    set=Callback::new(move |h| form.update(|f| if let Some(c) = f.cameras.get_mut(i) { c.1 = h }))/>
+            }).collect_view()}
+        }.into_any(),
+        (_, StepId::S6, _) => view! {
+            <label class="field">
+                <span>{t(txt::SCHEDULE_START)}</span>
+                <input type="datetime-local" name="schedule_start"
+                    prop:value=move || form.with(|f| f.schedule_start.clone())
+                    on:input=move |ev| form.update(|f| f.schedule_start = event_target_value(&ev))/>
+            </label>
+            <label class="field">
+                <span>{t(txt::SCHEDULE_END)}</span>
+                <input type="datetime-local" name="schedule_end"
+                    prop:value=move || form.with(|f| f.schedule_end.clone())
+                    on:input=move |ev| form.update(|f| f.schedule_end = event_target_value(&ev))/>
+            </label>
+            <label class="field check">
+                <input type="checkbox" name="trial_ok"
+                    prop:checked=move || form.with(|f| f.trial_ok)
+                    on:change=move |ev| form.update(|f| f.trial_ok = event_target_checked(&ev))/>
+                <span>{t(txt::TRIAL_OK)}</span>
+            </label>
+        }.into_any(),
+        (_, StepId::S7, _) => text_field(txt::SUMMARY, "summary", |f| &f.summary, |f, v| f.summary = v, true).into_any(),
+        _ => ().into_any(),
+    };
+    let with_note = !matches!(mv.exit, Exit::Fail) && !matches!(mv.from, StepId::S1);
+    view! {
+        <div class="output-fields">
+            {fields}
+            {with_note.then_some(note)}
+        </div>
+    }
+}
+
+#[component]
+fn HealthSelect(
+    label: Text,
+    name: String,
+    get: Signal<Health>,
+    set: Callback<Health>,
+) -> impl IntoView {
+    let value = move || crate::domain::wire_name(&get.get());
+    view! {
+        <label class="field">
+            <span>{t(label)} " " {name.clone()}</span>
+            <select name=name.clone() prop:value=value on:change=move |ev| {
+                let h = match event_target_value(&ev).as_str() {
+                    "degraded" => Health::Degraded,
+                    "down" => Health::Down,
+                    _ => Health::Ok,
+                };
+                set.run(h);
+            }>
+                {[Health::Ok, Health::Degraded, Health::Down].into_iter().map(|h| view! {
+                    <option value=crate::domain::wire_name(&h)>{t(h.label())}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// An envelope from the signed-in person on this device.
+fn envelope(
+    store: Store,
+    role: crate::domain::Role,
+    override_reason: Option<crate::domain::request::LongText>,
+    mutation: crate::domain::Mutation,
+) -> Option<Envelope> {
+    let me = store.me.get_untracked()?;
+    let text = |s: &str| crate::domain::request::Bounded::parse(crate::domain::Field::Note, s).ok();
+    Some(Envelope {
+        id: MutationId(new_id()),
+        actor: text(&me.username)?,
+        role,
+        device: text(&device_name())?,
+        client_time: store.now.get_untracked(),
+        override_reason,
+        mutation,
+    })
+}
+
+/// A random (version 4) id from the browser's cryptographic source.
+fn new_id() -> uuid::Uuid {
+    #[allow(unused_mut)]
+    let mut bytes = [0u8; 16];
+    #[cfg(feature = "hydrate")]
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// This browser's name in the history: "browser-" and a random part, kept in localStorage.
+fn device_name() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::{LocalStorage, Storage};
+        const KEY: &str = "pantau.device";
+        if let Ok(name) = LocalStorage::get::<String>(KEY) {
+            return name;
+        }
+        let name = format!("browser-{}", &new_id().simple().to_string()[..8]);
+        let _ = LocalStorage::set(KEY, &name);
+        name
+    }
+    #[cfg(not(feature = "hydrate"))]
+    "server".to_owned()
+}
+
+/// Messages about moves, read out by screen readers (aria-live).
+#[component]
+pub fn Notices() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    view! {
+        <div class="notices" aria-live="polite" role="status" data-testid="notices">
+            <For each=move || store.notices.get() key=|n| n.id let:notice>
+                <p class=if notice.refused { "notice refused" } else { "notice" }>
+                    {notice.refused.then(|| view! { <strong>{t(txt::REFUSED)} ": "</strong> })}
+                    {move || if lang.get() == Lang::Id { notice.text_id.clone() } else { notice.text_en.clone() }}
+                </p>
+            </For>
+        </div>
+    }
+}
+
+/// Drag handlers of a card: a press that moves more than a few pixels drags the card (mouse, pen
+/// or finger); legal targets light up; a drop on one opens the move dialog, a drop elsewhere snaps
+/// back and says why.
+pub fn drag_handlers(
+    store: Store,
+    card: CardId,
+) -> (
+    impl Fn(leptos::ev::PointerEvent) + Copy,
+    impl Fn(leptos::ev::PointerEvent) + Copy,
+    impl Fn(leptos::ev::PointerEvent) + Copy,
+) {
+    let start = StoredValue::new(None::<(f64, f64)>);
+    let down = move |ev: leptos::ev::PointerEvent| {
+        if ev.button() != 0 || on_control(&ev) {
+            return;
+        }
+        start.set_value(Some((ev.client_x() as f64, ev.client_y() as f64)));
+    };
+    let moved = move |ev: leptos::ev::PointerEvent| {
+        let Some((x0, y0)) = start.get_value() else {
+            return;
+        };
+        let (dx, dy) = (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0);
+        let dragging = store
+            .drag
+            .with_untracked(|d| d.is_some_and(|d| d.card == card));
+        if !dragging && dx.hypot(dy) < 6.0 {
+            return;
+        }
+        if !dragging {
+            capture(&ev);
+        }
+        let over = target_at(ev.client_x(), ev.client_y());
+        store.drag.set(Some(Drag { card, dx, dy, over }));
+    };
+    let up = move |_ev: leptos::ev::PointerEvent| {
+        start.set_value(None);
+        let Some(drag) = store.drag.get_untracked().filter(|d| d.card == card) else {
+            return;
+        };
+        store.drag.set(None);
+        let Some(over) = drag.over else { return };
+        let here = store
+            .board
+            .with_untracked(|b| b.card(card).map(|c| c.stage));
+        if here == Some(over.into()) {
+            return; // dropped where it was
+        }
+        match store.can_drop(card, over) {
+            Ok(()) => store.moving.set(Some((card, Some(over)))),
+            Err(refusal) => store.notify(
+                format!("{}: {}", txt::CANNOT_DROP.id, refusal.message(Lang::Id)),
+                format!("{}: {}", txt::CANNOT_DROP.en, refusal.message(Lang::En)),
+                true,
+            ),
+        }
+    };
+    (down, moved, up)
+}
+
+/// Whether the press began on a button or link of the card (those keep their own meaning).
+fn on_control(ev: &leptos::ev::PointerEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| {
+                el.closest("button, a, input, select, textarea")
+                    .ok()
+                    .flatten()
+            })
+            .is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
+fn capture(ev: &leptos::ev::PointerEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+/// The column (`data-step`) or end lane (`data-end`) under a point, by their boxes (the dragged
+/// card itself is under the pointer, so asking for the element there would find the card).
+fn target_at(x: i32, y: i32) -> Option<Target> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let (x, y) = (f64::from(x), f64::from(y));
+        let zones = document()
+            .query_selector_all("[data-step], [data-end]")
+            .ok()?;
+        for i in 0..zones.length() {
+            let Some(zone) = zones
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let r = zone.get_bounding_client_rect();
+            if x < r.left() || x > r.right() || y < r.top() || y > r.bottom() {
+                continue;
+            }
+            if let Some(code) = zone.get_attribute("data-step") {
+                return StepId::ALL
+                    .into_iter()
+                    .find(|s| s.code() == code)
+                    .map(Target::Step);
+            }
+            let end = zone.get_attribute("data-end")?;
+            return crate::domain::EndState::ALL
+                .into_iter()
+                .find(|e| crate::domain::wire_name(e) == end)
+                .map(Target::End);
+        }
+        None
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (x, y);
+        None
+    }
+}
+
+/// For a column or lane while a card is dragged: "drop-ok", "drop-no", or nothing.
+pub fn drop_class(store: Store, target: Target) -> &'static str {
+    match store.drag.get() {
+        None => "",
+        Some(drag) => {
+            let legal = store.can_drop(drag.card, target).is_ok()
+                && store
+                    .board
+                    .with_untracked(|b| b.card(drag.card).map(|c| c.stage))
+                    != Some(target.into());
+            match (legal, drag.over == Some(target)) {
+                (true, true) => "drop-ok drop-over",
+                (true, false) => "drop-ok",
+                (false, true) => "drop-no drop-over",
+                (false, false) => "drop-no",
+            }
+        }
+    }
+}

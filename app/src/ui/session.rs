@@ -1,0 +1,168 @@
+//! Signing in and out: the login page, and who is signed in (name, roles, DEMO badge) in the top bar.
+
+use leptos::prelude::*;
+
+use super::store::use_store;
+use super::{t, use_lang};
+use crate::i18n::ui as txt;
+
+/// Where the login page sends the browser afterwards (`/masuk?lanjut=/…`); only paths of this site.
+pub const LOGIN_PATH: &str = "/masuk";
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let username = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(user), Some(pass)) = (username.get(), password.get()) else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match browser::login(&user.value(), &pass.value()).await {
+                Ok(()) => browser::go_on(),
+                Err(message) => {
+                    error.set(Some(message));
+                    busy.set(false);
+                }
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (user, pass);
+    };
+    view! {
+        <main class="login-page">
+            <form class="login" on:submit=submit data-testid="login-form">
+                <h1>{t(txt::SIGN_IN_TITLE)}</h1>
+                <label>
+                    <span>{t(txt::USERNAME)}</span>
+                    <input node_ref=username name="username" autocomplete="username" required autofocus/>
+                </label>
+                <label>
+                    <span>{t(txt::PASSWORD)}</span>
+                    <input node_ref=password name="password" type="password" autocomplete="current-password" required/>
+                </label>
+                <p class="login-error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { txt::SIGNING_IN.get(lang.get()) } else { txt::SIGN_IN.get(lang.get()) }}
+                </button>
+            </form>
+        </main>
+    }
+}
+
+/// The signed-in person in the top bar, with a DEMO badge for demo accounts and "Keluar".
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let sign_out = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(browser::logout());
+    };
+    view! {
+        {move || {
+            store
+                .me
+                .get()
+                .map(|me| {
+                    let roles = me
+                        .roles
+                        .iter()
+                        .map(|r| r.label().get(lang.get()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! {
+                        <span class="user" data-testid="user">
+                            {me.demo.then(|| view! {
+                                <span class="demo-badge" title=t(txt::DEMO_HINT) data-testid="demo-badge">{t(txt::DEMO)}</span>
+                            })}
+                            <span class="user-name">{me.display_name.clone()}</span>
+                            <span class="user-roles">{roles}</span>
+                            <button type="button" class="sign-out" on:click=sign_out>{t(txt::SIGN_OUT)}</button>
+                        </span>
+                    }
+                })
+        }}
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub mod browser {
+    use crate::account::Me;
+
+    /// The error message of a JSON error answer, else the status.
+    pub async fn error_message(res: gloo_net::http::Response) -> String {
+        let status = res.status();
+        res.json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("HTTP {status}"))
+    }
+
+    pub async fn login(username: &str, password: &str) -> Result<(), String> {
+        let res = gloo_net::http::Request::post("/api/auth/login")
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .map_err(|e| e.to_string())?
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if res.ok() {
+            let me: Me = res.json().await.map_err(|e| e.to_string())?;
+            super::super::store::signed_in_as(&me);
+            Ok(())
+        } else {
+            Err(error_message(res).await)
+        }
+    }
+
+    /// Who is signed in: `Ok(None)` when nobody is, `Err` when the server cannot be reached.
+    pub async fn me() -> Result<Option<Me>, String> {
+        let res = gloo_net::http::Request::get("/api/auth/me")
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        match res.status() {
+            200 => res.json().await.map(Some).map_err(|e| e.to_string()),
+            401 => Ok(None),
+            _ => Err(error_message(res).await),
+        }
+    }
+
+    pub async fn logout() {
+        let _ = gloo_net::http::Request::post("/api/auth/logout")
+            .send()
+            .await;
+        super::super::store::forget_saved();
+        let _ = leptos::prelude::window()
+            .location()
+            .assign(super::LOGIN_PATH);
+    }
+
+    /// To the login page, coming back here afterwards.
+    pub fn to_login() {
+        let location = leptos::prelude::window().location();
+        let here = location.pathname().unwrap_or_else(|_| "/".into());
+        let back = js_sys::encode_uri_component(&here);
+        let _ = location.assign(&format!("{}?lanjut={back}", super::LOGIN_PATH));
+    }
+
+    /// After signing in: back where the user came from (a path of this site only), else the board.
+    pub fn go_on() {
+        let location = leptos::prelude::window().location();
+        let search = location.search().unwrap_or_default();
+        let next = web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()
+            .and_then(|p| p.get("lanjut"))
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .unwrap_or_else(|| "/".into());
+        let _ = location.assign(&next);
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The server the browser tests run against: a fresh data directory, one account per role (and one
+# holding every role) added with the CLI as an administrator would, then `pantau serve --demo`.
+# Usage: serve.sh <pantau binary> <port> <data dir> <site root>; the password comes in PANTAU_E2E_PASSWORD.
+set -euo pipefail
+bin=$1 port=$2 data=$3 site=$4
+add() {
+  printf '%s\n' "$PANTAU_E2E_PASSWORD" |
+    "$bin" user add "$1" --role "$2" --name "$3" --password-stdin --data-dir "$data" >/dev/null
+}
+add e2e.pemohon pemohon "Staf Dinas Perhubungan"
+add e2e.tu tu "Rina (TU)"
+add e2e.kadis kepala_dinas "Kepala Dinas"
+add e2e.kabid kabid_aptika "Kabid Aptika"
+add e2e.subkor subkor_ile "Subkor ILE"
+add e2e.operator operator_tcmr "Operator TCMR"
+add e2e.admin admin "Admin Kominfo"
+add e2e.semua pemohon,tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin "Penguji Semua Peran"
+exec "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --site-root "$site" --demo
