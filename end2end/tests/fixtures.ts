@@ -1,6 +1,7 @@
 import { test as base, expect, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
 
 /** What went wrong in the browser while a test ran. */
 export type BrowserTrouble = { consoleErrors: string[]; pageErrors: string[]; failedRequests: string[] };
@@ -80,3 +81,30 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await hydrated(page);
   await expect(page.getByTestId('user')).toBeVisible();
 }
+
+/** A new request through the API with this page's session, by the applicant (at step 1) or TU
+ * (registered: at step 2): the card id. */
+export async function newRequest(page: Page, n: number, role = 'pemohon'): Promise<string> {
+  const card = randomUUID();
+  const start = new Date(Date.now() + 3 * 86400_000);
+  const end = new Date(start.getTime() + 4 * 3600_000);
+  const res = await page.request.post('/api/sync/push', {
+    data: {
+      mutations: [{
+        id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
+        mutation: {
+          type: 'create_request', card,
+          request: {
+            letter_number: `000.8/E2E-${n}/DISHUB/2026`, letter_date: '2026-11-27', agency: 'Dinas Perhubungan',
+            contact_name: 'Budi', contact_phone: '0812 3456 7890', subject: `Permohonan monitoring uji ${n}`,
+            purpose: 'Kelancaran lalu lintas', cameras: ['Simpang Tugu Naga', 'Jl. Diponegoro'],
+            window_start: start.toISOString(), window_end: end.toISOString(), documents: [],
+          },
+        },
+      }],
+    },
+  });
+  expect((await res.json()).results[0].status).toBe('accepted');
+  return card;
+}
+

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Page } from '@playwright/test';
-import { test, expect, signIn, ACCOUNTS, RoleName, screenshot } from './fixtures';
+import { test, expect, signIn, newRequest, ACCOUNTS, RoleName, screenshot } from './fixtures';
 
 // These tests sign in themselves, each as the role it is about.
 test.use({ storageState: { cookies: [], origins: [] }, viewport: { width: 1600, height: 1000 } });
@@ -17,6 +16,10 @@ const MOVABLE: Record<RoleName, string[]> = {
 };
 
 test('each role sees only its own moves enabled, and why the others are not', async ({ page }) => {
+  // One card more at steps 1 and 2 (other tests move the demo's), so that every column has one.
+  await signIn(page, 'e2e.semua');
+  await newRequest(page, 0);
+  await newRequest(page, 100, 'tu');
   const seen: string[] = [];
   for (const role of Object.keys(ACCOUNTS) as RoleName[]) {
     await signIn(page, ACCOUNTS[role]);
@@ -41,31 +44,6 @@ test('each role sees only its own moves enabled, and why the others are not', as
   // The demo board has cards at every step, so every role was checked against every column.
   expect(seen.length).toBe(7 * 8);
 });
-
-/** A new request by the applicant, through the API with this page's session: the card id. */
-async function newRequest(page: Page, n: number): Promise<string> {
-  const card = randomUUID();
-  const start = new Date(Date.now() + 3 * 86400_000);
-  const end = new Date(start.getTime() + 4 * 3600_000);
-  const res = await page.request.post('/api/sync/push', {
-    data: {
-      mutations: [{
-        id: randomUUID(), actor: 'x', role: 'pemohon', device: 'playwright', client_time: new Date().toISOString(),
-        mutation: {
-          type: 'create_request', card,
-          request: {
-            letter_number: `000.8/E2E-${n}/DISHUB/2026`, letter_date: '2026-11-27', agency: 'Dinas Perhubungan',
-            contact_name: 'Budi', contact_phone: '0812 3456 7890', subject: `Permohonan monitoring uji ${n}`,
-            purpose: 'Kelancaran lalu lintas', cameras: ['Simpang Tugu Naga', 'Jl. Diponegoro'],
-            window_start: start.toISOString(), window_end: end.toISOString(), documents: [],
-          },
-        },
-      }],
-    },
-  });
-  expect((await res.json()).results[0].status).toBe('accepted');
-  return card;
-}
 
 /** Drags a card with the mouse onto a column or lane. */
 async function drag(page: Page, card: string, target: string) {
@@ -129,7 +107,9 @@ test('a drop on a step the role may not reach snaps back and says why', async ({
   // Step 1 is the applicant's: TU cannot take it to step 2, nor skip to 4.
   await drag(page, card, 'section[data-step="2"]');
   await expect(page.getByTestId('move-dialog')).toBeHidden();
-  await expect(page.getByTestId('notices')).toContainText('Langkah 1 dikerjakan oleh Pemohon, bukan TU');
+  const notice = page.getByTestId('notices').locator('.notice').last();
+  await expect(notice).toContainText('Tidak dapat dipindahkan ke sini: Langkah 1 dikerjakan oleh Pemohon (OPD / Forum Lalu Lintas), bukan TU');
+  await expect(notice, 'nothing was sent, so nothing was refused by the server').not.toContainText('Ditolak server');
   await expect(page.locator(`section[data-step="1"] [data-card="${card}"]`)).toBeVisible();
 });
 

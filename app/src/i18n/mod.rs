@@ -98,6 +98,15 @@ pub mod ui {
     pub const ALL_AGENCIES: Text = Text::new("Semua instansi", "All agencies");
     pub const ONLY_LATE: Text =
         Text::new("Hanya peringatan & terlambat", "Only warning & breached");
+    pub const NEW_REQUEST: Text = Text::new("Permohonan baru", "New request");
+    pub const REGISTER: Text = Text::new("Catat permohonan", "Register the request");
+    pub const REQUEST_REGISTERED: Text = Text::new("Permohonan dicatat", "Request registered");
+    pub const ONE_PER_LINE: Text = Text::new("Satu per baris", "One per line");
+    pub const DOCUMENTS_HINT: Text = Text::new(
+        "Satu per baris: judul | tautan atau nomor arsip",
+        "One per line: title | link or archive number",
+    );
+    pub const MY_TURN: Text = Text::new("Giliran saya", "My turn");
     pub const CLEAR_FILTER: Text = Text::new("Hapus saringan", "Clear filters");
     pub const FILTER_ACTIVE: Text = Text::new("Saringan aktif", "Filters on");
     pub const CLOSE: Text = Text::new("Tutup", "Close");

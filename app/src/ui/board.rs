@@ -44,6 +44,9 @@ fn FilterBar() -> impl IntoView {
     };
     let clear = move |_| store.filter.set(Default::default());
     view! {
+        <div class="board-actions">
+            <super::new_request::NewRequestButton/>
+        </div>
         <form class="filter-bar" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="filter-text">
                 <span>{t(txt::SEARCH)}</span>
@@ -76,6 +79,15 @@ fn FilterBar() -> impl IntoView {
                     on:change=set_late
                 />
                 <span>{t(txt::ONLY_LATE)}</span>
+            </label>
+            <label class="filter-mine">
+                <input
+                    type="checkbox"
+                    data-testid="filter-mine"
+                    prop:checked=move || store.filter.with(|f| f.my_turn)
+                    on:change=move |ev| store.filter.update(|f| f.my_turn = event_target_checked(&ev))
+                />
+                <span>{t(txt::MY_TURN)}</span>
             </label>
             <Show when=move || store.filter.with(|f| f.is_active())>
                 <span class="filter-active" role="status">{move || txt::FILTER_ACTIVE.get(lang.get())}</span>

@@ -1,7 +1,7 @@
 //! Search and filters of the board: free text (letter number, agency, subject, cameras, contact),
 //! the applicant agency, and "only warning or breached".
 
-use crate::domain::Card;
+use crate::domain::{Card, Role};
 use crate::domain::sla::{SlaConfig, SlaState};
 use chrono::{DateTime, Utc};
 
@@ -11,16 +11,21 @@ pub struct Filter {
     /// Exact agency name; empty for all.
     pub agency: String,
     pub only_late: bool,
+    /// Only cards waiting for one of the signed-in person's roles.
+    pub my_turn: bool,
 }
 
 impl Filter {
     pub fn is_active(&self) -> bool {
-        !self.text.trim().is_empty() || !self.agency.is_empty() || self.only_late
+        !self.text.trim().is_empty() || !self.agency.is_empty() || self.only_late || self.my_turn
     }
 
     /// Whether `card` stays on the board. Every word of the text must appear somewhere, in any case.
-    pub fn keeps(&self, card: &Card, sla: &SlaConfig, now: DateTime<Utc>) -> bool {
+    pub fn keeps(&self, card: &Card, sla: &SlaConfig, now: DateTime<Utc>, roles: &[Role]) -> bool {
         let r = &card.request;
+        if self.my_turn && !card.who_must_act().is_some_and(|who| roles.contains(&who)) {
+            return false;
+        }
         if !self.agency.is_empty() && r.agency.as_str() != self.agency {
             return false;
         }
@@ -83,7 +88,7 @@ mod tests {
                 text: text.into(),
                 ..Filter::default()
             }
-            .keeps(&card, &sla, client.now)
+            .keeps(&card, &sla, client.now, &[])
         };
         assert!(keeps(""));
         assert!(keeps("perhubungan"));
@@ -103,7 +108,7 @@ mod tests {
                 agency: agency.into(),
                 ..Filter::default()
             }
-            .keeps(&card, &sla, client.now)
+            .keeps(&card, &sla, client.now, &[])
         };
         assert!(by_agency("Satpol PP"));
         assert!(!by_agency("Satpol"));
@@ -112,10 +117,23 @@ mod tests {
             ..Filter::default()
         };
         // 2026-11-28 is a Saturday: the office-hours clock is paused, so the card is not late…
-        assert!(!late.keeps(&card, &sla, client.now));
+        assert!(!late.keeps(&card, &sla, client.now, &[]));
         // …until Monday's working time runs past 80 % of its 5 minutes.
         let monday = crate::domain::request::tests::at("2026-11-30T07:35");
-        assert!(late.keeps(&card, &sla, monday));
+        assert!(late.keeps(&card, &sla, monday, &[]));
         assert!(late.is_active() && !Filter::default().is_active());
+    }
+
+    #[test]
+    fn my_turn_keeps_the_cards_waiting_for_one_of_my_roles() {
+        let (card, client) = card(2); // at step 2: TU's turn
+        let sla = SlaConfig::default();
+        let mine = Filter {
+            my_turn: true,
+            ..Filter::default()
+        };
+        assert!(mine.keeps(&card, &sla, client.now, &[Role::Tu, Role::Admin]));
+        assert!(!mine.keeps(&card, &sla, client.now, &[Role::KepalaDinas]));
+        assert!(!mine.keeps(&card, &sla, client.now, &[]));
     }
 }

@@ -6,6 +6,7 @@ pub mod filter;
 mod icon;
 mod language;
 mod moves;
+mod new_request;
 pub mod session;
 pub mod store;
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::store::{Drag, Store, use_store};
+use super::store::{Drag, NoticeKind, Store, use_store};
 use super::{t, use_lang};
 use crate::domain::flow::Health;
 use crate::domain::moves::{Exit, Move, MoveForm, move_to};
@@ -156,7 +156,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                 store.notify(
                     format!("{}: {}", txt::MOVED.id, target_label(mv.to, Lang::Id)),
                     format!("{}: {}", txt::MOVED.en, target_label(mv.to, Lang::En)),
-                    false,
+                    NoticeKind::Done,
                 );
                 close();
             }
@@ -359,7 +359,7 @@ fn HealthSelect(
 }
 
 /// An envelope from the signed-in person on this device.
-fn envelope(
+pub(super) fn envelope(
     store: Store,
     role: crate::domain::Role,
     override_reason: Option<crate::domain::request::LongText>,
@@ -379,7 +379,7 @@ fn envelope(
 }
 
 /// A random (version 4) id from the browser's cryptographic source.
-fn new_id() -> uuid::Uuid {
+pub(super) fn new_id() -> uuid::Uuid {
     #[allow(unused_mut)]
     let mut bytes = [0u8; 16];
     #[cfg(feature = "hydrate")]
@@ -414,8 +414,12 @@ pub fn Notices() -> impl IntoView {
     view! {
         <div class="notices" aria-live="polite" role="status" data-testid="notices">
             <For each=move || store.notices.get() key=|n| n.id let:notice>
-                <p class=if notice.refused { "notice refused" } else { "notice" }>
-                    {notice.refused.then(|| view! { <strong>{t(txt::REFUSED)} ": "</strong> })}
+                <p class=match notice.kind {
+                    NoticeKind::Done => "notice",
+                    NoticeKind::Blocked => "notice blocked",
+                    NoticeKind::Refused => "notice refused",
+                }>
+                    {(notice.kind == NoticeKind::Refused).then(|| view! { <strong>{t(txt::REFUSED)} ": "</strong> })}
                     {move || if lang.get() == Lang::Id { notice.text_id.clone() } else { notice.text_en.clone() }}
                 </p>
             </For>
@@ -476,7 +480,7 @@ pub fn drag_handlers(
             Err(refusal) => store.notify(
                 format!("{}: {}", txt::CANNOT_DROP.id, refusal.message(Lang::Id)),
                 format!("{}: {}", txt::CANNOT_DROP.en, refusal.message(Lang::En)),
-                true,
+                NoticeKind::Blocked,
             ),
         }
     };

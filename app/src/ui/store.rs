@@ -40,13 +40,24 @@ pub struct Pending {
     pub accepted: Option<u64>,
 }
 
+/// What a message reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A change was made.
+    Done,
+    /// Not allowed here; nothing changed.
+    Blocked,
+    /// The server refused a change shown before: it is undone.
+    Refused,
+}
+
 /// A message for the user (a move done, a move refused), also read out by screen readers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub id: u32,
     pub text_id: String,
     pub text_en: String,
-    pub refused: bool,
+    pub kind: NoticeKind,
 }
 
 /// A card being dragged with a pointer.
@@ -91,13 +102,19 @@ impl Store {
         } else {
             self.now.get_untracked()
         };
+        let roles = if filter.my_turn {
+            self.roles()
+        } else {
+            Vec::new()
+        };
         self.sla.with(|sla| {
             self.board.with(|b| {
                 let mut cards: Vec<Card> = b
                     .cards
                     .values()
                     .filter(|c| {
-                        c.stage == stage && (!filter.is_active() || filter.keeps(c, sla, now))
+                        c.stage == stage
+                            && (!filter.is_active() || filter.keeps(c, sla, now, &roles))
                     })
                     .cloned()
                     .collect();
@@ -159,7 +176,7 @@ impl Store {
     }
 
     /// Shows a message (and reads it out); it goes away by itself after a while.
-    pub fn notify(&self, text_id: String, text_en: String, refused: bool) {
+    pub fn notify(&self, text_id: String, text_en: String, kind: NoticeKind) {
         let id = self
             .notices
             .with_untracked(|n| n.last().map(|n| n.id + 1).unwrap_or(1));
@@ -168,7 +185,7 @@ impl Store {
                 id,
                 text_id,
                 text_en,
-                refused,
+                kind,
             });
             // Only the last few stay on screen.
             let extra = n.len().saturating_sub(4);
@@ -179,13 +196,17 @@ impl Store {
             let notices = self.notices;
             set_timeout(
                 move || notices.update(|n| n.retain(|x| x.id != id)),
-                std::time::Duration::from_secs(if refused { 20 } else { 6 }),
+                std::time::Duration::from_secs(if kind == NoticeKind::Done { 6 } else { 20 }),
             );
         }
     }
 
     pub fn notify_refusal(&self, refusal: &Refusal) {
-        self.notify(refusal.message(Lang::Id), refusal.message(Lang::En), true);
+        self.notify(
+            refusal.message(Lang::Id),
+            refusal.message(Lang::En),
+            NoticeKind::Blocked,
+        );
     }
 
     /// The board shown: the server's, then every pending change that still applies, in order.
@@ -370,8 +391,22 @@ mod saved {
         LocalStorage::delete(ME_KEY);
     }
 
-    /// Saves the texts whenever the board changes (at most every 2 s), and the queue at once.
+    fn save(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
+        let saved = raw.with_value(|raw| Saved {
+            version: VERSION,
+            saved_at: store.now.get_untracked(),
+            raw: raw.clone(),
+        });
+        if saved.raw.events.len() <= MAX_EVENTS {
+            // Full storage is not fatal: the server still has everything.
+            let _ = LocalStorage::set(KEY, saved);
+        }
+    }
+
+    /// Saves the texts whenever the board changes (at most every 2 s) and when the page goes away.
     pub fn keep(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
+        let handle = window_event_listener(leptos::ev::pagehide, move |_| save(store, raw));
+        std::mem::forget(handle);
         let pending = StoredValue::new(false);
         Effect::new(move |_| {
             store.confirmed.track();
@@ -382,15 +417,7 @@ mod saved {
             set_timeout(
                 move || {
                     pending.set_value(false);
-                    let saved = raw.with_value(|raw| Saved {
-                        version: VERSION,
-                        saved_at: store.now.get_untracked(),
-                        raw: raw.clone(),
-                    });
-                    if saved.raw.events.len() <= MAX_EVENTS {
-                        // Full storage is not fatal: the server still has everything.
-                        let _ = LocalStorage::set(KEY, saved);
-                    }
+                    save(store, raw);
                 },
                 std::time::Duration::from_secs(2),
             );
@@ -584,7 +611,7 @@ mod browser {
                 _ => {
                     // The server refused the whole batch (a bug or a stale page): say so, drop it.
                     let why = session::error_message(res).await;
-                    store.notify(why.clone(), why, true);
+                    store.notify(why.clone(), why, NoticeKind::Refused);
                     let ids: Vec<_> = batch.iter().map(|e| e.id).collect();
                     store
                         .pending
@@ -613,7 +640,7 @@ mod browser {
             });
             for result in answer.results {
                 if let PushResult::Refused { message, .. } = result {
-                    store.notify(message.id, message.en, true);
+                    store.notify(message.id, message.en, NoticeKind::Refused);
                 }
             }
             settle(store);

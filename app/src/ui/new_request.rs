@@ -1,0 +1,182 @@
+//! "Permohonan baru": a request letter from Srikandi registered on the board (by TU, or by the
+//! applicant's own staff), every field of the letter, each problem shown next to its field.
+
+use leptos::prelude::*;
+
+use super::store::{NoticeKind, use_store};
+use super::{t, use_lang};
+use crate::domain::request::{DocumentInput, Field, FieldError, Request, RequestInput};
+use crate::domain::{CardId, Mutation, Role};
+use crate::i18n::ui as txt;
+use crate::i18n::{Lang, Text};
+
+/// The role a new request is registered in: TU (the letter arrived: step 1 is done), else the
+/// applicant (it starts at step 1), else an Admin registering for TU.
+fn registering_role(held: &[Role]) -> Option<Role> {
+    [Role::Tu, Role::Pemohon, Role::Admin]
+        .into_iter()
+        .find(|r| held.contains(r))
+}
+
+/// The "Permohonan baru" button, for those who may register a request.
+#[component]
+pub fn NewRequestButton() -> impl IntoView {
+    let store = use_store();
+    let open = RwSignal::new(false);
+    let allowed = move || store.me.with(|me| me.as_ref().and_then(|m| registering_role(&m.roles)).is_some());
+    view! {
+        <Show when=allowed>
+            <button type="button" class="primary new-request" data-testid="new-request" on:click=move |_| open.set(true)>
+                {t(txt::NEW_REQUEST)}
+            </button>
+        </Show>
+        <Show when=move || open.get()>
+            <NewRequestForm open/>
+        </Show>
+    }
+}
+
+#[component]
+fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let input = RwSignal::new(RequestInput::default());
+    let cameras = RwSignal::new(String::new());
+    let documents = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let refusal = RwSignal::new(None::<String>);
+    let close = move || open.set(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut request = input.get_untracked();
+        request.cameras = cameras
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        request.documents = documents
+            .get_untracked()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (title, reference) = l.split_once('|').unwrap_or((l, l));
+                DocumentInput {
+                    title: title.trim().to_owned(),
+                    reference: reference.trim().to_owned(),
+                }
+            })
+            .collect();
+        let now = store.now.get_untracked();
+        if let Err(problems) = Request::parse(&request, now) {
+            errors.set(problems);
+            return;
+        }
+        errors.set(Vec::new());
+        let Some(role) = registering_role(&store.roles()) else {
+            return;
+        };
+        let card = CardId(super::moves::new_id());
+        let mutation = Mutation::CreateRequest { card, request };
+        let Some(envelope) = super::moves::envelope(store, role, None, mutation) else {
+            return;
+        };
+        match store.submit(envelope) {
+            Ok(()) => {
+                store.notify(
+                    txt::REQUEST_REGISTERED.id.to_owned(),
+                    txt::REQUEST_REGISTERED.en.to_owned(),
+                    NoticeKind::Done,
+                );
+                close();
+            }
+            Err(r) => refusal.set(Some(r.message(lang.get_untracked()))),
+        }
+    };
+    let field = move |f: Field, name: &'static str, kind: &'static str, get: fn(&RequestInput) -> &String, set: fn(&mut RequestInput, String)| {
+        let id = format!("new-{name}");
+        view! {
+            <label class="field" for=id.clone()>
+                <span>{t(f.label())}</span>
+                {if kind == "textarea" {
+                    view! {
+                        <textarea id=id.clone() name=name
+                            prop:value=move || input.with(|i| get(i).clone())
+                            on:input=move |ev| input.update(|i| set(i, event_target_value(&ev)))></textarea>
+                    }.into_any()
+                } else {
+                    view! {
+                        <input id=id.clone() name=name type=kind
+                            prop:value=move || input.with(|i| get(i).clone())
+                            on:input=move |ev| input.update(|i| set(i, event_target_value(&ev)))/>
+                    }.into_any()
+                }}
+                <FieldProblems field=f errors/>
+            </label>
+        }
+    };
+    let list = move |f: Field, name: &'static str, hint: Text, value: RwSignal<String>| {
+        view! {
+            <label class="field">
+                <span>{t(f.label())}</span>
+                <small class="hint">{t(hint)}</small>
+                <textarea name=name prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                <FieldProblems field=f errors/>
+            </label>
+        }
+    };
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| close()>
+            <form
+                class="move-dialog new-request-form"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="new-request-title"
+                data-testid="new-request-form"
+                novalidate
+                on:click=|ev| ev.stop_propagation()
+                on:submit=submit
+                on:keydown=move |ev| if ev.key() == "Escape" { close() }
+            >
+                <h2 id="new-request-title">{t(txt::NEW_REQUEST)}</h2>
+                {field(Field::LetterNumber, "letter_number", "text", |i| &i.letter_number, |i, v| i.letter_number = v)}
+                {field(Field::LetterDate, "letter_date", "date", |i| &i.letter_date, |i, v| i.letter_date = v)}
+                {field(Field::Agency, "agency", "text", |i| &i.agency, |i, v| i.agency = v)}
+                {field(Field::Subject, "subject", "text", |i| &i.subject, |i, v| i.subject = v)}
+                {field(Field::ContactName, "contact_name", "text", |i| &i.contact_name, |i, v| i.contact_name = v)}
+                {field(Field::ContactPhone, "contact_phone", "tel", |i| &i.contact_phone, |i, v| i.contact_phone = v)}
+                {field(Field::Purpose, "purpose", "textarea", |i| &i.purpose, |i, v| i.purpose = v)}
+                {list(Field::Cameras, "cameras", txt::ONE_PER_LINE, cameras)}
+                {field(Field::WindowStart, "window_start", "datetime-local", |i| &i.window_start, |i, v| i.window_start = v)}
+                {field(Field::WindowEnd, "window_end", "datetime-local", |i| &i.window_end, |i, v| i.window_end = v)}
+                {list(Field::Documents, "documents", txt::DOCUMENTS_HINT, documents)}
+                <p class="form-errors" role="alert">{move || refusal.get()}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="secondary" on:click=move |_| close()>{t(txt::CANCEL)}</button>
+                    <button type="submit" class="primary" data-testid="save-request">{t(txt::REGISTER)}</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The problems of one field, next to it.
+#[component]
+fn FieldProblems(field: Field, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class="field-error" role="alert">
+            {move || {
+                let lang: Lang = lang.get();
+                errors.with(|e| {
+                    e.iter()
+                        .filter(|e| e.field == field)
+                        .map(|e| e.message(lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+            }}
+        </span>
+    }
+}

@@ -1,0 +1,158 @@
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { APIRequestContext, Page } from '@playwright/test';
+import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn } from './fixtures';
+
+const SIGNED_IN = path.join(__dirname, '..', 'test-results', '.auth', 'semua.json');
+
+/** Completes a step through the API (as the tester holding every role). */
+async function complete(request: APIRequestContext, card: string, step: string, role: string, output: object) {
+  const res = await request.post('/api/sync/push', {
+    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
+      mutation: { type: 'complete_step', card, step, output } }] },
+  });
+  expect((await res.json()).results[0].status).toBe('accepted');
+}
+
+/** A new complete request, taken by the API to step 5 (Subkor ILE's review). */
+async function cardAtStep5(page: Page, n: number): Promise<string> {
+  const card = await newRequest(page, n);
+  const r = page.request;
+  await complete(r, card, '1', 'pemohon', { kind: 'submitted' });
+  await complete(r, card, '2', 'tu', { kind: 'received' });
+  await complete(r, card, '3', 'kepala_dinas', { kind: 'disposition', to: 'kabid_aptika', instruction: 'Tindak lanjuti' });
+  await complete(r, card, '4', 'kabid_aptika', { kind: 'disposition', to: 'subkor_ile', instruction: 'Proses' });
+  return card;
+}
+
+/** Opens the card's move dialog, picks `target`, fills `fields`, saves. */
+async function moveWithDialog(page: Page, card: string, target: string | null, fields: Record<string, string> = {}) {
+  await page.locator(`[data-card="${card}"] [data-testid="move"]`).click();
+  const dialog = page.getByTestId('move-dialog');
+  if (target) await dialog.locator(`input[data-target="${target}"]`).check();
+  for (const [name, value] of Object.entries(fields)) await dialog.locator(`[name="${name}"]`).fill(value);
+  await dialog.getByTestId('save-move').click();
+  await expect(dialog).toBeHidden();
+}
+
+test('two screens see each other\'s moves; one offline makes three moves, reloads, and both converge', async ({ browser, page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const cards = [await newRequest(page, 21), await newRequest(page, 22), await newRequest(page, 23)];
+  const other = await browser.newContext({ storageState: SIGNED_IN });
+  const b = await other.newPage();
+  // Requests fail while offline, by design: only errors that are not about the network count.
+  const bTrouble = watchPage(b, (url) => url.includes('/api/'));
+  await b.goto('/');
+  await hydrated(b);
+  await expect(b.getByTestId('connection')).toHaveText('Tersinkron');
+  for (const card of cards) await expect(b.locator(`section[data-step="1"] [data-card="${card}"]`)).toBeVisible();
+  // The app is installed (service worker) and the board saved: this screen can work offline.
+  await b.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  await expect.poll(() => b.evaluate(() => localStorage.getItem('pantau.board') !== null), { timeout: 10_000 }).toBe(true);
+
+  // Live: a move on A shows on B.
+  await moveWithDialog(page, cards[0], null);
+  await expect(b.locator(`section[data-step="2"] [data-card="${cards[0]}"]`)).toBeVisible({ timeout: 2000 });
+
+  // B goes offline and makes three moves: they show at once, marked as waiting.
+  await other.setOffline(true);
+  await moveWithDialog(b, cards[0], null, { agenda_number: 'AG-OFF-1' });
+  await moveWithDialog(b, cards[1], null);
+  await moveWithDialog(b, cards[2], null);
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '3');
+  await expect(b.getByTestId('sync-state')).toHaveText('· 3 menunggu');
+  await screenshot(b, 'board-offline-three-waiting');
+
+  // Reloading while offline still shows them.
+  await b.reload();
+  await hydrated(b);
+  await expect(b.locator(`section[data-step="3"] [data-card="${cards[0]}"]`)).toBeVisible();
+  await expect(b.locator(`section[data-step="2"] [data-card="${cards[1]}"]`)).toBeVisible();
+  await expect(b.locator(`section[data-step="2"] [data-card="${cards[2]}"]`)).toBeVisible();
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '3');
+  // A has not seen them.
+  await expect(page.locator(`section[data-step="1"] [data-card="${cards[1]}"]`)).toBeVisible();
+
+  // Back online: the queue drains, and both screens agree, each move applied once.
+  await other.setOffline(false);
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '0', { timeout: 15_000 });
+  for (const [card, step] of [[cards[0], '3'], [cards[1], '2'], [cards[2], '2']]) {
+    await expect(page.locator(`section[data-step="${step}"] [data-card="${card}"]`)).toBeVisible({ timeout: 3000 });
+    await expect(b.locator(`section[data-step="${step}"] [data-card="${card}"]`)).toBeVisible();
+  }
+  const history = await (await page.request.get(`/api/cards/${cards[0]}`)).json();
+  expect(history.events.map((e: any) => e.change.type)).toEqual(['created', 'step_completed', 'step_completed']);
+  expect(history.events[2].change.output.agenda_number).toBe('AG-OFF-1');
+  expect(bTrouble.pageErrors).toEqual([]);
+  await other.close();
+});
+
+test('a move the server refuses (the other screen moved the card first) is undone with the reason', async ({ browser, page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const card = await cardAtStep5(page, 31);
+  const other = await browser.newContext({ storageState: SIGNED_IN });
+  const b = await other.newPage();
+  const bTrouble = watchPage(b, (url) => url.includes('/api/'));
+  await b.goto('/');
+  await hydrated(b);
+  await expect(b.locator(`section[data-step="5"] [data-card="${card}"]`)).toBeVisible();
+
+  // B, offline, approves it; meanwhile A returns it to the applicant.
+  await other.setOffline(true);
+  await moveWithDialog(b, card, '5a');
+  await expect(b.locator(`section[data-step="5a"] [data-card="${card}"]`)).toBeVisible();
+  await moveWithDialog(page, card, 'dikembalikan', { reason: 'Surat belum ditandatangani kepala OPD' });
+  await expect(page.locator(`[data-end="dikembalikan"] [data-card="${card}"]`)).toBeAttached();
+
+  // B comes back: its move is refused, undone, and the reason is shown.
+  await other.setOffline(false);
+  const notice = b.getByTestId('notices').locator('.notice.refused');
+  await expect(notice).toContainText('Ditolak server, dibatalkan: Kartu sudah berakhir: Dikembalikan oleh Subkor ILE', { timeout: 15_000 });
+  await expect(b.locator(`[data-end="dikembalikan"] [data-card="${card}"]`)).toBeAttached();
+  await expect(b.locator(`section[data-step="5a"] [data-card="${card}"]`)).toHaveCount(0);
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
+  await screenshot(b, 'board-refused-move-undone');
+  expect(bTrouble.pageErrors).toEqual([]);
+  await other.close();
+});
+
+test('a new request: problems next to their fields, then registered at step 2 by TU', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByTestId('new-request').click();
+  const form = page.getByTestId('new-request-form');
+  await form.getByTestId('save-request').click();
+  await expect(form.locator('label:has(input[name="letter_number"]) .field-error')).toHaveText('Nomor surat wajib diisi');
+  await expect(form.locator('label:has(input[name="agency"]) .field-error')).toHaveText('Instansi pemohon wajib diisi');
+  await form.locator('[name="contact_phone"]').fill('12345');
+  await form.getByTestId('save-request').click();
+  await expect(form.locator('label:has(input[name="contact_phone"]) .field-error')).toContainText('Nomor telepon');
+  await screenshot(page, 'new-request-form-errors');
+
+  await form.locator('[name="letter_number"]').fill('000.8/77/SATPOL/2026');
+  await form.locator('[name="letter_date"]').fill('2026-11-27');
+  await form.locator('[name="agency"]').fill('Satpol PP');
+  await form.locator('[name="subject"]').fill('Pengamanan malam tahun baru');
+  await form.locator('[name="contact_phone"]').fill('0812-5555-1234');
+  await form.locator('[name="cameras"]').fill('Simpang Tugu Naga\nPasar Hongkong');
+  await form.getByTestId('save-request').click();
+  await expect(form).toBeHidden();
+  const card = page.locator('section[data-step="2"] .card', { hasText: '000.8/77/SATPOL/2026' });
+  await expect(card).toBeVisible();
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
+  await expect(card).toHaveAttribute('data-pending', 'false');
+});
+
+test('"Giliran saya" keeps only the cards waiting for my roles', async ({ browser }) => {
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  await signIn(page, 'e2e.kadis');
+  await page.getByTestId('filter-mine').check();
+  for (const step of ['1', '2', '4', '5', '5a', '6', '7']) {
+    await expect(page.locator(`section[data-step="${step}"] .card`)).toHaveCount(0);
+  }
+  await expect(page.locator('section[data-step="3"] .card').first()).toBeVisible();
+  await ctx.close();
+});
