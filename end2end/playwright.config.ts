@@ -11,9 +11,13 @@ const repo = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache', 'pantau-target');
 const bin = process.env.PANTAU_BIN ?? path.join(targetDir, 'release', 'pantau');
 const siteRoot = process.env.PANTAU_SITE_ROOT ?? path.join(repo, 'target', 'site');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+// Made once by the main process; the workers (which load this file again) inherit it.
+process.env.PANTAU_E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'pantau-e2e-'));
+const dataDir = process.env.PANTAU_E2E_DATA;
 // The password of every test account (see serve.sh); tests sign in with it.
 process.env.PANTAU_E2E_PASSWORD ??= 'uji-coba-playwright-2026';
+// Where the server's printed output is kept (serve.sh), for the demo accounts' passwords.
+process.env.PANTAU_E2E_SERVER_OUT = path.join(dataDir, 'serve.out');
 
 export default defineConfig({
   testDir: './tests',

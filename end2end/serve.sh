@@ -16,4 +16,6 @@ add e2e.subkor subkor_ile "Subkor ILE"
 add e2e.operator operator_tcmr "Operator TCMR"
 add e2e.admin admin "Admin Kominfo"
 add e2e.semua pemohon,tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin "Penguji Semua Peran"
+# A copy of what the server prints (the demo accounts' passwords among it) for the tests to read.
+exec > >(tee "$data/serve.out")
 exec "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --site-root "$site" --demo

@@ -156,3 +156,33 @@ test('"Giliran saya" keeps only the cards waiting for my roles', async ({ browse
   await expect(page.locator('section[data-step="3"] .card').first()).toBeVisible();
   await ctx.close();
 });
+
+test('a demo account signs in with the password printed at start and wears the DEMO badge', async ({ browser }) => {
+  const fs = await import('node:fs');
+  const printed = fs.readFileSync(process.env.PANTAU_E2E_SERVER_OUT!, 'utf8');
+  const line = printed.split('\n').find((l) => l.trim().startsWith('demo.tu '));
+  expect(line, printed).toBeTruthy();
+  const password = line!.trim().split(/\s+/)[2];
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  // Not signed in: the board sends the browser to the login page, and back afterwards.
+  await page.goto('/');
+  await page.waitForURL((url) => url.pathname === '/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill('demo.tu');
+  await page.getByLabel('Kata sandi').fill('salah-sekali-bukan-ini');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('nama pengguna atau kata sandi salah');
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await hydrated(page);
+  await expect(page.getByTestId('demo-badge')).toHaveText('DEMO');
+  await expect(page.getByTestId('user')).toContainText('Demo TU');
+  await screenshot(page, 'board-demo-tu-signed-in');
+  // Signing out returns to the login page; the board is no longer readable.
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await page.waitForURL((url) => url.pathname === '/masuk');
+  expect((await page.request.get('/api/board')).status()).toBe(401);
+  await ctx.close();
+});
