@@ -106,6 +106,8 @@ pub mod ui {
         "Satu per baris: judul | tautan atau nomor arsip",
         "One per line: title | link or archive number",
     );
+    pub const SHOW: Text = Text::new("Tampilkan", "Show");
+    pub const MORE: Text = Text::new("lainnya", "more");
     pub const MY_TURN: Text = Text::new("Giliran saya", "My turn");
     pub const CLEAR_FILTER: Text = Text::new("Hapus saringan", "Clear filters");
     pub const FILTER_ACTIVE: Text = Text::new("Saringan aktif", "Filters on");

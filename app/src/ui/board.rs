@@ -97,6 +97,9 @@ fn FilterBar() -> impl IntoView {
     }
 }
 
+/// How many cards a column draws at first, and how many more each "show more" adds.
+const COLUMN_PAGE: usize = 60;
+
 /// One SOP step: its number, name, performer, standard time and counts, then its cards.
 #[component]
 fn StepColumn(step: &'static StepDef) -> impl IntoView {
@@ -106,6 +109,8 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
     let labelled_by = heading_id.clone();
     let minutes = t(txt::MINUTES_SHORT);
     let cards = Memo::new(move |_| store.cards_at(Stage::Step(step.id)));
+    // The longest-waiting cards first; the rest on request (the counts above cover them all).
+    let shown = RwSignal::new(COLUMN_PAGE);
     // Counts of warning and breached cards, on the one clock.
     let counts = Memo::new(move |_| {
         let now = store.now.get();
@@ -177,9 +182,16 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                 </p>
             </header>
             <ol class="cards">
-                <For each=move || cards.get() key=|c| (c.id, c.version) let:card>
+                <For each=move || cards.with(|c| c.iter().take(shown.get()).cloned().collect::<Vec<_>>()) key=|c| (c.id, c.version) let:card>
                     <CardView card/>
                 </For>
+                <Show when=move || { cards.with(Vec::len) > shown.get() }>
+                    <li class="more">
+                        <button type="button" class="secondary" data-testid="show-more" on:click=move |_| shown.update(|n| *n += COLUMN_PAGE)>
+                            {move || format!("{} {} {}", txt::SHOW.get(lang.get()), cards.with(Vec::len) - shown.get(), txt::MORE.get(lang.get()))}
+                        </button>
+                    </li>
+                </Show>
                 <Show when=move || cards.with(Vec::is_empty)>
                     <li class="empty">
                         {move || {
@@ -241,7 +253,12 @@ fn CardView(card: Card) -> impl IntoView {
         .join(", ");
     let sla_state = move || status.get().map(|s| s.state);
     let (down, moved, up) = super::moves::drag_handlers(store, id);
-    let dragging = move || store.drag.get().filter(|d| d.card == id);
+    let dragged = StoredValue::new(expect_context::<super::store::Dragged>().0);
+    let is_dragged = move || dragged.with_value(|d| d.selected(&Some(id)));
+    // Only the dragged card follows the pointer (and so reads every move).
+    let dragging = move || {
+        if is_dragged() { store.drag.get() } else { None }
+    };
     let pending = move || {
         store.pending.with(|p| {
             p.iter()
@@ -253,7 +270,7 @@ fn CardView(card: Card) -> impl IntoView {
         <li
             class=move || {
                 let mut class = String::from("card");
-                if dragging().is_some() {
+                if is_dragged() {
                     class.push_str(" dragging");
                 }
                 if pending() {

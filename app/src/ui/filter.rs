@@ -1,8 +1,8 @@
 //! Search and filters of the board: free text (letter number, agency, subject, cameras, contact),
 //! the applicant agency, and "only warning or breached".
 
-use crate::domain::{Card, Role};
 use crate::domain::sla::{SlaConfig, SlaState};
+use crate::domain::{Card, Role};
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -24,18 +24,19 @@ pub fn target_label(target: Target, lang: Lang) -> String {
 pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
     let store = use_store();
     let lang = use_lang();
-    // Why this person cannot move the card, if they cannot (the reason of the normal move).
+    // Why this person cannot move the card, if they cannot (the reason of the normal move). It
+    // depends on the card's step (a card view is made anew when its card changes) and the roles.
     let blocked = Memo::new(move |_| {
-        step?;
-        store.board.with(|b| {
-            let card = b.card(card)?;
-            let moves = store.moves_of(card);
-            if moves.iter().any(|(_, allowed)| allowed.is_ok()) {
-                None
-            } else {
-                moves.first().and_then(|(_, r)| r.clone().err())
-            }
-        })
+        let held = store.roles();
+        let moves: Vec<_> = crate::domain::moves::moves_from(step?)
+            .into_iter()
+            .map(|m| crate::domain::moves::acting_role(&held, &m))
+            .collect();
+        if moves.iter().any(Result::is_ok) {
+            None
+        } else {
+            moves.into_iter().next().and_then(Result::err)
+        }
     });
     let reason = move || blocked.get().map(|r| r.message(lang.get()));
     let open = move |ev: leptos::ev::MouseEvent| {

@@ -23,7 +23,13 @@ fn registering_role(held: &[Role]) -> Option<Role> {
 pub fn NewRequestButton() -> impl IntoView {
     let store = use_store();
     let open = RwSignal::new(false);
-    let allowed = move || store.me.with(|me| me.as_ref().and_then(|m| registering_role(&m.roles)).is_some());
+    let allowed = move || {
+        store.me.with(|me| {
+            me.as_ref()
+                .and_then(|m| registering_role(&m.roles))
+                .is_some()
+        })
+    };
     view! {
         <Show when=allowed>
             <button type="button" class="primary new-request" data-testid="new-request" on:click=move |_| open.set(true)>
@@ -94,7 +100,11 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
             Err(r) => refusal.set(Some(r.message(lang.get_untracked()))),
         }
     };
-    let field = move |f: Field, name: &'static str, kind: &'static str, get: fn(&RequestInput) -> &String, set: fn(&mut RequestInput, String)| {
+    let field = move |f: Field,
+                      name: &'static str,
+                      kind: &'static str,
+                      get: fn(&RequestInput) -> &String,
+                      set: fn(&mut RequestInput, String)| {
         let id = format!("new-{name}");
         view! {
             <label class="field" for=id.clone()>

@@ -228,9 +228,11 @@ impl Store {
     pub fn submit(&self, envelope: Envelope) -> Result<(), Refusal> {
         envelope.authorize(&self.roles())?;
         let now = self.now.get_untracked();
-        let mut board = self.board.get_untracked();
-        board.execute(&envelope, now)?;
-        self.board.set(board);
+        // Decided first: a refusal changes nothing, so nothing needs to be notified.
+        self.board.with_untracked(|b| b.decide(&envelope, now))?;
+        self.board.update(|b| {
+            let _ = b.execute(&envelope, now);
+        });
         self.pending.update(|p| {
             p.push(Pending {
                 envelope,
@@ -242,6 +244,11 @@ impl Store {
         Ok(())
     }
 }
+
+/// Which card is being dragged, as a selector: a card's view is told only when it starts or stops
+/// being the dragged one, not at every pointer move.
+#[derive(Clone)]
+pub struct Dragged(pub leptos::reactive::computed::Selector<Option<CardId>>);
 
 pub fn use_store() -> Store {
     expect_context::<Store>()
@@ -263,6 +270,9 @@ pub fn provide_store() {
         selected: RwSignal::new(None),
     };
     provide_context(store);
+    provide_context(Dragged(leptos::reactive::computed::Selector::new(
+        move || store.drag.with(|d| d.map(|d| d.card)),
+    )));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| browser::start(store));
 }
@@ -736,10 +746,24 @@ mod browser {
                 {
                     raw.update_value(|raw| raw.events.push(data));
                     store.confirmed.update(|b| b.apply(&event));
-                    if store.pending.with_untracked(Vec::is_empty) {
-                        store.board.update(|b| b.apply(&event));
-                    } else {
+                    // The shown board is rebuilt (server's board + queue) only when this event
+                    // touches a card with waiting changes made by someone else; otherwise it takes
+                    // the event as it is (its own changes come back as no-ops).
+                    let (ours, touches) = store.pending.with_untracked(|p| {
+                        (
+                            p.iter().any(|p| p.envelope.id == event.mutation_id),
+                            p.iter().any(|p| p.envelope.mutation.card() == event.card),
+                        )
+                    });
+                    if touches && !ours {
                         settle(store);
+                    } else {
+                        store.board.update(|b| b.apply(&event));
+                        if ours {
+                            store
+                                .pending
+                                .update(|p| p.retain(|x| x.envelope.id != event.mutation_id));
+                        }
                     }
                 }
             }
