@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Page, APIRequestContext } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -108,3 +108,13 @@ export async function newRequest(page: Page, n: number, role = 'pemohon'): Promi
   return card;
 }
 
+
+/** Completes a step through the API with `request`'s session, in `role`; it must be accepted. */
+export async function completeStep(request: APIRequestContext, card: string, step: string, role: string, output: object) {
+  const res = await request.post('/api/sync/push', {
+    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
+      mutation: { type: 'complete_step', card, step, output } }] },
+  });
+  const answer = await res.json();
+  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
+}

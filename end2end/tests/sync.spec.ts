@@ -1,18 +1,9 @@
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn } from './fixtures';
+import { Page } from '@playwright/test';
+import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn, completeStep as complete } from './fixtures';
 
 const SIGNED_IN = path.join(__dirname, '..', 'test-results', '.auth', 'semua.json');
 
-/** Completes a step through the API (as the tester holding every role). */
-async function complete(request: APIRequestContext, card: string, step: string, role: string, output: object) {
-  const res = await request.post('/api/sync/push', {
-    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
-      mutation: { type: 'complete_step', card, step, output } }] },
-  });
-  expect((await res.json()).results[0].status).toBe('accepted');
-}
 
 /** A new complete request, taken by the API to step 5 (Subkor ILE's review). */
 async function cardAtStep5(page: Page, n: number): Promise<string> {

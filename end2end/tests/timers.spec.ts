@@ -1,18 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, hydrated, newRequest } from './fixtures';
+import { Page } from '@playwright/test';
+import { test, expect, hydrated, newRequest, completeStep as complete } from './fixtures';
 
 // The board's clock is the browser's, corrected to the server's; Playwright's clock control moves
 // the browser's, so the board's moves with it by exactly as much.
 
-async function complete(request: APIRequestContext, card: string, step: string, role: string, output: object) {
-  const res = await request.post('/api/sync/push', {
-    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
-      mutation: { type: 'complete_step', card, step, output } }] },
-  });
-  const answer = await res.json();
-  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
-}
 
 /** A new request taken by the API to `until` (one of 2, 5a, 7); step 7 with the schedule given. */
 async function cardAt(page: Page, n: number, until: '2' | '5a' | '7', schedule?: { start: Date; end: Date }) {

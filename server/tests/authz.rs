@@ -66,6 +66,17 @@ async fn push_as(
         .unwrap()
 }
 
+/// The last event of a card's history.
+async fn last_event(server: &TestServer, card: CardId) -> serde_json::Value {
+    let history: serde_json::Value = server.get_json(&format!("/api/cards/{}", card.0)).await;
+    history["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone()
+}
+
 fn code(result: &PushResult) -> &str {
     match result {
         PushResult::Accepted { .. } => "accepted",
@@ -107,20 +118,7 @@ async fn every_role_may_complete_exactly_the_steps_the_sop_assigns_it(server: Te
                 env.override_reason = Some(text("Kabid sedang dinas luar, disetujui lisan"));
                 let result = push_as(&server, client, env).await;
                 assert_eq!(code(&result), "accepted", "admin override at {step}");
-                let history: serde_json::Value = server
-                    .get(&format!("/api/cards/{}", card.0))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let last = history["events"]
-                    .as_array()
-                    .unwrap()
-                    .last()
-                    .unwrap()
-                    .clone();
+                let last = last_event(&server, card).await;
                 assert_eq!(
                     last["override_reason"],
                     "Kabid sedang dinas luar, disetujui lisan"
@@ -157,20 +155,7 @@ async fn a_user_cannot_act_in_a_role_they_do_not_hold_and_acts_under_their_own_n
     let mut env = envelope(Role::KepalaDinas, complete);
     env.actor = text("Walikota Singkawang");
     assert_eq!(code(&push_as(&server, &kadis, env).await), "accepted");
-    let history: serde_json::Value = server
-        .get(&format!("/api/cards/{}", card.0))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let last = history["events"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_event(&server, card).await;
     assert_eq!(last["actor"], "ibu-kadis");
 }
 

@@ -29,14 +29,7 @@ async fn an_accepted_move_gets_a_sequence_number_and_shows_on_the_board(server: 
     let result = server.push_one(server.next_move(card).await).await;
     assert_eq!(seq_of(&result), 2);
 
-    let board: Value = server
-        .get("/api/board")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let board: Value = server.get_json("/api/board").await;
     assert_eq!(board["seq"], 2);
     assert_eq!(board["cards"].as_array().unwrap().len(), 1);
     assert_eq!(board["cards"][0]["stage"], json!({"step": "3"}));
@@ -77,14 +70,7 @@ async fn resending_a_mutation_gives_the_same_answer_and_applies_it_once(server: 
     );
     server.create(99).await;
     assert_eq!(server.push_one(stale).await, refused);
-    let pull: PullAnswer = server
-        .get("/api/sync/pull?since=0")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pull: PullAnswer = server.get_json("/api/sync/pull?since=0").await;
     assert_eq!(pull.events.len(), 4, "create, two moves, create");
 }
 
@@ -115,13 +101,8 @@ async fn pull_pages_through_the_log_in_order(server: TestServer) {
     let mut seen = vec![];
     loop {
         let page: PullAnswer = server
-            .get(&format!("/api/sync/pull?since={since}&limit=3"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/sync/pull?since={since}&limit=3"))
+            .await;
         seen.extend(page.events.iter().map(|e| e.seq.unwrap()));
         since = page.next;
         if !page.more {
@@ -327,14 +308,7 @@ async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {
     check(res, 400, "Last-Event-ID").await;
 
     // Nothing of that reached the log.
-    let pull: PullAnswer = server
-        .get("/api/sync/pull")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pull: PullAnswer = server.get_json("/api/sync/pull").await;
     assert!(pull.events.is_empty());
 }
 
@@ -352,14 +326,7 @@ async fn the_event_log_is_append_only(server: TestServer) {
 async fn a_cards_history_lists_every_event_with_who_and_which_device(server: TestServer) {
     let card = server.create(1).await;
     server.push_one(server.next_move(card).await).await;
-    let answer: Value = server
-        .get(&format!("/api/cards/{}", card.0))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer: Value = server.get_json(&format!("/api/cards/{}", card.0)).await;
     let events = answer["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[1]["role"], "tu");

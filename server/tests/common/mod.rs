@@ -126,6 +126,17 @@ impl TestServer {
         self.http.get(self.url(path))
     }
 
+    /// A GET as the signed-in tester, its JSON answer.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.get(path)
+            .send()
+            .await
+            .expect("the server answers")
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+
     /// A client signed in as a new user holding `roles`.
     pub async fn user(&self, name: &str, roles: &[Role]) -> reqwest::Client {
         add_user(&self.state, name, roles)
