@@ -29,6 +29,25 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
+/// A read-only board: a wall screen with a kiosk token. Cards cannot be moved or opened.
+#[derive(Clone, Copy)]
+pub struct ReadOnly;
+
+/// `/wall?token=…`: the board for the TCM Room's wall screen, read with a kiosk token.
+#[component]
+pub fn WallPage() -> impl IntoView {
+    provide_context(ReadOnly);
+    view! {
+        <main class="board-page wall-page">
+            <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
+            <div class="board" role="list">
+                {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
+            </div>
+            <EndLanes/>
+        </main>
+    }
+}
+
 /// Search, agency and "only late" above the board.
 #[component]
 fn FilterBar() -> impl IntoView {
@@ -252,6 +271,7 @@ fn CardView(card: Card) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let sla_state = move || status.get().map(|s| s.state);
+    let read_only = use_context::<ReadOnly>();
     let (down, moved, up) = super::moves::drag_handlers(store, id);
     let dragged = StoredValue::new(expect_context::<super::store::Dragged>().0);
     let is_dragged = move || dragged.with_value(|d| d.selected(&Some(id)));
@@ -293,7 +313,7 @@ fn CardView(card: Card) -> impl IntoView {
             on:pointercancel=move |_| store.drag.set(None)
             on:click=move |_| {
                 // The click that ends a drag is not a request to open the details.
-                if store.drag.with_untracked(Option::is_none) {
+                if read_only.is_none() && store.drag.with_untracked(Option::is_none) {
                     store.selected.set(Some(id));
                 }
             }
@@ -333,7 +353,7 @@ fn CardView(card: Card) -> impl IntoView {
             </Show>
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
             {move || status.get().map(|s| view! { <Timer sla=s starts_at=card.schedule.map(|w| w.start)/> })}
-            <super::moves::MoveButton card=id step/>
+            {read_only.is_none().then(|| view! { <super::moves::MoveButton card=id step/> })}
         </li>
     }
 }

@@ -1,6 +1,6 @@
 //! The Leptos UI. Components are named after what the user sees.
 
-mod board;
+pub mod board;
 mod card_detail;
 pub mod filter;
 mod icon;
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=BoardPage/>
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
+                <Route path=StaticSegment("wall") view=board::WallPage/>
             </Routes>
         </Router>
     }

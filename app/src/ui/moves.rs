@@ -440,8 +440,9 @@ pub fn drag_handlers(
     impl Fn(leptos::ev::PointerEvent) + Copy,
 ) {
     let start = StoredValue::new(None::<(f64, f64)>);
+    let read_only = use_context::<super::board::ReadOnly>().is_some();
     let down = move |ev: leptos::ev::PointerEvent| {
-        if ev.button() != 0 || on_control(&ev) {
+        if read_only || ev.button() != 0 || on_control(&ev) {
             return;
         }
         start.set_value(Some((ev.client_x() as f64, ev.client_y() as f64)));

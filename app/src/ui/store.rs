@@ -455,12 +455,66 @@ mod browser {
     thread_local! {
         /// Whether the push loop runs (one per tab).
         static PUSHING: Cell<bool> = const { Cell::new(false) };
+        /// A wall screen's kiosk token: sent with every read; there is nobody signed in.
+        static KIOSK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    const KIOSK_KEY: &str = "pantau.kiosk";
+
+    /// On `/wall`: the token of `?token=…` (kept for reloads), else the one kept before.
+    fn kiosk_token() -> Option<String> {
+        use gloo_storage::{LocalStorage, Storage};
+        let search = window().location().search().unwrap_or_default();
+        let given = web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()
+            .and_then(|p| p.get("token"))
+            .filter(|t| !t.is_empty());
+        if let Some(token) = &given {
+            let _ = LocalStorage::set(KIOSK_KEY, token);
+        }
+        given.or_else(|| LocalStorage::get(KIOSK_KEY).ok())
+    }
+
+    fn is_kiosk() -> bool {
+        KIOSK.with(|k| k.borrow().is_some())
+    }
+
+    /// An API address, with the kiosk token on a wall screen.
+    fn api_url(path: &str) -> String {
+        KIOSK.with(|k| match &*k.borrow() {
+            Some(token) => {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                format!("{path}{sep}token={}", js_sys::encode_uri_component(token))
+            }
+            None => path.to_owned(),
+        })
+    }
+
+    /// The server no longer accepts this screen: staff sign in again; a wall says so and stops.
+    fn refused_access(store: Store, message: String) {
+        if is_kiosk() {
+            store.connection.set(Connection::Failed(message));
+        } else {
+            session::to_login();
+        }
     }
 
     pub fn start(store: Store) {
         let path = window().location().pathname().unwrap_or_default();
         if path.starts_with(crate::ui::session::LOGIN_PATH) {
             return;
+        }
+        if path.starts_with("/wall") {
+            match kiosk_token() {
+                Some(token) => KIOSK.with(|k| *k.borrow_mut() = Some(token)),
+                None => {
+                    store.connection.set(Connection::Failed(
+                        "token kiosk diperlukan: buka /wall?token=… / a kiosk token is needed"
+                            .into(),
+                    ));
+                    return;
+                }
+            }
         }
         register_service_worker();
         let saved = saved::load();
@@ -479,19 +533,22 @@ mod browser {
         let raw = StoredValue::new_local(Raw::default());
         spawn_local(async move {
             // Who is signed in; offline, whoever was (the server checks every push anyway).
-            match session::me().await {
-                Ok(Some(me)) => {
-                    saved::save_me(&me);
-                    store.me.set(Some(me));
+            // A wall screen has a kiosk token and nobody signed in.
+            if !is_kiosk() {
+                match session::me().await {
+                    Ok(Some(me)) => {
+                        saved::save_me(&me);
+                        store.me.set(Some(me));
+                    }
+                    Ok(None) => return session::to_login(),
+                    Err(_) => {}
                 }
-                Ok(None) => return session::to_login(),
-                Err(_) => {}
             }
             // Until the server answers, show what this browser saved; try again every few seconds.
             let (text, snapshot) = loop {
                 match load().await {
                     Ok(loaded) => break loaded,
-                    Err(LoadError::SignedOut) => return session::to_login(),
+                    Err(LoadError::SignedOut(message)) => return refused_access(store, message),
                     Err(LoadError::Other(message)) => {
                         store.connection.set(match data_from {
                             Some(data_from) => Connection::Offline { data_from },
@@ -556,7 +613,7 @@ mod browser {
 
     /// Starts pushing the queue, unless this tab already is.
     pub fn kick(store: Store) {
-        if PUSHING.with(|p| p.replace(true)) {
+        if is_kiosk() || PUSHING.with(|p| p.replace(true)) {
             return;
         }
         spawn_local(async move {
@@ -676,18 +733,19 @@ mod browser {
     }
 
     enum LoadError {
-        SignedOut,
+        /// 401: the session ended, or the kiosk token is unknown or revoked (the server's words).
+        SignedOut(String),
         Other(String),
     }
 
     /// The snapshot, as text (kept for offline use) and parsed.
     async fn load() -> Result<(String, BoardSnapshot), LoadError> {
-        let res = gloo_net::http::Request::get("/api/board")
+        let res = gloo_net::http::Request::get(&api_url("/api/board"))
             .send()
             .await
             .map_err(|e| LoadError::Other(e.to_string()))?;
         if res.status() == 401 {
-            return Err(LoadError::SignedOut);
+            return Err(LoadError::SignedOut(session::error_message(res).await));
         }
         if !res.ok() {
             return Err(LoadError::Other(format!("HTTP {}", res.status())));
@@ -710,7 +768,7 @@ mod browser {
 
     /// Applies every new event; the browser reconnects by itself, resuming with Last-Event-ID.
     fn follow(store: Store, seq: u64, raw: StoredValue<Raw, ThreadLocal>) {
-        let Ok(mut source) = EventSource::new(&format!("/api/events?since={seq}")) else {
+        let Ok(mut source) = EventSource::new(&api_url(&format!("/api/events?since={seq}"))) else {
             store
                 .connection
                 .set(Connection::Failed("EventSource".into()));
@@ -720,8 +778,25 @@ mod browser {
             return;
         };
         let source = StoredValue::new_local(source);
+        let probing = StoredValue::new(false);
         let _ = set_interval_with_handle(
             move || {
+                // Closed for good: the server answered the reconnect with an error (a session
+                // ended, a kiosk token revoked). Ask the board once to learn which.
+                if source.with_value(|s| s.state() == State::Closed) && !probing.get_value() {
+                    probing.set_value(true);
+                    spawn_local(async move {
+                        if let Err(LoadError::SignedOut(message)) = load().await {
+                            refused_access(store, message);
+                        } else {
+                            probing.set_value(false);
+                        }
+                    });
+                    return;
+                }
+                if matches!(store.connection.get_untracked(), Connection::Failed(_)) {
+                    return;
+                }
                 let open = source.with_value(|s| s.state() == State::Open);
                 store.connection.update(|c| match (open, &*c) {
                     (true, Connection::Live) | (false, Connection::Reconnecting { .. }) => {}
