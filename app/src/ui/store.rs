@@ -351,11 +351,12 @@ mod saved {
     /// The saved board and when it was saved. (Version 1 held cards re-serialized by the browser;
     /// it is not read back.)
     pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>)> {
-        let value: serde_json::Value = LocalStorage::get(KEY).ok()?;
-        let saved = match value.get("version").and_then(|v| v.as_u64()) {
-            Some(2) => serde_json::from_value::<Saved>(value).ok(),
-            _ => None,
-        };
+        // Read straight into the saved layout: going through a generic JSON value first would parse
+        // the whole board once more (a 2,000-card board is megabytes).
+        let text = LocalStorage::raw().get_item(KEY).ok()??;
+        let saved = serde_json::from_str::<Saved>(&text)
+            .ok()
+            .filter(|s| s.version == VERSION);
         let Some(saved) = saved else {
             LocalStorage::delete(KEY);
             return None;
