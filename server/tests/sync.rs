@@ -106,11 +106,16 @@ async fn pull_pages_through_the_log_in_order(server: TestServer) {
         seen.extend(page.events.iter().map(|e| e.seq.unwrap()));
         since = page.next;
         if !page.more {
+            assert_eq!(page.last, 7, "the last page names the log's last seq");
             break;
         }
         assert_eq!(page.events.len(), 3);
     }
     assert_eq!(seen, (1..=7).collect::<Vec<u64>>());
+    // A board from another database (it claims seq 50) learns that the log ends at 7.
+    let ahead: PullAnswer = server.get_json("/api/sync/pull?since=50").await;
+    assert!(ahead.events.is_empty() && !ahead.more);
+    assert_eq!(ahead.last, 7);
 }
 
 async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(server: TestServer) {

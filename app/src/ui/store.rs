@@ -325,7 +325,7 @@ mod saved {
     const ME_KEY: &str = "pantau.me";
     /// After this many events the next page load starts from a fresh snapshot anyway; beyond it,
     /// saving stops growing.
-    const MAX_EVENTS: usize = 2_000;
+    pub const MAX_EVENTS: usize = 2_000;
 
     /// What the server sent, as text.
     #[derive(Clone, Default, Serialize, Deserialize)]
@@ -350,7 +350,7 @@ mod saved {
 
     /// The saved board and when it was saved. (Version 1 held cards re-serialized by the browser;
     /// it is not read back.)
-    pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>)> {
+    pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
         // Read straight into the saved layout: going through a generic JSON value first would parse
         // the whole board once more (a 2,000-card board is megabytes).
         let text = LocalStorage::raw().get_item(KEY).ok()??;
@@ -368,7 +368,7 @@ mod saved {
                 board.apply(&event);
             }
         }
-        Some((snapshot, board, saved.saved_at))
+        Some((snapshot, board, saved.saved_at, saved.raw))
     }
 
     pub fn load_pending() -> Vec<Pending> {
@@ -519,10 +519,12 @@ mod browser {
         }
         register_service_worker();
         let saved = saved::load();
-        let data_from = saved.as_ref().map(|(_, _, at)| *at);
-        if let Some((snapshot, board, _)) = saved {
+        let data_from = saved.as_ref().map(|(_, _, at, _)| *at);
+        let mut saved_raw = None;
+        if let Some((snapshot, board, _, raw)) = saved {
             store.sla.set(snapshot.sla);
             store.confirmed.set(board);
+            saved_raw = Some(raw);
         }
         store.me.set(saved::load_me());
         store.pending.set(saved::load_pending());
@@ -546,10 +548,16 @@ mod browser {
                 }
             }
             // Until the server answers, show what this browser saved; try again every few seconds.
-            let (text, snapshot) = loop {
-                match load().await {
+            // With a saved board only the events since it are fetched; else the whole snapshot.
+            let (text, offset) = loop {
+                let attempt = match &saved_raw {
+                    Some(saved) => resume(store, saved.clone()).await,
+                    None => snapshot(store).await,
+                };
+                match attempt {
                     Ok(loaded) => break loaded,
                     Err(LoadError::SignedOut(message)) => return refused_access(store, message),
+                    Err(LoadError::TooFarBehind) => saved_raw = None,
                     Err(LoadError::Other(message)) => {
                         store.connection.set(match data_from {
                             Some(data_from) => Connection::Offline { data_from },
@@ -559,19 +567,11 @@ mod browser {
                     }
                 }
             };
-            raw.set_value(Raw {
-                snapshot: text,
-                events: Vec::new(),
-            });
-            let offset = ClockOffset(snapshot.server_time - Utc::now());
-            store.sla.set(snapshot.sla);
-            store
-                .confirmed
-                .set(Board::from_cards(snapshot.seq, snapshot.cards));
+            raw.set_value(text);
             store.now.set(Utc::now() + offset.0);
             settle(store);
             tick(store, offset);
-            follow(store, snapshot.seq, raw);
+            follow(store, store.confirmed.with_untracked(|b| b.seq), raw);
             saved::keep(store, raw);
             kick(store);
         });
@@ -736,7 +736,89 @@ mod browser {
     enum LoadError {
         /// 401: the session ended, or the kiosk token is unknown or revoked (the server's words).
         SignedOut(String),
+        /// The saved board is too old to catch up event by event: take a snapshot.
+        TooFarBehind,
         Other(String),
+    }
+
+    /// The whole board from the server: the snapshot becomes the server's board.
+    async fn snapshot(store: Store) -> Result<(Raw, ClockOffset), LoadError> {
+        let (text, snapshot) = load().await?;
+        let offset = ClockOffset(snapshot.server_time - Utc::now());
+        store.sla.set(snapshot.sla);
+        store
+            .confirmed
+            .set(Board::from_cards(snapshot.seq, snapshot.cards));
+        Ok((
+            Raw {
+                snapshot: text,
+                events: Vec::new(),
+            },
+            offset,
+        ))
+    }
+
+    #[derive(serde::Deserialize)]
+    struct PullPage {
+        events: Vec<Event>,
+        next: u64,
+        more: bool,
+        last: u64,
+    }
+
+    /// Catches the saved board up with the events since it (far less to fetch and read than a
+    /// snapshot of every card). The clock offset comes from the answer's `Date` (to the second).
+    async fn resume(store: Store, mut saved: Raw) -> Result<(Raw, ClockOffset), LoadError> {
+        let mut since = store.confirmed.with_untracked(|b| b.seq);
+        let mut events = Vec::new();
+        let mut offset = ClockOffset::default();
+        loop {
+            let url = api_url(&format!("/api/sync/pull?since={since}&limit=1000"));
+            let res = gloo_net::http::Request::get(&url)
+                .send()
+                .await
+                .map_err(|e| LoadError::Other(e.to_string()))?;
+            if res.status() == 401 {
+                return Err(LoadError::SignedOut(session::error_message(res).await));
+            }
+            if !res.ok() {
+                return Err(LoadError::Other(format!("HTTP {}", res.status())));
+            }
+            if let Some(date) = res
+                .headers()
+                .get("date")
+                .and_then(|d| DateTime::parse_from_rfc2822(&d).ok())
+            {
+                offset = ClockOffset(date.with_timezone(&Utc) - Utc::now());
+            }
+            let page: PullPage = res
+                .json()
+                .await
+                .map_err(|e| LoadError::Other(e.to_string()))?;
+            if page.last < since {
+                // The saved board is of another database (restored or reset): start afresh.
+                return Err(LoadError::TooFarBehind);
+            }
+            events.extend(page.events);
+            since = page.next;
+            if saved.events.len() + events.len() > saved::MAX_EVENTS {
+                return Err(LoadError::TooFarBehind);
+            }
+            if !page.more {
+                break;
+            }
+        }
+        store.confirmed.update(|b| {
+            for event in &events {
+                b.apply(event);
+            }
+        });
+        saved.events.extend(
+            events
+                .iter()
+                .map(|e| serde_json::to_string(e).expect("an event serializes")),
+        );
+        Ok((saved, offset))
     }
 
     /// The snapshot, as text (kept for offline use) and parsed.

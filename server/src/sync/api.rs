@@ -133,6 +133,9 @@ pub struct PullAnswer {
     pub next: u64,
     /// More events wait after this page.
     pub more: bool,
+    /// The log's last sequence number now: a client whose board claims more holds a board of
+    /// another database (restored, reset) and must take a snapshot.
+    pub last: u64,
 }
 
 pub async fn pull(
@@ -151,7 +154,17 @@ pub async fn pull(
     let more = events.len() > limit as usize;
     events.truncate(limit as usize);
     let next = events.last().and_then(|e| e.seq).unwrap_or(q.since);
-    Ok(axum::Json(PullAnswer { events, next, more }))
+    let last = if more {
+        next
+    } else {
+        hub.store.last_seq().await?
+    };
+    Ok(axum::Json(PullAnswer {
+        events,
+        next,
+        more,
+        last,
+    }))
 }
 
 /// `GET /api/board`: every card and the sequence number the snapshot reflects, with the server's
