@@ -773,17 +773,7 @@ mod browser {
         let mut events = Vec::new();
         let mut offset = ClockOffset::default();
         loop {
-            let url = api_url(&format!("/api/sync/pull?since={since}&limit=1000"));
-            let res = gloo_net::http::Request::get(&url)
-                .send()
-                .await
-                .map_err(|e| LoadError::Other(e.to_string()))?;
-            if res.status() == 401 {
-                return Err(LoadError::SignedOut(session::error_message(res).await));
-            }
-            if !res.ok() {
-                return Err(LoadError::Other(format!("HTTP {}", res.status())));
-            }
+            let res = read(&format!("/api/sync/pull?since={since}&limit=1000")).await?;
             if let Some(date) = res
                 .headers()
                 .get("date")
@@ -821,9 +811,9 @@ mod browser {
         Ok((saved, offset))
     }
 
-    /// The snapshot, as text (kept for offline use) and parsed.
-    async fn load() -> Result<(String, BoardSnapshot), LoadError> {
-        let res = gloo_net::http::Request::get(&api_url("/api/board"))
+    /// A GET of the read API (with the kiosk token on a wall): a 2xx answer, or why not.
+    async fn read(path: &str) -> Result<gloo_net::http::Response, LoadError> {
+        let res = gloo_net::http::Request::get(&api_url(path))
             .send()
             .await
             .map_err(|e| LoadError::Other(e.to_string()))?;
@@ -833,6 +823,12 @@ mod browser {
         if !res.ok() {
             return Err(LoadError::Other(format!("HTTP {}", res.status())));
         }
+        Ok(res)
+    }
+
+    /// The snapshot, as text (kept for offline use) and parsed.
+    async fn load() -> Result<(String, BoardSnapshot), LoadError> {
+        let res = read("/api/board").await?;
         let text = res
             .text()
             .await
