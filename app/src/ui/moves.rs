@@ -27,15 +27,14 @@ pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
     // Why this person cannot move the card, if they cannot (the reason of the normal move). It
     // depends on the card's step (a card view is made anew when its card changes) and the roles.
     let blocked = Memo::new(move |_| {
-        let held = store.roles();
-        let moves: Vec<_> = crate::domain::moves::moves_from(step?)
-            .into_iter()
-            .map(|m| crate::domain::moves::acting_role(&held, &m))
-            .collect();
-        if moves.iter().any(Result::is_ok) {
+        let moves = store.moves_at(step?);
+        if moves.iter().any(|(_, allowed)| allowed.is_ok()) {
             None
         } else {
-            moves.into_iter().next().and_then(Result::err)
+            moves
+                .into_iter()
+                .next()
+                .and_then(|(_, allowed)| allowed.err())
         }
     });
     let reason = move || blocked.get().map(|r| r.message(lang.get()));

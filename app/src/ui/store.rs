@@ -149,10 +149,15 @@ impl Store {
 
     /// Every move of `card` the SOP allows, each with whether this person may make it (and why not).
     pub fn moves_of(&self, card: &Card) -> Vec<MoveOption> {
-        let held = self.roles();
         card.current_step()
-            .map(moves_from)
+            .map(|step| self.moves_at(step))
             .unwrap_or_default()
+    }
+
+    /// Every move the SOP allows from `step`, each with whether this person may make it.
+    pub fn moves_at(&self, step: crate::domain::StepId) -> Vec<MoveOption> {
+        let held = self.roles();
+        moves_from(step)
             .into_iter()
             .map(|m| (m, acting_role(&held, &m)))
             .collect()
