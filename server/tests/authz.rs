@@ -369,6 +369,31 @@ async fn signing_out_ends_the_session_and_its_stream(server: TestServer) {
     assert_eq!(res.status(), 401);
 }
 
+async fn a_user_disabled_by_another_process_is_refused_within_the_recheck(server: TestServer) {
+    let budi = server.user("budi", &[Role::Tu]).await;
+    let me = || budi.get(server.url("/api/auth/me")).send();
+    // Asked twice: the second answer may come from the server's memory of the session.
+    assert_eq!(me().await.unwrap().status(), 200);
+    assert_eq!(me().await.unwrap().status(), 200);
+    // Straight in the database, as `pantau user disable` in another process does.
+    pantau::auth::store::disable_user(
+        &server.state.db,
+        &pantau::auth::Username::parse("budi").unwrap(),
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    while me().await.unwrap().status() == 200 {
+        assert!(
+            started.elapsed() < pantau::auth::guard::RECHECK + Duration::from_secs(1),
+            "still signed in after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(me().await.unwrap().status(), 401);
+}
+
 on_both_backends!(
     every_role_may_complete_exactly_the_steps_the_sop_assigns_it,
     a_user_cannot_act_in_a_role_they_do_not_hold_and_acts_under_their_own_name,
@@ -377,4 +402,5 @@ on_both_backends!(
     a_revoked_kiosk_token_stops_at_once_also_on_an_open_stream,
     a_revoke_by_the_cli_or_another_instance_ends_the_stream_within_the_recheck,
     signing_out_ends_the_session_and_its_stream,
+    a_user_disabled_by_another_process_is_refused_within_the_recheck,
 );

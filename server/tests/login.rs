@@ -90,6 +90,8 @@ async fn login_sets_an_http_only_session_cookie_and_me_says_who_is_signed_in() {
 async fn a_login_replaces_the_session_the_browser_held() {
     let server = server_with_budi().await;
     let first = session_cookie(&login(&server, "budi", "kata-sandi-rahasia", None).await);
+    // Used once, so the server remembers it: the new login must still end it.
+    assert_eq!(me(&server, &first).await.status(), 200);
     let second = session_cookie(&login(&server, "budi", "kata-sandi-rahasia", Some(&first)).await);
     assert_ne!(first, second);
     assert_eq!(
@@ -104,6 +106,8 @@ async fn a_login_replaces_the_session_the_browser_held() {
 async fn logout_ends_the_session_and_clears_the_cookie() {
     let server = server_with_budi().await;
     let cookie = session_cookie(&login(&server, "budi", "kata-sandi-rahasia", None).await);
+    // Used once, so the server remembers it: the logout must still end it at once.
+    assert_eq!(me(&server, &cookie).await.status(), 200);
     let res = reqwest::Client::new()
         .post(server.url("/api/auth/logout"))
         .header("Cookie", &cookie)

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::guard::{Admin, Credentials, Staff};
 use super::store::{self, AuthError, User};
+use super::token_hash;
 use crate::db::Db;
 use crate::error::{ApiError, ApiJson};
 
@@ -95,13 +96,14 @@ impl From<AuthError> for ApiError {
 pub async fn login(
     State(db): State<Db>,
     State(cookies): State<SecureCookies>,
+    State(credentials): State<Credentials>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
     // A new session id at every login; whatever session the browser held ends here.
     if let Some(old) = session_token(&headers, cookies) {
-        store::logout(&db, &old).await?;
+        end_session(&db, &credentials, &old).await?;
     }
     let (user, token) = store::login(
         &db,
@@ -118,6 +120,13 @@ pub async fn login(
     Ok(response)
 }
 
+/// Ends a session in the database and in this process's memory (its streams end too).
+async fn end_session(db: &Db, credentials: &Credentials, token: &str) -> Result<(), ApiError> {
+    store::logout(db, token).await?;
+    credentials.ended(&token_hash(token));
+    Ok(())
+}
+
 pub async fn logout(
     State(db): State<Db>,
     State(cookies): State<SecureCookies>,
@@ -125,8 +134,7 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers, cookies) {
-        store::logout(&db, &token).await?;
-        credentials.changed();
+        end_session(&db, &credentials, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

@@ -5,8 +5,8 @@
 //!   (`Authorization: Bearer …` or `?token=…`). Reads the board and its events.
 //! - [`Staff`]: a signed-in user. Everything else.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -67,13 +67,15 @@ fn kiosk_token(parts: &Parts) -> Option<String> {
 }
 
 async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
-    if let Some(token) = session_token(&parts.headers, state.cookies)
-        && let Some(user) = store::session_user(&state.db, &token, Utc::now()).await?
-    {
-        return Ok(Some(Principal::User {
-            user,
-            credential: token_hash(&token),
-        }));
+    if let Some(token) = session_token(&parts.headers, state.cookies) {
+        let credential = token_hash(&token);
+        if let Some(user) = state.credentials.signed_in(&credential) {
+            return Ok(Some(Principal::User { user, credential }));
+        }
+        if let Some(user) = store::session_user(&state.db, &token, Utc::now()).await? {
+            state.credentials.confirmed(&credential);
+            return Ok(Some(Principal::User { user, credential }));
+        }
     }
     if let Some(token) = kiosk_token(parts) {
         return match store::kiosk_of(&state.db, &token).await? {
@@ -138,12 +140,20 @@ impl FromRequestParts<AppState> for Admin {
 /// made through this process). A CLI revoke in another process takes effect within this.
 pub const RECHECK: Duration = Duration::from_secs(1);
 
-/// The hashes of every live session (of an enabled user) and every unrevoked kiosk token,
-/// kept current by one task per process: an open event stream ends when its credential leaves.
+/// How long a session, once checked against the database, is answered from memory. At least
+/// once in this time each session goes to the database again, which keeps its idle timeout.
+pub const CONFIRMED_FOR: Duration = Duration::from_secs(60);
+
+/// The hashes of every live session (of an enabled user, with that user) and every unrevoked
+/// kiosk token, kept current by one task per process: an open event stream ends when its
+/// credential leaves, and a request of a session confirmed less than [`CONFIRMED_FOR`] ago is
+/// answered from this list without a query.
 #[derive(Clone)]
 pub struct Credentials {
     valid: watch::Receiver<Arc<Valid>>,
     refresh: Arc<Notify>,
+    /// When each session was last checked against the database by this process.
+    confirmed: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 /// The valid credentials, as read by a query that started at `read_at`.
@@ -151,6 +161,7 @@ pub struct Credentials {
 struct Valid {
     read_at: Instant,
     hashes: HashSet<String>,
+    users: HashMap<String, User>,
 }
 
 impl Credentials {
@@ -158,6 +169,7 @@ impl Credentials {
         let first = read_valid(&db).await.unwrap_or_else(|_| Valid {
             read_at: Instant::now(),
             hashes: HashSet::new(),
+            users: HashMap::new(),
         });
         let (tx, valid) = watch::channel(Arc::new(first));
         let refresh = Arc::new(Notify::new());
@@ -174,7 +186,7 @@ impl Credentials {
                         // Always replace (the read time matters to streams started since), but wake
                         // the streams only when the list changed.
                         tx.send_if_modified(|old| {
-                            let changed = old.hashes != now.hashes;
+                            let changed = old.hashes != now.hashes || old.users != now.users;
                             *old = Arc::new(now);
                             changed
                         });
@@ -184,12 +196,52 @@ impl Credentials {
                 }
             }
         });
-        Credentials { valid, refresh }
+        Credentials {
+            valid,
+            refresh,
+            confirmed: Arc::default(),
+        }
     }
 
     /// Read the list again now (after a revoke, a disable or a logout in this process).
     pub fn changed(&self) {
         self.refresh.notify_one();
+    }
+
+    /// The user of a session, from memory: only when this process checked the session against
+    /// the database less than [`CONFIRMED_FOR`] ago and the last list still holds it (so a
+    /// logout, a disable or a role change in any process counts within [`RECHECK`]).
+    pub fn signed_in(&self, credential: &str) -> Option<User> {
+        let fresh = self
+            .confirmed
+            .lock()
+            .expect("confirmed sessions")
+            .get(credential)
+            .is_some_and(|at| at.elapsed() < CONFIRMED_FOR);
+        if !fresh {
+            return None;
+        }
+        self.valid.borrow().users.get(credential).cloned()
+    }
+
+    /// A session was just checked against the database and is valid.
+    pub fn confirmed(&self, credential: &str) {
+        let mut confirmed = self.confirmed.lock().expect("confirmed sessions");
+        // Forget sessions not seen for a while, so the map stays as small as the live sessions.
+        if confirmed.len() > 64 {
+            confirmed.retain(|_, at| at.elapsed() < CONFIRMED_FOR);
+        }
+        confirmed.insert(credential.to_owned(), Instant::now());
+    }
+
+    /// A session ended in this process (logout, a new login): no request of it is answered from
+    /// memory any more, and the list is read again for its streams.
+    pub fn ended(&self, credential: &str) {
+        self.confirmed
+            .lock()
+            .expect("confirmed sessions")
+            .remove(credential);
+        self.changed();
     }
 
     /// Resolves when `credential` is no longer valid. Only lists read after this call count:
@@ -215,14 +267,18 @@ impl Credentials {
 
 async fn read_valid(db: &Db) -> Result<Valid, sqlx::Error> {
     let read_at = Instant::now();
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT s.id_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.disabled = 0 \
-         UNION ALL SELECT token_hash FROM kiosk_tokens WHERE revoked_at IS NULL",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let users: HashMap<String, User> = store::live_sessions(db, Utc::now())
+        .await?
+        .into_iter()
+        .collect();
+    let kiosks: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM kiosk_tokens WHERE revoked_at IS NULL")
+            .fetch_all(&db.pool)
+            .await?;
+    let hashes = users.keys().cloned().chain(kiosks).collect();
     Ok(Valid {
         read_at,
-        hashes: rows.into_iter().collect(),
+        hashes,
+        users,
     })
 }

@@ -261,6 +261,24 @@ pub async fn session_user(
     Ok(Some(user))
 }
 
+/// Every live session (of an enabled user, used within the idle timeout) with its user, keyed
+/// by the hash of the session id: what [`super::guard::Credentials`] keeps in memory.
+pub async fn live_sessions(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, User)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id_hash, u.id, u.username, u.display_name, u.roles, u.disabled, u.demo_password \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.disabled = 0 AND s.last_seen >= $1",
+    )
+    .bind((now - IDLE_TIMEOUT).timestamp_millis())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("id_hash")?, user_from_row(row)?)))
+        .collect()
+}
+
 pub async fn logout(db: &Db, token: &str) -> Result<(), AuthError> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(token_hash(token))
