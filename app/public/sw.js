@@ -1,8 +1,8 @@
 // Pantau's service worker: the app shell and its bundle stay available when the network is gone.
 // Network first (always the newest app when online), the cached copy when offline. The API is never
 // cached here: the board's data lives in the page's own storage and syncs through /api.
-const CACHE = 'pantau-shell-v1';
-const SHELL = ['/', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg'];
+const CACHE = 'pantau-shell-v2';
+const SHELL = ['/', '/wall', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -22,4 +22,10 @@ pub fn hydrate() {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+    // The bundle's memory, for the wall's soak test (which prints its size over simulated days).
+    let _ = js_sys::Reflect::set(
+        &leptos::prelude::window(),
+        &"__pantauMemory".into(),
+        &wasm_bindgen::memory(),
+    );
 }

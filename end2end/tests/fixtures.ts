@@ -118,3 +118,43 @@ export async function completeStep(request: APIRequestContext, card: string, ste
   const answer = await res.json();
   expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
 }
+
+/** What each step's performer sends to complete it, through the API (step 5: yes). */
+export const STEP_BY_API: Record<string, [string, object]> = {
+  '1': ['pemohon', { kind: 'submitted' }],
+  '2': ['tu', { kind: 'received' }],
+  '3': ['kepala_dinas', { kind: 'disposition', to: 'kabid_aptika', instruction: 'Tindak lanjuti' }],
+  '4': ['kabid_aptika', { kind: 'disposition', to: 'subkor_ile', instruction: 'Proses' }],
+  '5': ['subkor_ile', { kind: 'review', decision: 'yes', instruction: 'Cek jaringan' }],
+  '5a': ['operator_tcmr', { kind: 'check_report', network: 'ok',
+    cameras: [{ camera: 'Simpang Tugu Naga', status: 'ok' }, { camera: 'Jl. Diponegoro', status: 'ok' }] }],
+};
+
+/** Completes `step` of `card` by its performer, through the API. */
+export async function advance(request: APIRequestContext, card: string, step: string) {
+  const [role, output] = STEP_BY_API[step];
+  await completeStep(request, card, step, role, output);
+}
+
+/** A wall screen: a kiosk token made by the Admin (`admin` is signed in as one), opened at
+ * `/wall?token=…` in a new browser context of the given size (with Playwright's clock installed
+ * first when `clock`), hydrated. */
+export async function openWall(admin: Page, browser: import('@playwright/test').Browser,
+  { viewport = { width: 1920, height: 1080 }, clock = false } = {}) {
+  const name = `tv-${randomUUID().slice(0, 8)}`;
+  const created = await admin.request.post('/api/kiosks', { data: { name } });
+  expect(created.status()).toBe(201);
+  const { token } = await created.json();
+  const context = await browser.newContext({ viewport, storageState: { cookies: [], origins: [] } });
+  const wall = await context.newPage();
+  if (clock) await wall.clock.install();
+  await wall.goto(`/wall?token=${token}`);
+  await hydrated(wall);
+  return { name, token, context, wall };
+}
+
+/** How many open cards a wall column counts (the sum of its on time / warning / breached / … counts). */
+export async function wallCount(wall: Page, step: string): Promise<number> {
+  const numbers = await wall.locator(`.wall-column[data-step="${step}"] [data-testid="wall-step-counts"] .n`).allTextContents();
+  return numbers.reduce((sum, n) => sum + parseInt(n, 10), 0);
+}

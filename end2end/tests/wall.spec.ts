@@ -1,36 +1,186 @@
-import { test, expect, hydrated, signIn, ACCOUNTS, screenshot } from './fixtures';
+import { Page } from '@playwright/test';
+import { test, expect, hydrated, signIn, ACCOUNTS, screenshot, newRequest, advance, openWall, wallCount } from './fixtures';
 
-test.use({ storageState: { cookies: [], origins: [] } });
+// The TCM Room's wall screen: a kiosk token, nobody touching it, for days.
 
-test('a kiosk token opens /wall read-only; without one it is refused; revoked, it stops at once', async ({ page, browser }) => {
-  await signIn(page, ACCOUNTS.admin);
-  const name = `tv-${Date.now()}`;
-  const created = await page.request.post('/api/kiosks', { data: { name } });
-  expect(created.status()).toBe(201);
-  const { token } = await created.json();
+/** Checks that nothing is outside the screen or cut: columns side by side, the cards and the
+ * "+n lainnya" line inside their column, one under the other. Returns the font sizes. */
+async function layoutOf(wall: Page, viewport: { width: number; height: number }) {
+  const boxes = await wall.evaluate(() => {
+    const rect = (el: Element) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+    return {
+      columns: [...document.querySelectorAll('.wall-column')].map(rect),
+      lists: [...document.querySelectorAll('.wall-cards')].map(rect),
+      cards: [...document.querySelectorAll('.wall-column')].map((c) => [...c.querySelectorAll('.wall-card, .wall-more')].map(rect)),
+      page: { width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight },
+      rootPx: parseFloat(getComputedStyle(document.documentElement).fontSize),
+      smallest: [...document.querySelectorAll('.wall-page *')]
+        .filter((el) => el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim()))
+        .filter((el) => el.getClientRects().length > 0 && !el.closest('.visually-hidden, .state'))
+        .map((el) => ({ px: parseFloat(getComputedStyle(el).fontSize), what: `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 20)}` }))
+        .sort((a, b) => a.px - b.px)[0],
+    };
+  });
+  expect(boxes.page).toEqual({ width: viewport.width, height: viewport.height });
+  expect(boxes.columns).toHaveLength(8);
+  for (let i = 0; i < 8; i++) {
+    const col = boxes.columns[i];
+    expect(col.right).toBeLessThanOrEqual(viewport.width);
+    expect(col.bottom).toBeLessThanOrEqual(viewport.height);
+    if (i > 0) expect(col.left).toBeGreaterThanOrEqual(boxes.columns[i - 1].right);
+    boxes.cards[i].forEach((card, k) => {
+      expect(card.bottom, `column ${i + 1}, card ${k + 1} not cut`).toBeLessThanOrEqual(boxes.lists[i].bottom + 0.5);
+      if (k > 0) expect(card.top).toBeGreaterThanOrEqual(boxes.cards[i][k - 1].bottom);
+    });
+  }
+  return boxes;
+}
 
-  const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  const wall = await tv.newPage();
-  await wall.goto(`/wall?token=${token}`);
-  await hydrated(wall);
+test.describe('without a session', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('a kiosk token opens /wall read-only; without one it is refused; revoked, it stops at once', async ({ page, browser }) => {
+    await signIn(page, ACCOUNTS.admin);
+    const { name, context, wall } = await openWall(page, browser);
+    await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
+    await expect(wall.getByTestId('wall')).toBeVisible();
+    // Read-only: no moves, nobody signed in, not the staff's top bar.
+    await expect(wall.getByTestId('move')).toHaveCount(0);
+    await expect(wall.getByTestId('user')).toHaveCount(0);
+    await expect(wall.locator('header.topbar')).toHaveCount(0);
+
+    // Revoked by the Admin: the open stream ends and the wall says why.
+    expect((await page.request.post(`/api/kiosks/${name}/revoke`)).status()).toBe(204);
+    await expect(wall.getByTestId('connection')).toContainText('token kiosk tidak berlaku atau sudah dicabut', { timeout: 5000 });
+    await context.close();
+
+    // Without a token: refused.
+    const bare = await browser.newContext();
+    const nothing = await bare.newPage();
+    await nothing.goto('/wall');
+    await hydrated(nothing);
+    await expect(nothing.getByTestId('connection')).toContainText('token kiosk diperlukan');
+    expect((await nothing.request.get('/api/board')).status()).toBe(401);
+    await bare.close();
+  });
+});
+
+test('a move made in another browser appears on the wall within a second', async ({ page, browser }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const { context, wall } = await openWall(page, browser);
   await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
-  await expect(wall.locator('section[data-step] .card').first()).toBeVisible();
-  // Read-only: no moves, nobody signed in.
-  await expect(wall.getByTestId('move')).toHaveCount(0);
-  await expect(wall.getByTestId('user')).toHaveCount(0);
-  await screenshot(wall, 'wall-first-1080p');
+  const card = await newRequest(page, 701, 'tu');
+  await expect.poll(() => wallCount(wall, '2')).toBeGreaterThan(0);
+  const before = { at2: await wallCount(wall, '2'), at3: await wallCount(wall, '3') };
+  const moved = Date.now();
+  await advance(page.request, card, '2');
+  await expect.poll(() => wallCount(wall, '3'), { timeout: 1000, intervals: [25] }).toBe(before.at3 + 1);
+  console.log(`the move reached the wall in ${Date.now() - moved} ms (push included)`);
+  expect(await wallCount(wall, '2')).toBe(before.at2 - 1);
+  await context.close();
+});
 
-  // Revoked by the Admin: the open stream ends and the wall says why.
-  expect((await page.request.post(`/api/kiosks/${name}/revoke`)).status()).toBe(204);
-  await expect(wall.getByTestId('connection')).toContainText('token kiosk tidak berlaku atau sudah dicabut', { timeout: 5000 });
-  await tv.close();
+test('offline, the wall says since when its data is; back online it catches up with every move missed', async ({ page, browser }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const cards = [await newRequest(page, 711, 'tu'), await newRequest(page, 712, 'tu')];
+  const { context, wall } = await openWall(page, browser);
+  await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
+  await expect(wall.getByTestId('stale')).toHaveCount(0);
+  const at4 = await wallCount(wall, '4');
 
-  // Without a token: refused.
-  const bare = await browser.newContext();
-  const nothing = await bare.newPage();
-  await nothing.goto('/wall');
-  await hydrated(nothing);
-  await expect(nothing.getByTestId('connection')).toContainText('token kiosk diperlukan');
-  expect((await nothing.request.get('/api/board')).status()).toBe(401);
-  await bare.close();
+  await context.setOffline(true);
+  // The stream is cut: the banner names the time of the last data.
+  await wall.evaluate(() => window.dispatchEvent(new Event('offline')));
+  await expect(wall.getByTestId('stale')).toContainText('Data tidak terbaru: data dari', { timeout: 10_000 });
+  // The banner takes room: the columns still fit, nothing cut.
+  await wall.waitForTimeout(100);
+  await layoutOf(wall, { width: 1920, height: 1080 });
+  await screenshot(wall, 'wall-stale-1080p');
+  for (const card of cards) {
+    await advance(page.request, card, '2');
+    await advance(page.request, card, '3');
+  }
+  expect(await wallCount(wall, '4')).toBe(at4);
+  // Reloaded while offline (the service worker has the page and the bundle): the saved board,
+  // marked with its age.
+  await wall.reload();
+  await hydrated(wall);
+  await expect(wall.getByTestId('stale')).toContainText('Data tidak terbaru: data dari');
+  await expect.poll(() => wallCount(wall, '2')).toBeGreaterThanOrEqual(2);
+  expect(await wallCount(wall, '4')).toBe(at4);
+
+  await context.setOffline(false);
+  await expect(wall.getByTestId('connection')).toHaveText('Tersinkron', { timeout: 15_000 });
+  await expect(wall.getByTestId('stale')).toHaveCount(0);
+  await expect.poll(() => wallCount(wall, '4')).toBe(at4 + 2);
+  await context.close();
+});
+
+test('the wall fits 1080p and 4K: every column on screen, the most urgent first, "+n lainnya" for the rest', async ({ page, browser }) => {
+  await page.goto('/');
+  await hydrated(page);
+  // Enough cards at step 2 that the column cannot show them all.
+  for (let n = 0; n < 14; n++) await newRequest(page, 720 + n, 'tu');
+  for (const [label, viewport] of [['1080p', { width: 1920, height: 1080 }], ['4k', { width: 3840, height: 2160 }]] as const) {
+    const { context, wall } = await openWall(page, browser, { viewport });
+    await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
+    const column = wall.locator('.wall-column[data-step="2"]');
+    await expect(column.getByTestId('wall-more')).toBeVisible();
+    const shown = await column.locator('.wall-card').count();
+    const total = await wallCount(wall, '2');
+    await expect(column.getByTestId('wall-more')).toHaveText(`+${total - shown} lainnya`);
+
+    const boxes = await layoutOf(wall, viewport);
+    // The smallest text: 1rem, a 80th of the screen's width.
+    expect(boxes.rootPx).toBeCloseTo(viewport.width / 80, 0);
+    console.log(`${label}: 1rem = ${boxes.rootPx}px, smallest text ${boxes.smallest.px}px (${boxes.smallest.what}), ${shown} of ${total} cards shown at step 2`);
+    expect(boxes.smallest.px, boxes.smallest.what).toBeGreaterThanOrEqual(boxes.rootPx - 0.5);
+
+    // Most urgent first: the cards' time left never decreases down the column.
+    const statuses = await column.locator('.wall-card').evaluateAll((els) => els.map((el) => el.getAttribute('data-status')));
+    const rank = (s: string | null) => ['breached', 'warning', 'on-time', 'paused', 'scheduled'].indexOf(s ?? '');
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
+    await screenshot(wall, `wall-${label}`);
+    await context.close();
+  }
+});
+
+test('a card turning breached is flashed once, counted, and listed in the Terlambat strip', async ({ page, browser }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const { context, wall } = await openWall(page, browser, { clock: true });
+  // A 5a card: 120 minutes, around the clock.
+  const card = await newRequest(page, 740, 'tu');
+  for (const step of ['2', '3', '4', '5']) await advance(page.request, card, step);
+  const onWall = wall.locator(`.wall-column[data-step="5a"] [data-card="${card}"]`);
+  await expect(onWall).toHaveAttribute('data-status', 'on-time');
+  const breachedBefore = Number(await wall.getByTestId('wall-totals').locator('.breached .n').textContent());
+  await wall.clock.fastForward(121 * 60_000);
+  await expect(wall.locator(`[data-card="${card}"][data-status="breached"]`)).toHaveCount(1);
+  await expect(wall.locator(`.wall-card.just-breached[data-card="${card}"]`)).toHaveCount(1);
+  // The flash is a finite animation (three runs), not an endless one.
+  const iterations = await wall.locator(`.wall-card.just-breached[data-card="${card}"]`).evaluate((el) => getComputedStyle(el).animationIterationCount);
+  expect(iterations).toBe('3');
+  await expect(wall.getByTestId('late-strip').locator(`[data-card="${card}"]`)).toContainText('lewat');
+  expect(Number(await wall.getByTestId('wall-totals').locator('.breached .n').textContent())).toBeGreaterThan(breachedBefore);
+  // The sound is off unless someone turns it on; the choice is remembered.
+  await expect(wall.getByTestId('sound')).toHaveAttribute('aria-pressed', 'false');
+  await wall.getByTestId('sound').click();
+  await wall.reload();
+  await hydrated(wall);
+  await expect(wall.getByTestId('sound')).toHaveAttribute('aria-pressed', 'true');
+  await context.close();
+});
+
+test('the wall can be installed full-screen: a web app manifest starting at /wall', async ({ page }) => {
+  await page.goto('/wall');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('manifest+json');
+  const manifest = await res.json();
+  expect(manifest).toMatchObject({ start_url: '/wall', display: 'fullscreen', lang: 'id' });
+  expect(manifest.icons.length).toBeGreaterThan(0);
 });

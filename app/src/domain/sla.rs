@@ -191,6 +191,60 @@ impl Sla {
     }
 }
 
+impl Sla {
+    /// Sorts most urgent first: the most overdue breached cards, then warning and on-time cards
+    /// by the time they have left, then paused ones, then scheduled ones by their start.
+    pub fn urgency(&self) -> (u8, i64) {
+        let rank = match self.state {
+            SlaState::Breached => 0,
+            SlaState::Warning => 1,
+            SlaState::OnTime => 2,
+            SlaState::Paused => 3,
+            SlaState::Scheduled => 4,
+        };
+        (rank, self.starts_in.unwrap_or(self.remaining))
+    }
+}
+
+/// How many open cards are in each state of their clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaCounts {
+    pub on_time: usize,
+    pub warning: usize,
+    pub breached: usize,
+    pub paused: usize,
+    pub scheduled: usize,
+}
+
+impl SlaCounts {
+    pub fn add(&mut self, state: SlaState) {
+        match state {
+            SlaState::OnTime => self.on_time += 1,
+            SlaState::Warning => self.warning += 1,
+            SlaState::Breached => self.breached += 1,
+            SlaState::Paused => self.paused += 1,
+            SlaState::Scheduled => self.scheduled += 1,
+        }
+    }
+
+    /// The counts of `cards` at `now` (ended cards have no clock and are not counted).
+    pub fn of<'a>(
+        sla: &SlaConfig,
+        cards: impl IntoIterator<Item = &'a Card>,
+        now: DateTime<Utc>,
+    ) -> SlaCounts {
+        let mut counts = SlaCounts::default();
+        for status in cards.into_iter().filter_map(|c| sla.status(c, now)) {
+            counts.add(status.state);
+        }
+        counts
+    }
+
+    pub fn total(&self) -> usize {
+        self.on_time + self.warning + self.breached + self.paused + self.scheduled
+    }
+}
+
 /// Time a card spent in one step (all its visits), against the standard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepTime {

@@ -103,6 +103,57 @@ fn a_card_turns_warning_at_80_percent_and_breached_at_100_percent() {
 }
 
 #[test]
+fn the_most_overdue_card_comes_first_then_warnings_then_the_least_time_left() {
+    // Four cards enter step 3 (30 min, office hours) at 09:00, 09:05, 09:20 and 09:25.
+    let mut client = Client::new();
+    client.now = at("2026-11-30T08:00");
+    let mut board = Board::new();
+    let ids: Vec<_> = (1..=4).map(crate::domain::flow::tests::card_id).collect();
+    for id in &ids {
+        let env = client.envelope(
+            Role::Tu,
+            Mutation::CreateRequest {
+                card: *id,
+                request: crate::domain::request::tests::complete_input(),
+            },
+        );
+        board.execute(&env, client.now).unwrap();
+    }
+    for (id, entered) in ids.iter().zip(["09:00", "09:05", "09:20", "09:25"]) {
+        client.now = at(&format!("2026-11-30T{entered}"));
+        complete(&mut board, &mut client, *id).unwrap();
+    }
+    let sla = SlaConfig::default();
+    let now = at("2026-11-30T09:40");
+    let mut statuses: Vec<Sla> = ids
+        .iter()
+        .map(|id| sla.status(board.card(*id).unwrap(), now).unwrap())
+        .collect();
+    // 40 and 35 min in: breached by 10 and 5; 20 min in: 10 left; 15 min in: 15 left.
+    statuses.sort_by_key(Sla::urgency);
+    assert_eq!(
+        statuses
+            .iter()
+            .map(|s| s.remaining / 60)
+            .collect::<Vec<_>>(),
+        vec![-10, -5, 10, 15]
+    );
+    let counts = SlaCounts::of(&sla, board.cards.values(), now);
+    assert_eq!(
+        (
+            counts.breached,
+            counts.warning,
+            counts.on_time,
+            counts.total()
+        ),
+        (2, 0, 2, 4)
+    );
+    // At 09:46 the third card (26 of 30 min) is in warning.
+    let later = SlaCounts::of(&sla, board.cards.values(), at("2026-11-30T09:46"));
+    assert_eq!((later.breached, later.warning, later.on_time), (2, 1, 1));
+}
+
+#[test]
 fn the_warning_threshold_is_configurable() {
     let (board, id) = card_at_step_3();
     let sla = SlaConfig {

@@ -55,6 +55,35 @@ pub fn date_time(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
     )
 }
 
+const DAYS_ID: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
+const DAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// `Sabtu, 28 Nov 2026` / `Saturday, 28 Nov 2026`.
+pub fn day_date(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
+    let local = t.with_timezone(&offset);
+    let (days, months) = match lang {
+        Lang::Id => (DAYS_ID, MONTHS_ID),
+        Lang::En => (DAYS_EN, MONTHS_EN),
+    };
+    format!(
+        "{}, {} {} {}",
+        days[local.weekday().num_days_from_monday() as usize],
+        local.day(),
+        months[local.month0() as usize],
+        local.year()
+    )
+}
+
 /// `16.05` / `16:05`.
 pub fn clock(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
     let local = t.with_timezone(&offset);
@@ -100,6 +129,12 @@ mod tests {
             .with_timezone(&Utc);
         assert_eq!(date_time(may, wib(), Lang::Id), "1 Mei 2027, 07.00 WIB");
         assert_eq!(clock(t, wib(), Lang::Id), "16.05");
+        assert_eq!(day_date(t, wib(), Lang::Id), "Sabtu, 28 Nov 2026");
+        // 23.30 UTC on Sunday is already Monday in WIB.
+        let late = DateTime::parse_from_rfc3339("2026-11-29T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(day_date(late, wib(), Lang::En), "Monday, 30 Nov 2026");
         assert_eq!(zone_name(FixedOffset::east_opt(8 * 3600).unwrap()), "WITA");
     }
 }

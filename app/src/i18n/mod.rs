@@ -88,6 +88,17 @@ pub mod ui {
     pub const LIVE: Text = Text::new("Tersinkron", "Live");
     pub const RECONNECTING_SINCE: Text = Text::new("Menyambung ulang sejak", "Reconnecting since");
     pub const OFFLINE_DATA_FROM: Text = Text::new("Offline · data dari", "Offline · data from");
+    pub const WALL_ROOM: Text =
+        Text::new("Ruang TCM · CCTV Monitoring", "TCM Room · CCTV Monitoring");
+    pub const STALE_DATA_FROM: Text = Text::new(
+        "Data tidak terbaru: data dari",
+        "Data not current: data from",
+    );
+    pub const AGO: Text = Text::new("lalu", "ago");
+    pub const NONE_LATE: Text = Text::new("Tidak ada yang terlambat", "Nothing breached");
+    pub const SOUND: Text = Text::new("Suara", "Sound");
+    pub const ON: Text = Text::new("nyala", "on");
+    pub const OFF: Text = Text::new("mati", "off");
     pub const LOAD_FAILED: Text = Text::new("Gagal memuat", "Could not load");
     pub const SEARCH: Text = Text::new("Cari", "Search");
     pub const SEARCH_HINT: Text = Text::new(

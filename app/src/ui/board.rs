@@ -7,7 +7,7 @@ use super::icon::{Icon, IconView};
 use super::store::{Connection, use_store};
 use super::{t, use_lang};
 use crate::domain::request::wib;
-use crate::domain::sla::{Sla, SlaState};
+use crate::domain::sla::{Sla, SlaCounts, SlaState};
 use crate::domain::{Card, EndState, FLOW, Stage, StepDef, Target};
 use crate::i18n::format::{clock, date_time, duration, remaining};
 use crate::i18n::ui as txt;
@@ -32,21 +32,6 @@ pub fn BoardPage() -> impl IntoView {
 /// A read-only board: a wall screen with a kiosk token. Cards cannot be moved or opened.
 #[derive(Clone, Copy)]
 pub struct ReadOnly;
-
-/// `/wall?token=…`: the board for the TCM Room's wall screen, read with a kiosk token.
-#[component]
-pub fn WallPage() -> impl IntoView {
-    provide_context(ReadOnly);
-    view! {
-        <main class="board-page wall-page">
-            <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
-            <div class="board" role="list">
-                {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
-            </div>
-            <EndLanes/>
-        </main>
-    }
-}
 
 /// Search, agency and "only late" above the board.
 #[component]
@@ -133,18 +118,9 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
     // Counts of warning and breached cards, on the one clock.
     let counts = Memo::new(move |_| {
         let now = store.now.get();
-        store.sla.with(|sla| {
-            cards.with(|cards| {
-                cards
-                    .iter()
-                    .filter_map(|c| sla.status(c, now))
-                    .fold((0, 0), |(w, b), s| match s.state {
-                        SlaState::Warning => (w + 1, b),
-                        SlaState::Breached => (w, b + 1),
-                        _ => (w, b),
-                    })
-            })
-        })
+        store
+            .sla
+            .with(|sla| cards.with(|cards| SlaCounts::of(sla, cards, now)))
     });
     let drop = move || super::moves::drop_class(store, Target::Step(step.id));
     view! {
@@ -186,16 +162,16 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                             format!("{n} {}", word.get(lang.get()))
                         }}
                     </span>
-                    <Show when=move || { counts.get().0 > 0 }>
+                    <Show when=move || { counts.get().warning > 0 }>
                         <span class="count-warning">
                             <IconView icon=Icon::Warning/>
-                            {move || counts.get().0}
+                            {move || counts.get().warning}
                         </span>
                     </Show>
-                    <Show when=move || { counts.get().1 > 0 }>
+                    <Show when=move || { counts.get().breached > 0 }>
                         <span class="count-breached">
                             <IconView icon=Icon::Alarm/>
-                            {move || counts.get().1}
+                            {move || counts.get().breached}
                         </span>
                     </Show>
                 </p>
@@ -229,7 +205,7 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
     }
 }
 
-fn state_icon(state: SlaState) -> Icon {
+pub(super) fn state_icon(state: SlaState) -> Icon {
     match state {
         SlaState::OnTime => Icon::Check,
         SlaState::Warning => Icon::Warning,
@@ -239,7 +215,7 @@ fn state_icon(state: SlaState) -> Icon {
     }
 }
 
-fn state_class(state: SlaState) -> &'static str {
+pub(super) fn state_class(state: SlaState) -> &'static str {
     match state {
         SlaState::OnTime => "on-time",
         SlaState::Warning => "warning",
@@ -254,13 +230,7 @@ fn state_class(state: SlaState) -> &'static str {
 fn CardView(card: Card) -> impl IntoView {
     let store = use_store();
     let lang = use_lang();
-    let status = {
-        let card = card.clone();
-        Memo::new(move |_| {
-            let now = store.now.get();
-            store.sla.with(|sla| sla.status(&card, now))
-        })
-    };
+    let status = store.live_status(card.clone());
     let who = card.who_must_act();
     let id = card.id;
     let cameras = card

@@ -9,12 +9,14 @@ mod moves;
 mod new_request;
 pub mod session;
 pub mod store;
+mod wall;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{A, Route, Router, Routes},
+    hooks::use_location,
 };
 
 use crate::i18n::ui as txt;
@@ -31,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <meta name="theme-color" content="#0f2740"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -56,16 +60,20 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=BoardPage/>
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
-                <Route path=StaticSegment("wall") view=board::WallPage/>
+                <Route path=StaticSegment("wall") view=wall::WallPage/>
             </Routes>
         </Router>
     }
 }
 
-/// The bar across the top: product name, what it is for, the language switch.
+/// The bar across the top: product name, what it is for, the language switch. The wall screen
+/// has its own header instead.
 #[component]
 fn TopBar() -> impl IntoView {
+    let location = use_location();
+    let on_wall = move || location.pathname.with(|p| p.starts_with("/wall"));
     view! {
+        <Show when=move || !on_wall()>
         <header class="topbar">
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
@@ -73,6 +81,7 @@ fn TopBar() -> impl IntoView {
             <session::UserMenu/>
             <LanguageToggle/>
         </header>
+        </Show>
     }
 }
 

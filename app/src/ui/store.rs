@@ -94,6 +94,15 @@ pub struct Store {
 
 impl Store {
     /// The cards at a stage that pass the filter, oldest first.
+    /// A card's clock, on the one clock of the page.
+    pub fn live_status(&self, card: Card) -> Memo<Option<crate::domain::Sla>> {
+        let store = *self;
+        Memo::new(move |_| {
+            let now = store.now.get();
+            store.sla.with(|sla| sla.status(&card, now))
+        })
+    }
+
     pub fn cards_at(&self, stage: Stage) -> Vec<Card> {
         let filter = self.filter.get();
         // Only the "late" filter depends on the clock; others need not re-run every second.
@@ -461,6 +470,8 @@ mod browser {
     thread_local! {
         /// Whether the push loop runs (one per tab).
         static PUSHING: Cell<bool> = const { Cell::new(false) };
+        /// Whether the saved texts are being replaced by a fresh snapshot.
+        static COMPACTING: Cell<bool> = const { Cell::new(false) };
         /// A wall screen's kiosk token: sent with every read; there is nobody signed in.
         static KIOSK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
     }
@@ -850,24 +861,60 @@ mod browser {
         );
     }
 
+    /// A screen that runs for days would keep every event's text: past the saved maximum, the
+    /// texts are replaced by a fresh snapshot (and the few events after it), so memory stays flat.
+    fn compact(raw: StoredValue<Raw, ThreadLocal>) {
+        if raw.with_value(|r| r.events.len()) <= saved::MAX_EVENTS
+            || COMPACTING.with(|c| c.replace(true))
+        {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok((text, snapshot)) = load().await {
+                raw.update_value(|r| {
+                    r.events.retain(|e| {
+                        serde_json::from_str::<Event>(e).is_ok_and(|e| e.seq > Some(snapshot.seq))
+                    });
+                    r.snapshot = text;
+                });
+            }
+            COMPACTING.with(|c| c.set(false));
+        });
+    }
+
     /// Applies every new event; the browser reconnects by itself, resuming with Last-Event-ID.
+    /// When the browser says the network is gone, the stream is closed at once (the screen then
+    /// says since when its data is) and opened again from the last event when it is back.
     fn follow(store: Store, seq: u64, raw: StoredValue<Raw, ThreadLocal>) {
-        let Ok(mut source) = EventSource::new(&api_url(&format!("/api/events?since={seq}"))) else {
-            store
-                .connection
-                .set(Connection::Failed("EventSource".into()));
-            return;
-        };
-        let Ok(mut messages) = source.subscribe("message") else {
-            return;
-        };
-        let source = StoredValue::new_local(source);
+        let source = StoredValue::new_local(None::<EventSource>);
+        let generation = StoredValue::new(0u64);
+        let offline = window_event_listener(leptos::ev::offline, move |_| {
+            generation.update_value(|g| *g += 1);
+            source.set_value(None);
+            if !matches!(store.connection.get_untracked(), Connection::Failed(_)) {
+                store.connection.set(Connection::Reconnecting {
+                    since: store.now.get_untracked(),
+                });
+            }
+        });
+        let online = window_event_listener(leptos::ev::online, move |_| {
+            let seq = store.confirmed.with_untracked(|b| b.seq);
+            listen(store, seq, raw, source, generation);
+        });
+        std::mem::forget((offline, online));
+        listen(store, seq, raw, source, generation);
+        watch_connection(store, source);
+    }
+
+    /// Checks the stream twice a second: live, reconnecting since when, or closed for good.
+    fn watch_connection(store: Store, source: StoredValue<Option<EventSource>, ThreadLocal>) {
         let probing = StoredValue::new(false);
         let _ = set_interval_with_handle(
             move || {
+                let state = source.with_value(|s| s.as_ref().map(EventSource::state));
                 // Closed for good: the server answered the reconnect with an error (a session
                 // ended, a kiosk token revoked). Ask the board once to learn which.
-                if source.with_value(|s| s.state() == State::Closed) && !probing.get_value() {
+                if state == Some(State::Closed) && !probing.get_value() {
                     probing.set_value(true);
                     spawn_local(async move {
                         if let Err(LoadError::SignedOut(message)) = load().await {
@@ -881,7 +928,7 @@ mod browser {
                 if matches!(store.connection.get_untracked(), Connection::Failed(_)) {
                     return;
                 }
-                let open = source.with_value(|s| s.state() == State::Open);
+                let open = state == Some(State::Open);
                 store.connection.update(|c| match (open, &*c) {
                     (true, Connection::Live) | (false, Connection::Reconnecting { .. }) => {}
                     (true, _) => {
@@ -898,12 +945,39 @@ mod browser {
             },
             std::time::Duration::from_millis(500),
         );
+    }
+
+    /// Opens the stream from `seq` (closing any before it) and applies what it brings.
+    fn listen(
+        store: Store,
+        seq: u64,
+        raw: StoredValue<Raw, ThreadLocal>,
+        source: StoredValue<Option<EventSource>, ThreadLocal>,
+        generation: StoredValue<u64>,
+    ) {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let Ok(mut opened) = EventSource::new(&api_url(&format!("/api/events?since={seq}"))) else {
+            store
+                .connection
+                .set(Connection::Failed("EventSource".into()));
+            return;
+        };
+        let Ok(mut messages) = opened.subscribe("message") else {
+            return;
+        };
+        source.set_value(Some(opened));
         spawn_local(async move {
             while let Some(Ok((_, message))) = messages.next().await {
+                if generation.get_value() != mine {
+                    // A newer stream took over (after the network came back).
+                    break;
+                }
                 if let Some(data) = message.data().as_string()
                     && let Ok(event) = serde_json::from_str::<Event>(&data)
                 {
                     raw.update_value(|raw| raw.events.push(data));
+                    compact(raw);
                     store.confirmed.update(|b| b.apply(&event));
                     // The shown board is rebuilt (server's board + queue) only when this event
                     // touches a card with waiting changes made by someone else; otherwise it takes

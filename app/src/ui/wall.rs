@@ -1,0 +1,550 @@
+//! The TCM Room's wall screen (`/wall?token=…`): the whole board at a glance from across the room.
+//! Dark, sized by the screen's width (so 1080p and 4K show the same layout, twice as sharp), each
+//! step's most urgent cards, the SLA summary, the breached strip, the clock in WIB and how current
+//! the data is. Read-only: a kiosk token cannot move anything.
+
+use leptos::prelude::*;
+
+use super::board::{ConnectionBadge, ReadOnly, state_class, state_icon};
+use super::icon::{Icon, IconView};
+use super::store::{Connection, use_store};
+use super::{t, use_lang};
+use crate::domain::request::wib;
+use crate::domain::sla::{Sla, SlaCounts, SlaState};
+use crate::domain::{Card, CardId, FLOW, Stage, StepDef};
+use crate::i18n::format::{clock, day_date, duration, remaining, zone_name};
+use crate::i18n::ui as txt;
+
+/// The height of a card on the wall, in rem (the root font size follows the screen's width).
+const CARD_REM: f64 = 5.0;
+/// The space between cards, in rem.
+const GAP_REM: f64 = 0.4;
+/// The height of the "+n lainnya" line, in rem.
+const MORE_REM: f64 = 1.8;
+/// The height of a column's card list before the screen is measured (that of a 16:9 screen).
+const LIST_16_9_REM: f64 = 29.0;
+/// How many breached cards the "Terlambat" strip names; the rest are counted.
+const LATE_SHOWN: usize = 5;
+
+#[component]
+pub fn WallPage() -> impl IntoView {
+    provide_context(ReadOnly);
+    let fit = cards_that_fit();
+    provide_context(wall_view());
+    view! {
+        <main
+            class="wall-page"
+            data-testid="wall"
+            style=format!("--wall-card-h: {CARD_REM}rem; --wall-gap: {GAP_REM}rem")
+        >
+            <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
+            <WallHeader/>
+            <StaleBanner/>
+            <LateStrip/>
+            <div class="wall-board" role="list">
+                {FLOW
+                    .iter()
+                    .enumerate()
+                    .map(|(index, step)| view! { <WallColumn step index fit/> })
+                    .collect_view()}
+            </div>
+        </main>
+    }
+}
+
+/// What the wall shows, worked out once per tick of the clock in one pass over the board: each
+/// step's cards (most urgent first) and counts, the totals, the breached cards.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct WallView {
+    steps: Vec<StepView>,
+    totals: SlaCounts,
+    late: Vec<Late>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct StepView {
+    /// Card ids and versions, most urgent first.
+    cards: Vec<(CardId, u32)>,
+    counts: SlaCounts,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Late {
+    id: CardId,
+    sla: Sla,
+    agency: String,
+}
+
+fn wall_view() -> Memo<WallView> {
+    let store = use_store();
+    Memo::new(move |_| {
+        let now = store.now.get();
+        let mut steps: Vec<Vec<(Sla, CardId, u32)>> = vec![Vec::new(); FLOW.len()];
+        let mut view = WallView::default();
+        store.sla.with(|sla| {
+            store.board.with(|b| {
+                for card in b.cards.values() {
+                    let (Stage::Step(step), Some(status)) = (card.stage, sla.status(card, now))
+                    else {
+                        continue;
+                    };
+                    let index = FLOW.iter().position(|s| s.id == step).unwrap_or(0);
+                    steps[index].push((status, card.id, card.version));
+                    view.totals.add(status.state);
+                    if status.state == SlaState::Breached {
+                        view.late.push(Late {
+                            id: card.id,
+                            sla: status,
+                            agency: card.request.agency.to_string(),
+                        });
+                    }
+                }
+            })
+        });
+        view.late.sort_by_key(|l| (l.sla.urgency(), l.id));
+        view.steps = steps
+            .into_iter()
+            .map(|mut cards| {
+                cards.sort_by_key(|(s, id, _)| (s.urgency(), *id));
+                let mut counts = SlaCounts::default();
+                for (s, _, _) in &cards {
+                    counts.add(s.state);
+                }
+                StepView {
+                    cards: cards.into_iter().map(|(_, id, v)| (id, v)).collect(),
+                    counts,
+                }
+            })
+            .collect();
+        view
+    })
+}
+
+fn use_wall_view() -> Memo<WallView> {
+    expect_context::<Memo<WallView>>()
+}
+
+/// Name, the sound switch, the connection, the clock; under them the SLA summary of the whole board.
+#[component]
+fn WallHeader() -> impl IntoView {
+    let wall = use_wall_view();
+    let totals = Memo::new(move |_| wall.with(|w| w.totals));
+    view! {
+        <header class="wall-header">
+            <div class="wall-title">
+                <span class="brand">"Pantau"</span>
+                <span class="wall-room">{t(txt::WALL_ROOM)}</span>
+            </div>
+            <SoundToggle/>
+            <ConnectionBadge/>
+            <WallClock/>
+        </header>
+        <div class="wall-totals">
+            <SlaSummary counts=totals testid="wall-totals"/>
+        </div>
+    }
+}
+
+/// On time / warning / breached (and paused, scheduled when any), by icon, number and word.
+#[component]
+fn SlaSummary(counts: Memo<SlaCounts>, testid: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let item = move |state: SlaState, n: fn(&SlaCounts) -> usize, always: bool| {
+        let n = move || counts.with(n);
+        view! {
+            <Show when=move || { always || n() > 0 }>
+                <span class=format!("sla-count {}", state_class(state)) data-state=state_class(state)>
+                    <IconView icon=state_icon(state)/>
+                    <span class="n">{n}</span>
+                    <span class="word">{move || state.label().get(lang.get())}</span>
+                </span>
+            </Show>
+        }
+    };
+    view! {
+        <p class="sla-summary" data-testid=testid>
+            {item(SlaState::OnTime, |c| c.on_time, true)}
+            {item(SlaState::Warning, |c| c.warning, true)}
+            {item(SlaState::Breached, |c| c.breached, true)}
+            {item(SlaState::Paused, |c| c.paused, false)}
+            {item(SlaState::Scheduled, |c| c.scheduled, false)}
+        </p>
+    }
+}
+
+/// `16.05` large, `Sabtu, 28 Nov 2026 · WIB` under it, on the server-corrected clock.
+#[component]
+fn WallClock() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    view! {
+        <div class="wall-clock" data-testid="wall-clock">
+            <span class="time">{move || clock(store.now.get(), wib(), lang.get())}</span>
+            <span class="date">
+                {move || format!("{} · {}", day_date(store.now.get(), wib(), lang.get()), zone_name(wib()))}
+            </span>
+        </div>
+    }
+}
+
+/// When the data is not live: how old it is, in words nobody can miss.
+#[component]
+fn StaleBanner() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let from = move || match store.connection.get() {
+        Connection::Reconnecting { since } => Some(since),
+        Connection::Offline { data_from } => Some(data_from),
+        _ => None,
+    };
+    view! {
+        {move || {
+            from()
+                .map(|from| {
+                    view! {
+                        <p class="stale-banner" role="alert" data-testid="stale">
+                            <IconView icon=Icon::Warning/>
+                            {move || {
+                                let lang = lang.get();
+                                let age = (store.now.get() - from).num_seconds().max(0);
+                                format!(
+                                    "{} {} ({} {})",
+                                    txt::STALE_DATA_FROM.get(lang),
+                                    clock(from, wib(), lang),
+                                    duration(age, lang),
+                                    txt::AGO.get(lang),
+                                )
+                            }}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// "Terlambat": every breached card, most overdue first (the first few by name).
+#[component]
+fn LateStrip() -> impl IntoView {
+    let lang = use_lang();
+    let wall = use_wall_view();
+    let late = Memo::new(move |_| wall.with(|w| w.late.clone()));
+    let more = move || late.with(Vec::len).saturating_sub(LATE_SHOWN);
+    view! {
+        <section class="late-strip" data-testid="late-strip" aria-label=t(SlaState::Breached.label())>
+            <h2 class="late-title">
+                <IconView icon=Icon::Alarm/>
+                {t(SlaState::Breached.label())}
+                " "
+                <span class="n">{move || late.with(Vec::len)}</span>
+            </h2>
+            <ol class="late-cards">
+                {move || {
+                    late.get()
+                        .into_iter()
+                        .take(LATE_SHOWN)
+                        .map(|Late { id, sla, agency }| {
+                            view! {
+                                <li class="late-card" data-card=id.0.to_string()>
+                                    <span class="step-no">{sla.step.code()}</span>
+                                    <span class="agency">{agency}</span>
+                                    <span class="over">{move || remaining(sla.remaining, lang.get())}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+                <Show when=move || { more() > 0 }>
+                    <li class="late-more">{move || format!("+{} {}", more(), txt::MORE.get(lang.get()))}</li>
+                </Show>
+                <Show when=move || late.with(Vec::is_empty)>
+                    <li class="late-none">{t(txt::NONE_LATE)}</li>
+                </Show>
+            </ol>
+        </section>
+    }
+}
+
+/// One step: number, name, performer, its own SLA counts, then the cards that fit, most urgent
+/// first, and "+n lainnya" for the rest.
+#[component]
+fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<ListHeight>) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let wall = use_wall_view();
+    let cards = Memo::new(move |_| {
+        wall.with(|w| {
+            w.steps
+                .get(index)
+                .map(|s| s.cards.clone())
+                .unwrap_or_default()
+        })
+    });
+    let counts =
+        Memo::new(move |_| wall.with(|w| w.steps.get(index).map(|s| s.counts).unwrap_or_default()));
+    let shown = move || fit.with(|list| list.cards_shown(cards.with(Vec::len)));
+    let more = move || cards.with(Vec::len) - shown();
+    let minutes = t(txt::MINUTES_SHORT);
+    view! {
+        <section class="wall-column" role="listitem" data-step=step.id.code()>
+            <header class="wall-column-head">
+                <h2>
+                    <span class="step-no">{step.id.code()}</span>
+                    {t(step.name)}
+                </h2>
+                <p class="wall-column-facts">
+                    {move || format!("{} {}", step.standard_minutes, minutes())}
+                    " · "
+                    {t(step.performer.label())}
+                </p>
+                <SlaSummary counts testid="wall-step-counts"/>
+            </header>
+            <ol class="wall-cards">
+                <For
+                    each=move || cards.with(|c| c.iter().take(shown()).copied().collect::<Vec<_>>())
+                    key=|c| *c
+                    let:card
+                >
+                    {store.board.with_untracked(|b| b.card(card.0).cloned()).map(|card| view! { <WallCard card/> })}
+                </For>
+                <Show when=move || { more() > 0 }>
+                    <li class="wall-more" data-testid="wall-more">
+                        {move || format!("+{} {}", more(), txt::MORE.get(lang.get()))}
+                    </li>
+                </Show>
+                <Show when=move || cards.with(Vec::is_empty)>
+                    <li class="wall-empty">"—"</li>
+                </Show>
+            </ol>
+        </section>
+    }
+}
+
+/// A card as the room reads it: the agency, the letter, the time left or over, by icon and word.
+/// A card that turns breached while the wall watches flashes three times, then stays red.
+#[component]
+fn WallCard(card: Card) -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let status = store.live_status(card.clone());
+    let state = Memo::new(move |_| status.get().map(|s| s.state));
+    let just_breached = RwSignal::new(false);
+    Effect::new(move |before: Option<Option<SlaState>>| {
+        let now = state.get();
+        if let Some(Some(before)) = before
+            && before != SlaState::Breached
+            && now == Some(SlaState::Breached)
+        {
+            just_breached.set(true);
+            sound::chime();
+        }
+        now
+    });
+    let timer = move || {
+        status.get().map(|s| {
+            let lang = lang.get();
+            match s.starts_in {
+                Some(seconds) => {
+                    format!("{} {}", txt::STARTS_IN.get(lang), duration(seconds, lang))
+                }
+                None => remaining(s.remaining, lang),
+            }
+        })
+    };
+    let percent = move || status.get().map(|s| s.percent().clamp(0, 100)).unwrap_or(0);
+    view! {
+        <li
+            class=move || if just_breached.get() { "wall-card just-breached" } else { "wall-card" }
+            data-card=card.id.0.to_string()
+            data-status=move || state.get().map(state_class).unwrap_or("ended")
+        >
+            <p class="agency">
+                {move || state.get().map(|s| view! { <IconView icon=state_icon(s)/> })}
+                {card.request.agency.to_string()}
+            </p>
+            <p class="letter-number">{card.request.letter_number.to_string()}</p>
+            <p class="wall-timer">
+                <span class="state">{move || state.get().map(|s| s.label().get(lang.get()))}</span>
+                " "
+                <span class="left">{timer}</span>
+            </p>
+            <div class="bar" aria-hidden="true">
+                <div class="bar-fill" style=move || format!("width: {}%", percent())></div>
+            </div>
+        </li>
+    }
+}
+
+/// "Suara" on or off (off by default, remembered by this browser): a short chime when a card
+/// turns breached.
+#[component]
+fn SoundToggle() -> impl IntoView {
+    let lang = use_lang();
+    let on = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| on.set(sound::enabled()));
+    let toggle = move |_| {
+        let next = !on.get_untracked();
+        sound::set_enabled(next);
+        on.set(next);
+    };
+    view! {
+        <button
+            type="button"
+            class="sound-toggle secondary"
+            data-testid="sound"
+            aria-pressed=move || on.get().to_string()
+            on:click=toggle
+        >
+            {move || {
+                let lang = lang.get();
+                let state = if on.get() { txt::ON } else { txt::OFF };
+                format!("{}: {}", txt::SOUND.get(lang), state.get(lang))
+            }}
+        </button>
+    }
+}
+
+/// The height of a column's card list on this screen, in rem.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ListHeight(f64);
+
+impl ListHeight {
+    /// How many of `n` cards a column shows: all when they fit, else as many as fit above the
+    /// "+n lainnya" line.
+    fn cards_shown(self, n: usize) -> usize {
+        let per_card = CARD_REM + GAP_REM;
+        let all = ((self.0 + GAP_REM) / per_card).floor() as usize;
+        if n <= all {
+            n
+        } else {
+            (((self.0 - MORE_REM) / per_card).floor() as usize).max(1)
+        }
+    }
+}
+
+/// Measured once the page is drawn and again whenever the list changes size (the window, or a
+/// banner above the columns coming or going).
+fn cards_that_fit() -> ReadSignal<ListHeight> {
+    let (fit, set_fit) = signal(ListHeight(LIST_16_9_REM));
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let measure = Closure::<dyn FnMut()>::new(move || {
+            if let Some(height) = measure_list() {
+                set_fit.set(height);
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(measure.as_ref().unchecked_ref()).ok();
+        // Lives as long as the page: the wall is never left but by a reload.
+        measure.forget();
+        Effect::new(move |_| {
+            if let (Some(observer), Ok(Some(list))) =
+                (&observer, document().query_selector(".wall-cards"))
+            {
+                observer.observe(&list);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_fit;
+    fit
+}
+
+#[cfg(feature = "hydrate")]
+fn measure_list() -> Option<ListHeight> {
+    let document = document();
+    let list = document.query_selector(".wall-cards").ok()??;
+    let root = document.document_element()?;
+    let rem = window()
+        .get_computed_style(&root)
+        .ok()??
+        .get_property_value("font-size")
+        .ok()?
+        .trim_end_matches("px")
+        .parse::<f64>()
+        .ok()?;
+    Some(ListHeight(f64::from(list.client_height()) / rem))
+}
+
+/// The chime (Web Audio, nothing to download). Browsers play sound only after someone touched
+/// the page once, or when started with `--autoplay-policy=no-user-gesture-required` (kiosk mode).
+mod sound {
+    #[cfg(feature = "hydrate")]
+    const KEY: &str = "pantau.wall.sound";
+
+    #[cfg(feature = "hydrate")]
+    pub fn enabled() -> bool {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get::<bool>(KEY).unwrap_or(false)
+    }
+
+    pub fn set_enabled(on: bool) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            let _ = gloo_storage::LocalStorage::set(KEY, on);
+            if on {
+                chime();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = on;
+    }
+
+    pub fn chime() {
+        #[cfg(feature = "hydrate")]
+        if enabled() {
+            let _ = play();
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn play() -> Result<(), wasm_bindgen::JsValue> {
+        use std::cell::RefCell;
+        thread_local! {
+            static CONTEXT: RefCell<Option<web_sys::AudioContext>> = const { RefCell::new(None) };
+        }
+        CONTEXT.with(|context| {
+            let mut context = context.borrow_mut();
+            if context.is_none() {
+                *context = Some(web_sys::AudioContext::new()?);
+            }
+            let audio = context.as_ref().expect("just made");
+            let _ = audio.resume();
+            let oscillator = audio.create_oscillator()?;
+            let gain = audio.create_gain()?;
+            oscillator.frequency().set_value(880.0);
+            let start = audio.current_time();
+            gain.gain().set_value_at_time(0.2, start)?;
+            gain.gain()
+                .exponential_ramp_to_value_at_time(0.001, start + 0.6)?;
+            oscillator.connect_with_audio_node(&gain)?;
+            gain.connect_with_audio_node(&audio.destination())?;
+            oscillator.start()?;
+            oscillator.stop_with_when(start + 0.6)?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_shows_every_card_that_fits_and_keeps_room_for_the_more_line_otherwise() {
+        // 29 rem: 5 cards of 5 rem with 4 gaps of 0.4 rem take 26.6 rem, a sixth would need 32.
+        let list = ListHeight(29.0);
+        assert_eq!(list.cards_shown(3), 3);
+        assert_eq!(list.cards_shown(5), 5);
+        // Six do not fit: as many as fit above the 1.8 rem "+n lainnya" line.
+        assert_eq!(list.cards_shown(6), 5);
+        assert_eq!(list.cards_shown(40), 5);
+        // 27 rem: 5 cards fit alone (26.6), but not with the more line (26.6 + 0.4 + 1.8).
+        assert_eq!(ListHeight(27.0).cards_shown(5), 5);
+        assert_eq!(ListHeight(27.0).cards_shown(6), 4);
+        // A tiny screen still shows one card.
+        assert_eq!(ListHeight(2.0).cards_shown(9), 1);
+    }
+}

@@ -1,0 +1,82 @@
+import { test, expect, hydrated, newRequest, advance, completeStep, openWall, wallCount } from './fixtures';
+
+// A wall screen left running: 24 simulated hours with a move every 10 minutes from another browser.
+// Playwright's clock moves the page's time a minute at a time: every timer of the page (the 1 s
+// clock, the 0.5 s connection check, the 2 s save) runs at each step, 1,440 times in all. (Running
+// every timer at every simulated second, 260,000 runs, takes longer than the suite may.) The JS heap
+// after the day must be within 10 % of the heap after the first hour; the bundle's own (wasm) memory
+// holds the board and the event texts it keeps to save (until 2,000, then a fresh snapshot), so it
+// grows with the moves; 12 more hours without moves must not grow either. Prints all.
+
+const MINUTE = 60_000;
+const EVERY = 10; // minutes between moves
+const HOURS = 24;
+
+test('the wall runs 24 simulated hours of moves without growing its memory', async ({ page, browser }) => {
+  test.setTimeout(5 * MINUTE);
+  await page.goto('/');
+  await hydrated(page);
+  const { context, wall } = await openWall(page, browser, { clock: true });
+  await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
+  const cdp = await context.newCDPSession(wall);
+  const memory = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await wall.evaluate(() => (window as any).__pantauMemory.buffer.byteLength as number);
+    return { js: usedSize, wasm };
+  };
+
+  // Each card: registered at step 2, moved to 3, 4, 5, then returned at 5 (so the board stays the
+  // same size while the log grows). The wall must show each move before the clock runs on.
+  const counts: Record<string, number> = {};
+  for (const step of ['2', '3', '4', '5']) counts[step] = await wallCount(wall, step);
+  let card = '';
+  let at = '';
+  let n = 0;
+  const move = async () => {
+    if (!at) {
+      card = await newRequest(page, 800 + n++, 'tu');
+      at = '2';
+      counts['2'] += 1;
+    } else if (at === '5') {
+      await completeStep(page.request, card, '5', 'subkor_ile', { kind: 'review', decision: 'no', reason: 'Data kurang lengkap' });
+      counts['5'] -= 1;
+      at = '';
+    } else {
+      await advance(page.request, card, at);
+      const next = { '2': '3', '3': '4', '4': '5' }[at]!;
+      counts[at] -= 1;
+      counts[next] += 1;
+      at = next;
+    }
+    for (const step of Object.keys(counts)) {
+      await expect.poll(() => wallCount(wall, step), { message: `step ${step} after move ${n}` }).toBe(counts[step]);
+    }
+  };
+
+  let firstHour = { js: 0, wasm: 0 };
+  const started = Date.now();
+  for (let minute = 0; minute < HOURS * 60; minute++) {
+    if (minute % EVERY === 0) await move();
+    await wall.clock.fastForward(MINUTE);
+    if (minute + 1 === 60) firstHour = await memory();
+    if ((minute + 1) % 360 === 0) console.log(`  ${(minute + 1) / 60} simulated hours, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const lastHour = await memory();
+  await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
+  const moves = (HOURS * 60) / EVERY;
+  const mib = (b: number) => (b / 1048576).toFixed(2);
+  const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(100 * (b / a - 1)).toFixed(1)} %`;
+  console.log(`wall soak: ${HOURS} simulated hours, ${moves} moves, ${((Date.now() - started) / 1000).toFixed(0)} s real time`);
+  console.log(`  JS heap after hour 1: ${mib(firstHour.js)} MiB, after hour ${HOURS}: ${mib(lastHour.js)} MiB (${pct(firstHour.js, lastHour.js)})`);
+  console.log(`  wasm memory after hour 1: ${mib(firstHour.wasm)} MiB, after hour ${HOURS}: ${mib(lastHour.wasm)} MiB (${pct(firstHour.wasm, lastHour.wasm)}: the board and the texts of the ${moves} events it kept to save)`);
+  expect(lastHour.js).toBeLessThanOrEqual(firstHour.js * 1.1);
+
+  // Then 12 quiet hours (the clock runs, nothing moves): time alone must not grow the memory.
+  for (let minute = 0; minute < 12 * 60; minute++) await wall.clock.fastForward(MINUTE);
+  const quiet = await memory();
+  console.log(`  after 12 more hours without moves: JS heap ${mib(quiet.js)} MiB (${pct(lastHour.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(lastHour.wasm, quiet.wasm)})`);
+  expect(quiet.js).toBeLessThanOrEqual(lastHour.js * 1.1);
+  expect(quiet.wasm).toBe(lastHour.wasm);
+  await context.close();
+});
