@@ -171,9 +171,10 @@ async fn nothing_is_readable_or_writable_without_signing_in(server: TestServer) 
         "/api/kiosks".to_owned(),
     ] {
         let res = anonymous.get(server.url(&path)).send().await.unwrap();
-        assert_eq!(res.status(), 401, "{path}");
-        let body: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(body["error"]["message"], "silakan masuk / please sign in");
+        assert_eq!(
+            common::error_message(res, 401).await,
+            "silakan masuk / please sign in"
+        );
     }
     let next = server.next_move(card).await;
     let res = anonymous
@@ -215,12 +216,9 @@ async fn a_kiosk_token_reads_the_board_and_nothing_else(server: TestServer) {
         .send()
         .await
         .unwrap();
-    assert_eq!(push.status(), 403);
-    let body: serde_json::Value = push.json().await.unwrap();
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
+        common::error_message(push, 403)
+            .await
             .contains("a kiosk token can only read the board")
     );
     assert_eq!(server.card(card).await.current_step(), Some(StepId::S2));
@@ -243,12 +241,9 @@ async fn a_kiosk_token_reads_the_board_and_nothing_else(server: TestServer) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 401);
-    let body: serde_json::Value = res.json().await.unwrap();
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
+        common::error_message(res, 401)
+            .await
             .contains("the kiosk token is invalid or revoked")
     );
 }

@@ -334,6 +334,16 @@ pub fn seq_of(result: &PushResult) -> u64 {
     }
 }
 
+/// The error message of an answer, after checking its status.
+pub async fn error_message(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status(), status, "{}", res.url());
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["error"]["message"]
+        .as_str()
+        .expect("an error message")
+        .to_owned()
+}
+
 /// A Server-Sent Events client: yields (id, data) pairs.
 pub struct SseClient {
     lines: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
