@@ -143,6 +143,14 @@ test('the wall fits 1080p and 4K: every column on screen, the most urgent first,
     const rank = (s: string | null) => ['breached', 'warning', 'on-time', 'paused', 'scheduled'].indexOf(s ?? '');
     expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
     await screenshot(wall, `wall-${label}`);
+    if (label === '1080p') {
+      // English on request, remembered like on the board.
+      await wall.getByRole('button', { name: 'Ganti bahasa ke English' }).click();
+      await expect(wall.getByTestId('wall-totals')).toContainText('On time');
+      await expect(wall.getByTestId('late-strip')).toContainText('Breached');
+      await layoutOf(wall, viewport);
+      await screenshot(wall, 'wall-1080p-en');
+    }
     await context.close();
   }
 });

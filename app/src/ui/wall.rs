@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::board::{ConnectionBadge, ReadOnly, state_class, state_icon};
 use super::icon::{Icon, IconView};
 use super::store::{Connection, use_store};
-use super::{t, use_lang};
+use super::{LanguageToggle, t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::sla::{Sla, SlaCounts, SlaState};
 use crate::domain::{Card, CardId, FLOW, Stage, StepDef};
@@ -124,7 +124,8 @@ fn use_wall_view() -> Memo<WallView> {
     expect_context::<Memo<WallView>>()
 }
 
-/// Name, the sound switch, the connection, the clock; under them the SLA summary of the whole board.
+/// Name, the sound and language switches, the connection, the clock; under them the SLA summary
+/// of the whole board.
 #[component]
 fn WallHeader() -> impl IntoView {
     let wall = use_wall_view();
@@ -136,6 +137,7 @@ fn WallHeader() -> impl IntoView {
                 <span class="wall-room">{t(txt::WALL_ROOM)}</span>
             </div>
             <SoundToggle/>
+            <LanguageToggle/>
             <ConnectionBadge/>
             <WallClock/>
         </header>
