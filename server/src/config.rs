@@ -4,11 +4,14 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use app::domain::StepId;
 use app::domain::sla::{Calendar, OfficeHours, SlaConfig};
 use chrono::{NaiveDate, NaiveTime};
 use leptos::config::{Env, LeptosOptions};
+
+use crate::cameras::ProbeSettings;
 use serde::Deserialize;
 
 /// Resolved server settings.
@@ -26,6 +29,7 @@ pub struct Config {
     pub sla: SlaConfig,
     /// Served over HTTPS (behind a TLS proxy): the session cookie is `Secure` and `__Host-` prefixed.
     pub secure_cookies: bool,
+    pub cameras: ProbeSettings,
 }
 
 impl Config {
@@ -64,6 +68,106 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     #[serde(default)]
     pub sla: SlaFile,
+    #[serde(default)]
+    pub cameras: CamerasFile,
+}
+
+/// `[cameras]` in the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CamerasFile {
+    /// Seconds between two probes of a camera (default 30).
+    pub interval_secs: Option<u64>,
+    /// A probe is cut after this many seconds (default 10).
+    pub timeout_secs: Option<u64>,
+    /// A camera answering slower than this many milliseconds is degraded (default 3000).
+    pub slow_ms: Option<u64>,
+    /// At most this many probes at once (default 64).
+    pub concurrency: Option<usize>,
+    /// Network checks: `{ gateway = "192.168.1.1:80", internet = "8.8.8.8:53" }`.
+    pub network: Option<BTreeMap<String, String>>,
+}
+
+impl CamerasFile {
+    /// Environment variables over the file: `PANTAU_CAMERA_INTERVAL_SECS`, `PANTAU_CAMERA_TIMEOUT_SECS`,
+    /// `PANTAU_CAMERA_SLOW_MS`, `PANTAU_CAMERA_CONCURRENCY`, `PANTAU_NETWORK_CHECKS`
+    /// (`gateway=192.168.1.1:80,internet=8.8.8.8:53`).
+    pub fn with_env(
+        mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<CamerasFile, ConfigError> {
+        let number = |key: &str| -> Result<Option<u64>, ConfigError> {
+            env(key)
+                .map(|v| {
+                    v.trim()
+                        .parse()
+                        .map_err(|_| value_error(key, "a whole number"))
+                })
+                .transpose()
+        };
+        if let Some(n) = number("PANTAU_CAMERA_INTERVAL_SECS")? {
+            self.interval_secs = Some(n);
+        }
+        if let Some(n) = number("PANTAU_CAMERA_TIMEOUT_SECS")? {
+            self.timeout_secs = Some(n);
+        }
+        if let Some(n) = number("PANTAU_CAMERA_SLOW_MS")? {
+            self.slow_ms = Some(n);
+        }
+        if let Some(n) = number("PANTAU_CAMERA_CONCURRENCY")? {
+            self.concurrency = Some(n as usize);
+        }
+        if let Some(v) = env("PANTAU_NETWORK_CHECKS") {
+            let mut checks = BTreeMap::new();
+            for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let (name, target) = pair.split_once('=').ok_or_else(|| {
+                    value_error(
+                        "PANTAU_NETWORK_CHECKS",
+                        format!("{pair:?}: write name=host:port"),
+                    )
+                })?;
+                checks.insert(name.trim().to_owned(), target.trim().to_owned());
+            }
+            self.network = Some(checks);
+        }
+        Ok(self)
+    }
+
+    pub fn resolve(&self) -> Result<ProbeSettings, ConfigError> {
+        let mut settings = ProbeSettings::default();
+        if let Some(s) = self.interval_secs {
+            if !(1..=3600).contains(&s) {
+                return Err(value_error("cameras.interval_secs", "between 1 and 3600"));
+            }
+            settings.interval = Duration::from_secs(s);
+        }
+        if let Some(s) = self.timeout_secs {
+            if !(1..=120).contains(&s) {
+                return Err(value_error("cameras.timeout_secs", "between 1 and 120"));
+            }
+            settings.timeout = Duration::from_secs(s);
+        }
+        if let Some(ms) = self.slow_ms {
+            settings.slow = Duration::from_millis(ms);
+        }
+        if let Some(n) = self.concurrency {
+            if !(1..=4096).contains(&n) {
+                return Err(value_error("cameras.concurrency", "between 1 and 4096"));
+            }
+            settings.concurrency = n;
+        }
+        for (name, target) in self.network.iter().flatten() {
+            let key = format!("cameras.network.{name}");
+            let port_ok = target
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+            if !port_ok {
+                return Err(value_error(&key, format!("{target:?}: write host:port")));
+            }
+            settings.network.push((name.clone(), target.clone()));
+        }
+        Ok(settings)
+    }
 }
 
 /// `[sla]` in the TOML file.

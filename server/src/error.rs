@@ -32,6 +32,16 @@ pub enum ApiError {
     CrossSite,
     #[error("the database is not available right now; try again shortly ({0})")]
     Unavailable(String),
+    /// Form fields and what is wrong with each (422, with `fields` in the body).
+    #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<FieldProblem>),
+}
+
+/// One field of a form and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -43,6 +53,8 @@ struct ErrorBody<'a> {
 struct ErrorDetail<'a> {
     code: &'a str,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a [FieldProblem]>,
 }
 
 impl ApiError {
@@ -59,6 +71,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -75,6 +88,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Fields(_) => "invalid_fields",
         }
     }
 }
@@ -88,6 +102,10 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code(),
                 message: self.to_string(),
+                fields: match &self {
+                    ApiError::Fields(fields) => Some(fields),
+                    _ => None,
+                },
             },
         };
         let mut response = (self.status(), Json(body)).into_response();

@@ -15,6 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::auth::api::{self as auth_api, SecureCookies};
 use crate::auth::guard::Credentials;
+use crate::cameras::{self, Monitor};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub sla: Arc<SlaConfig>,
     pub cookies: SecureCookies,
     pub credentials: Credentials,
+    pub cameras: Monitor,
 }
 
 impl AppState {
@@ -45,7 +47,10 @@ impl AppState {
             .await
             .map_err(|e| format!("cannot open the event store: {e}"))?;
         let credentials = Credentials::start(db.clone(), shutdown.clone()).await;
-        let hub = Hub::start(store, config.database_url.clone(), shutdown).await;
+        let hub = Hub::start(store, config.database_url.clone(), shutdown.clone()).await;
+        let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown)
+            .await
+            .map_err(|e| format!("cannot start the camera monitor: {e}"))?;
         Ok(AppState {
             leptos_options: config.leptos_options(),
             db,
@@ -53,6 +58,7 @@ impl AppState {
             sla: Arc::new(config.sla.clone()),
             cookies: SecureCookies(config.secure_cookies),
             credentials,
+            cameras,
         })
     }
 }
@@ -79,6 +85,18 @@ pub fn router(state: AppState) -> Router {
             get(auth_api::kiosks).post(auth_api::create_kiosk),
         )
         .route("/api/kiosks/{name}/revoke", post(auth_api::revoke_kiosk))
+        .route(
+            "/api/cameras",
+            get(cameras::api::feed).post(cameras::api::create),
+        )
+        .route("/api/cameras/import", post(cameras::api::import))
+        .route(
+            "/api/cameras/{id}",
+            axum::routing::put(cameras::api::update),
+        )
+        .route("/api/cameras/{id}/history", get(cameras::api::history))
+        .route("/api/cameras/{id}/settings", get(cameras::api::settings))
+        .route("/api/cameras/{id}/enabled", post(cameras::api::set_enabled))
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {
             app::shell(shell_options.clone())
@@ -95,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // Added after the timeout layer, so it does not apply: the stream stays open.
         .route("/api/events", get(api::events))
+        .route("/api/cameras/stream", get(cameras::api::stream))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(hardening::refuse_cross_site))
         .layer(axum::middleware::from_fn(hardening::security_headers))

@@ -3,6 +3,7 @@
 //! Split by capability; handlers are thin and call plain functions.
 
 pub mod auth;
+pub mod cameras;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -50,6 +50,7 @@ pub fn sample_output(step: StepId, card: &Card) -> StepOutput {
                 })
                 .collect(),
             note: None,
+            live: None,
         }),
         StepId::S6 => StepOutput::ScheduleConfirmed {
             schedule: card

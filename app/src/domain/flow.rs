@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::camera::LiveCheck;
 use super::request::{
     Bounded, CameraRef, Field, FieldError, LongText, Problem, Request, RequestInput, Window,
 };
@@ -105,6 +106,9 @@ pub struct CheckReport {
     pub cameras: Vec<CameraCheck>,
     #[serde(default)]
     pub note: Option<LongText>,
+    /// The cameras' and the network's live state as Pantau's probes saw it when the check was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveCheck>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1056,7 +1060,11 @@ fn check_output(
                 card.request.cameras.iter().map(|c| c.as_str()).collect();
             reported.sort_unstable();
             requested.sort_unstable();
-            if reported != requested {
+            let live_fits = report
+                .live
+                .as_ref()
+                .is_none_or(|live| live.fits(&card.request.cameras));
+            if reported != requested || !live_fits {
                 return Err(invalid(Field::Cameras, Problem::CamerasDoNotMatch));
             }
             Ok(next)

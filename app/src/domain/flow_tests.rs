@@ -408,6 +408,58 @@ fn the_check_report_covers_exactly_the_requested_cameras() {
 }
 
 #[test]
+fn a_check_report_keeps_the_live_snapshot_of_the_requested_cameras_only() {
+    use crate::domain::camera::{CameraFeed, CameraStatus};
+    let mut client = Client::new();
+    let (board, id) = board_at(&mut client, StepId::S5a);
+    let card = board.card(id).unwrap();
+    let live = CameraFeed::default().snapshot(&card.request.cameras, client.now);
+    let with_live = |live| {
+        let mut output = output_for(StepId::S5a, card);
+        if let StepOutput::CheckReport(report) = &mut output {
+            report.live = Some(live);
+        }
+        output
+    };
+    let kept = try_complete(
+        &board,
+        &mut client,
+        Role::OperatorTcmr,
+        id,
+        StepId::S5a,
+        with_live(live.clone()),
+    )
+    .unwrap()
+    .unwrap();
+    let Change::StepCompleted {
+        output: StepOutput::CheckReport(report),
+        ..
+    } = kept
+    else {
+        panic!("{kept:?}")
+    };
+    assert_eq!(
+        report.live.unwrap().cameras[0].status,
+        CameraStatus::Unknown
+    );
+
+    let mut other = live;
+    other.cameras[0].camera = text("Kamera lain");
+    let result = try_complete(
+        &board,
+        &mut client,
+        Role::OperatorTcmr,
+        id,
+        StepId::S5a,
+        with_live(other),
+    );
+    let Err(Refusal::InvalidOutput { errors }) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!(errors[0].problem, Problem::CamerasDoNotMatch);
+}
+
+#[test]
 fn a_failed_trial_cannot_go_on_to_monitoring() {
     let mut client = Client::new();
     let (board, id) = board_at(&mut client, StepId::S6);

@@ -2,6 +2,7 @@
 //! highlights while dragging and lists under "Pindahkan / Move". Pure; the server's authority is
 //! still [`Board::decide`](super::Board::decide), which the browser runs before it shows a move.
 
+use super::camera::{CameraFeed, LiveCheck};
 use super::flow::{
     CameraCheck, Card, CardId, CheckReport, Disposition, Health, Mutation, Refusal, Review,
     StepOutput, TrialResult,
@@ -96,6 +97,8 @@ pub struct MoveForm {
     pub schedule_end: String,
     pub trial_ok: bool,
     pub summary: String,
+    /// Step 5a: the live state of the cameras and the network the form was prefilled from.
+    pub live: Option<LiveCheck>,
 }
 
 impl MoveForm {
@@ -126,6 +129,32 @@ impl MoveForm {
             trial_ok: true,
             ..MoveForm::default()
         }
+    }
+
+    /// Step 5a: starts each camera and the network from what Pantau's probes see now, and keeps that
+    /// snapshot for the report. Cameras Pantau does not know keep the operator's choice.
+    pub fn with_live(
+        mut self,
+        card: &Card,
+        feed: &CameraFeed,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> MoveForm {
+        let live = feed.snapshot(&card.request.cameras, now);
+        for (name, health) in &mut self.cameras {
+            let status = live
+                .cameras
+                .iter()
+                .find(|c| c.camera.as_str() == name.as_str())
+                .and_then(|c| c.status.health());
+            if let Some(status) = status {
+                *health = status;
+            }
+        }
+        if let Some(network) = feed.network_health() {
+            self.network = Some(network);
+        }
+        self.live = Some(live);
+        self
     }
 
     /// The mutation for `mv`, or every field's problem.
@@ -200,6 +229,7 @@ impl MoveForm {
                     network: self.network.unwrap_or(Health::Ok),
                     cameras,
                     note: note.clone(),
+                    live: self.live.clone(),
                 }))
             }
             (_, StepId::S6, _) => {

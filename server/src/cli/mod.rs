@@ -176,6 +176,11 @@ impl ServeArgs {
             .with_env(env)
             .and_then(|s| s.resolve())
             .map_err(|e| e.to_string())?;
+        let cameras = file
+            .cameras
+            .with_env(env)
+            .and_then(|c| c.resolve())
+            .map_err(|e| e.to_string())?;
         // `cargo leptos serve|watch` passes its settings as LEPTOS_* variables; ours win.
         let addr = self
             .addr
@@ -198,6 +203,7 @@ impl ServeArgs {
             site_root,
             dev: env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev")),
             sla,
+            cameras,
             secure_cookies: env("PANTAU_SECURE_COOKIES")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .or(file.secure_cookies)
@@ -229,6 +235,17 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         println!("Demo: {added} permohonan contoh / demo requests");
+        let cameras = crate::cameras::demo::seed(&state.db)
+            .await
+            .map_err(|e| format!("demo cameras: {e}"))?;
+        if cameras > 0 {
+            println!("Demo: {cameras} kamera simulasi / simulated cameras");
+        }
+        state
+            .cameras
+            .reload_all()
+            .await
+            .map_err(|e| format!("demo cameras: {e}"))?;
         let users = crate::auth::store::seed_demo_users(&state.db, chrono::Utc::now())
             .await
             .map_err(|e| e.to_string())?;

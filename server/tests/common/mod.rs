@@ -10,6 +10,7 @@ use app::domain::demo::{sample_output, sample_request, text};
 use app::domain::{CardId, Envelope, Mutation, MutationId, Role, SlaConfig, StepId};
 use chrono::Utc;
 use futures::StreamExt;
+use pantau::cameras::ProbeSettings;
 use pantau::config::Config;
 use pantau::http::{AppState, router};
 use pantau::sync::api::{PushAnswer, PushResult};
@@ -21,6 +22,7 @@ pub struct TestServer {
     pub http: reqwest::Client,
     pub state: AppState,
     pub database_url: Option<String>,
+    pub data_dir: PathBuf,
     stop: watch::Sender<bool>,
     _data: Option<tempfile::TempDir>,
 }
@@ -61,44 +63,69 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         dev: false,
         sla: SlaConfig::default(),
         secure_cookies: false,
+        cameras: ProbeSettings::default(),
     }
 }
 
 impl TestServer {
     /// A server on a fresh SQLite file in a temporary directory.
     pub async fn sqlite() -> TestServer {
+        Self::sqlite_with(ProbeSettings::default()).await
+    }
+
+    /// A server on a fresh SQLite file, probing cameras with `cameras`.
+    pub async fn sqlite_with(cameras: ProbeSettings) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().to_path_buf();
-        Self::start(path, None, Some(dir)).await
+        Self::start(path, None, Some(dir), cameras).await
     }
 
     /// A server on a fresh PostgreSQL schema; `None` when this run has no PostgreSQL.
     pub async fn postgres() -> Option<TestServer> {
+        Self::postgres_with(ProbeSettings::default()).await
+    }
+
+    pub async fn postgres_with(cameras: ProbeSettings) -> Option<TestServer> {
         let url = fresh_postgres_schema().await?;
-        Some(Self::on_postgres(url).await)
+        Some(Self::start(PathBuf::from("unused"), Some(url), None, cameras).await)
+    }
+
+    /// Another instance on the same database as `self`, probing with `cameras`.
+    pub async fn another_with(&self, cameras: ProbeSettings) -> TestServer {
+        let dir = self.data_dir.clone();
+        Self::start(dir, self.database_url.clone(), None, cameras).await
     }
 
     /// Another instance on the same PostgreSQL database (and schema).
     pub async fn on_postgres(url: String) -> TestServer {
-        Self::start(PathBuf::from("unused"), Some(url), None).await
+        Self::start(
+            PathBuf::from("unused"),
+            Some(url),
+            None,
+            ProbeSettings::default(),
+        )
+        .await
     }
 
     /// Another instance on the same SQLite directory.
     pub async fn on_sqlite_dir(dir: PathBuf) -> TestServer {
-        Self::start(dir, None, None).await
+        Self::start(dir, None, None, ProbeSettings::default()).await
     }
 
     async fn start(
         data_dir: PathBuf,
         database_url: Option<String>,
         data: Option<tempfile::TempDir>,
+        cameras: ProbeSettings,
     ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let (stop, stopped) = watch::channel(false);
-        let state = AppState::open(&config(addr, data_dir, database_url.clone()), stopped)
+        let mut config = config(addr, data_dir.clone(), database_url.clone());
+        config.cameras = cameras;
+        let state = AppState::open(&config, stopped)
             .await
             .expect("server starts");
         let app = router(state.clone());
@@ -112,6 +139,7 @@ impl TestServer {
             http,
             state,
             database_url,
+            data_dir,
             stop,
             _data: data,
         }
@@ -369,25 +397,48 @@ impl SseClient {
         }
     }
 
-    /// The next event (skipping heartbeats), or `None` at the end of the stream or after `wait`.
+    /// The next event with an id (skipping heartbeats), or `None` at the end of the stream or after `wait`.
     pub async fn next(&mut self, wait: Duration) -> Option<(u64, serde_json::Value)> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
+            let (id, _, data) = self.block(deadline).await?;
+            if let Some(id) = id {
+                return Some((id, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+
+    /// The next named event (`event: name`), or `None` at the end of the stream or after `wait`.
+    pub async fn next_named(&mut self, wait: Duration) -> Option<(String, serde_json::Value)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let (_, name, data) = self.block(deadline).await?;
+            if let Some(name) = name {
+                return Some((name, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+
+    /// The next block: its id, its event name and its data.
+    async fn block(
+        &mut self,
+        deadline: tokio::time::Instant,
+    ) -> Option<(Option<u64>, Option<String>, String)> {
+        loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
-                let mut id = None;
+                let (mut id, mut name) = (None, None);
                 let mut data = String::new();
                 for line in block.lines() {
                     if let Some(v) = line.strip_prefix("id:") {
                         id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        name = Some(v.trim().to_owned());
                     } else if let Some(v) = line.strip_prefix("data:") {
                         data.push_str(v.trim_start());
                     }
                 }
-                if let Some(id) = id {
-                    return Some((id, serde_json::from_str(&data).unwrap()));
-                }
-                continue;
+                return Some((id, name, data));
             }
             match tokio::time::timeout_at(deadline, self.lines.next()).await {
                 Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
