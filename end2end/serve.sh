@@ -16,6 +16,9 @@ add e2e.subkor subkor_ile "Subkor ILE"
 add e2e.operator operator_tcmr "Operator TCMR"
 add e2e.admin admin "Admin Kominfo"
 add e2e.semua pemohon,tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin "Penguji Semua Peran"
+# Cameras are probed every 2 s, so a camera going down shows within the tests' waits.
+export PANTAU_CAMERA_INTERVAL_SECS=${PANTAU_CAMERA_INTERVAL_SECS:-2}
+export PANTAU_CAMERA_TIMEOUT_SECS=${PANTAU_CAMERA_TIMEOUT_SECS:-2}
 # A copy of what the server prints (the demo accounts' passwords among it) for the tests to read.
 exec > >(tee "$data/serve.out")
 exec "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --site-root "$site" --demo

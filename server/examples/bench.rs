@@ -3,6 +3,7 @@
 //!
 //!     bash .ci/bench push            # SQLite, and PostgreSQL when PANTAU_TEST_POSTGRES_URL is set
 //!     bash .ci/bench sse [N]         # N event-stream subscribers (default 10000)
+//!     bash .ci/bench cameras [secs]  # 500 cameras, half down, probed every 30 s: the server's CPU and memory
 //!
 //! The server runs as its own process (the real `pantau` binary), so its memory is measured alone.
 
@@ -56,7 +57,11 @@ async fn main() {
                 start(&bin, &["--data-dir", dir.path().to_str().unwrap()]).await;
             sse_bench(&child, &base, &cookie, n).await;
         }
-        _ => eprintln!("usage: bench push | bench sse [subscribers]"),
+        Some("cameras") => {
+            let secs: u64 = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(120);
+            cameras_bench(&bin, secs).await;
+        }
+        _ => eprintln!("usage: bench push | bench sse [subscribers] | bench cameras [seconds]"),
     }
 }
 
@@ -268,4 +273,141 @@ async fn sse_bench(child: &Child, base: &str, cookie: &str, n: usize) {
     for h in handles {
         h.abort();
     }
+}
+
+/// CPU ticks (user + system) of a process, from /proc.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    fields
+        .get(11)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+}
+
+/// 500 cameras at the default 30 s interval and 10 s timeout: 250 up (50 RTSP sessions to GStreamer's
+/// RTSP server, 100 HTTP snapshots, 100 TCP), 250 down (125 refused, 125 silent until the timeout).
+async fn cameras_bench(bin: &str, secs: u64) {
+    use tokio::net::TcpListener;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    // The up and down "cameras".
+    let rtsp_port = common::free_port();
+    let rtsp = common::RtspCamera::start(rtsp_port, None).await;
+    let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let http_port = http.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = http.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 2048];
+                let _ = socket.read(&mut buf).await;
+                let body = [0xFFu8, 0xD8, 0xFF, 0xD9];
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: image/jpeg\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            });
+        }
+    });
+    let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tcp_port = tcp.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let _ = tcp.accept().await;
+        }
+    });
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = silent.accept().await {
+            held.push(s);
+        }
+    });
+    let closed = common::free_port();
+    let mut csv = String::from("name,kind,url\n");
+    for i in 0..500 {
+        let (kind, url) = match i {
+            0..50 => ("rtsp", format!("rtsp://127.0.0.1:{rtsp_port}/cam")),
+            50..150 => ("http", format!("http://127.0.0.1:{http_port}/snap.jpg")),
+            150..250 => ("tcp", format!("tcp://127.0.0.1:{tcp_port}")),
+            250..375 => ("tcp", format!("tcp://127.0.0.1:{closed}")),
+            _ => ("rtsp", format!("rtsp://127.0.0.1:{silent_port}/cam")),
+        };
+        csv.push_str(&format!("Kamera {i:03},{kind},{url}\n"));
+    }
+    let (child, base, cookie) = start(bin, &["--data-dir", &data]).await;
+    let pid = child.id().unwrap();
+    let http = common::with_cookie(&cookie);
+    let idle_rss = rss_kib(pid);
+    let imported: serde_json::Value = http
+        .post(format!("{base}/api/cameras/import"))
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(imported["added"], 500, "{imported}");
+    println!(
+        "500 cameras imported (50 RTSP + 100 HTTP + 100 TCP up; 125 refused + 125 silent down); interval 30 s, timeout 10 s"
+    );
+    // The first round (every camera at once, bounded by the concurrency), then a steady state.
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    let ticks_before = cpu_ticks(pid);
+    let started = Instant::now();
+    let mut peak_rss = 0;
+    while started.elapsed() < Duration::from_secs(secs) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        peak_rss = peak_rss.max(rss_kib(pid));
+    }
+    let ticks = cpu_ticks(pid) - ticks_before;
+    let clk = 100.0; // USER_HZ on Linux
+    let cpu_percent = ticks as f64 / clk / started.elapsed().as_secs_f64() * 100.0;
+    let feed: app::domain::camera::CameraFeed = http
+        .get(format!("{base}/api/cameras"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let counts = feed.counts();
+    let now = Utc::now();
+    let oldest = feed
+        .cameras
+        .iter()
+        .filter_map(|c| c.checked_at)
+        .map(|t| (now - t).num_milliseconds())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "status: {} online, {} degraded, {} offline, {} unknown; oldest check {:.1} s ago",
+        counts.online,
+        counts.degraded,
+        counts.offline,
+        counts.unknown,
+        oldest as f64 / 1000.0
+    );
+    println!(
+        "server over {} s: CPU {:.1} % of one core, RSS {:.1} MiB peak ({:.1} MiB before the cameras)",
+        started.elapsed().as_secs(),
+        cpu_percent,
+        peak_rss as f64 / 1024.0,
+        idle_rss as f64 / 1024.0
+    );
+    drop(child);
+    rtsp.stop().await;
 }

@@ -3,19 +3,16 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use app::domain::Role;
 use app::domain::camera::{CameraFeed, CameraInfo, CameraStatus};
 use axum::http::header;
-use common::{SseClient, TestServer};
+use common::{RtspCamera, SseClient, TestServer, free_port};
 use pantau::cameras::ProbeSettings;
 use pantau::cameras::api::{HistoryAnswer, ImportAnswer};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 use tokio::time::Instant;
 
 /// Probes every second, cut after 2 s.
@@ -26,53 +23,6 @@ fn fast() -> ProbeSettings {
         slow: Duration::from_millis(1500),
         concurrency: 8,
         network: Vec::new(),
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// GStreamer's RTSP server streaming H.264 at `rtsp://127.0.0.1:PORT/cam`.
-struct RtspCamera {
-    child: Child,
-}
-
-impl RtspCamera {
-    async fn start(port: u16, login: Option<(&str, &str)>) -> RtspCamera {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/rtsp_camera.py");
-        let mut command = Command::new("/usr/bin/python3");
-        command.arg(script).arg(port.to_string());
-        if let Some((user, password)) = login {
-            command.args([user, password]);
-        }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("GStreamer's RTSP server starts (apt install python3-gi gir1.2-gst-rtsp-server-1.0)");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        tokio::time::timeout(Duration::from_secs(20), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if line == "ready" {
-                    return;
-                }
-            }
-            panic!("the RTSP server exited before it was ready");
-        })
-        .await
-        .expect("the RTSP server is ready within 20 s");
-        RtspCamera { child }
-    }
-
-    async fn stop(mut self) {
-        self.child.kill().await.unwrap();
-        let _ = self.child.wait().await;
     }
 }
 

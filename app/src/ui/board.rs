@@ -18,6 +18,7 @@ pub fn BoardPage() -> impl IntoView {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
             <FilterBar/>
+            <super::cameras::CameraStrip shown=6 link=true/>
             <div class="board" role="list">
                 {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
             </div>
@@ -321,6 +322,7 @@ fn CardView(card: Card) -> impl IntoView {
                     {cameras.clone()}
                 </p>
             </Show>
+            <super::cameras::CameraWarning card=card.clone()/>
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
             {move || status.get().map(|s| view! { <Timer sla=s starts_at=card.schedule.map(|w| w.start)/> })}
             {read_only.is_none().then(|| view! { <super::moves::MoveButton card=id step/> })}

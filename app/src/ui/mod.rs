@@ -1,6 +1,8 @@
 //! The Leptos UI. Components are named after what the user sees.
 
 pub mod board;
+mod camera_admin;
+mod cameras;
 mod card_detail;
 pub mod filter;
 mod icon;
@@ -61,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=BoardPage/>
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
                 <Route path=StaticSegment("wall") view=wall::WallPage/>
+                <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
             </Routes>
         </Router>
     }
@@ -77,6 +80,10 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
+            <nav class="topnav">
+                <a href="/">{t(txt::NAV_BOARD)}</a>
+                <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
+            </nav>
             <ConnectionBadge/>
             <session::UserMenu/>
             <LanguageToggle/>

@@ -81,6 +81,19 @@ pub fn MoveDialog() -> impl IntoView {
     }
 }
 
+/// The dialog's first values; a 5a check starts from the cameras' and the network's live state.
+fn starting_form(store: Store, card: &crate::domain::Card, m: &Move) -> MoveForm {
+    let form = MoveForm::for_move(card, m);
+    if m.from == StepId::S5a && m.exit != Exit::Fail {
+        let now = store.now.get_untracked();
+        store
+            .cameras
+            .with_untracked(|feed| form.with_live(card, feed, now))
+    } else {
+        form
+    }
+}
+
 #[component]
 fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView {
     let store = use_store();
@@ -95,7 +108,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     let chosen = RwSignal::new(first);
     let form = RwSignal::new(
         first
-            .map(|m| MoveForm::for_move(&card, &m))
+            .map(|m| starting_form(store, &card, &m))
             .unwrap_or_default(),
     );
     let override_reason = RwSignal::new(String::new());
@@ -107,7 +120,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
         let card = card.clone();
         move |m: Move| {
             chosen.set(Some(m));
-            form.set(MoveForm::for_move(&card, &m));
+            form.set(starting_form(store, &card, &m));
             errors.set(Vec::new());
         }
     };
@@ -290,6 +303,7 @@ fn OutputFields(mv: Move, form: RwSignal<MoveForm>, step: Option<StepId>) -> imp
         (_, StepId::S5, Target::End(_)) => text_field(txt::REASON, "reason", |f| &f.reason, |f, v| f.reason = v, true).into_any(),
         (_, StepId::S5, _) => text_field(txt::INSTRUCTION, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true).into_any(),
         (_, StepId::S5a, _) => view! {
+            {form.with_untracked(|f| f.live.clone()).map(|live| view! { <super::cameras::LiveCheckView live/> })}
             <HealthSelect label=txt::NETWORK name="network".into()
                 get=Signal::derive(move || form.with(|f| f.network.unwrap_or(Health::Ok)))
                 set=Callback::new(move |h| form.update(|f| f.network = Some(h)))/>

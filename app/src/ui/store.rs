@@ -90,6 +90,8 @@ pub struct Store {
     pub filter: RwSignal<Filter>,
     /// The card whose details are open.
     pub selected: RwSignal<Option<crate::domain::CardId>>,
+    /// The live CCTV status feed.
+    pub cameras: RwSignal<crate::domain::camera::CameraFeed>,
 }
 
 impl Store {
@@ -282,6 +284,7 @@ pub fn provide_store() {
         connection: RwSignal::new(Connection::Loading),
         filter: RwSignal::new(Filter::default()),
         selected: RwSignal::new(None),
+        cameras: RwSignal::new(Default::default()),
     };
     provide_context(store);
     provide_context(Dragged(leptos::reactive::computed::Selector::new(
@@ -296,7 +299,11 @@ pub fn provide_store() {
 #[cfg(feature = "hydrate")]
 pub fn forget_saved() {
     saved::forget();
+    crate::ui::cameras::browser::forget();
 }
+
+#[cfg(feature = "hydrate")]
+pub use browser::api_url;
 
 /// After a sign-in: when another person used this browser before, nothing of theirs is kept,
 /// not even their unsent changes (the server would refuse them under this person's name).
@@ -497,7 +504,7 @@ mod browser {
     }
 
     /// An API address, with the kiosk token on a wall screen.
-    fn api_url(path: &str) -> String {
+    pub fn api_url(path: &str) -> String {
         KIOSK.with(|k| match &*k.borrow() {
             Some(token) => {
                 let sep = if path.contains('?') { '&' } else { '?' };
@@ -544,6 +551,9 @@ mod browser {
         }
         store.me.set(saved::load_me());
         store.pending.set(saved::load_pending());
+        if let Some(feed) = crate::ui::cameras::browser::load_saved() {
+            store.cameras.set(feed);
+        }
         store.rebuild();
         share_between_tabs(store);
         Effect::new(move |_| {
@@ -588,6 +598,7 @@ mod browser {
             settle(store);
             tick(store, offset);
             follow(store, store.confirmed.with_untracked(|b| b.seq), raw);
+            crate::ui::cameras::browser::follow(store);
             saved::keep(store, raw);
             kick(store);
         });

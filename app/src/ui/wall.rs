@@ -144,6 +144,7 @@ fn WallHeader() -> impl IntoView {
         <div class="wall-totals">
             <SlaSummary counts=totals testid="wall-totals"/>
         </div>
+        <super::cameras::CameraStrip shown=6/>
     }
 }
 
@@ -363,7 +364,7 @@ fn WallCard(card: Card) -> impl IntoView {
                 {move || state.get().map(|s| view! { <IconView icon=state_icon(s)/> })}
                 {card.request.agency.to_string()}
             </p>
-            <p class="letter-number">{card.request.letter_number.to_string()}</p>
+            <WallCardSecondLine card=card.clone()/>
             <p class="wall-timer">
                 <span class="state">{move || state.get().map(|s| s.label().get(lang.get()))}</span>
                 " "
@@ -548,5 +549,24 @@ mod tests {
         assert_eq!(ListHeight(27.0).cards_shown(6), 4);
         // A tiny screen still shows one card.
         assert_eq!(ListHeight(2.0).cards_shown(9), 1);
+    }
+}
+
+/// The letter number, or in its place a warning when a camera the card needs is offline.
+#[component]
+fn WallCardSecondLine(card: Card) -> impl IntoView {
+    let store = use_store();
+    let letter = card.request.letter_number.to_string();
+    let down = Memo::new({
+        let card = card.clone();
+        move |_| store.cameras.with(|f| !f.down_for(&card).is_empty())
+    });
+    view! {
+        <Show
+            when=move || down.get()
+            fallback=move || view! { <p class="letter-number">{letter.clone()}</p> }
+        >
+            <super::cameras::CameraWarning card=card.clone() short=true/>
+        </Show>
     }
 }

@@ -61,11 +61,20 @@ pub fn parse(text: &str) -> Result<Vec<Row>, String> {
                 "paling banyak {MAX_ROWS} kamera per file / at most {MAX_ROWS} cameras per file"
             ));
         }
+        // From the byte offset (the reader's own line count skips blank lines; its offset points
+        // before them).
         let line = record
             .as_ref()
             .ok()
             .and_then(|r| r.position())
-            .map_or(i as u64 + 2, |p| p.line());
+            .and_then(|p| {
+                let rest = text.get(p.byte() as usize..)?;
+                let start = text.len() - rest.trim_start_matches(['\r', '\n']).len();
+                text.get(..start)
+            })
+            .map_or(i as u64 + 2, |before| {
+                before.matches('\n').count() as u64 + 1
+            });
         let row = match record {
             Ok(record) if record.iter().all(str::is_empty) => continue,
             Ok(record) => camera(&header, &record),

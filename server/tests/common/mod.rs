@@ -14,6 +14,8 @@ use pantau::cameras::ProbeSettings;
 use pantau::config::Config;
 use pantau::http::{AppState, router};
 use pantau::sync::api::{PushAnswer, PushResult};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
 pub struct TestServer {
@@ -514,5 +516,53 @@ impl Proxy {
             .await
             .unwrap();
         self.serve(listener);
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on (a closed camera, or one to start a server on).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// GStreamer's RTSP server streaming H.264 at `rtsp://127.0.0.1:PORT/cam`.
+pub struct RtspCamera {
+    child: Child,
+}
+
+impl RtspCamera {
+    pub async fn start(port: u16, login: Option<(&str, &str)>) -> RtspCamera {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/rtsp_camera.py");
+        let mut command = Command::new("/usr/bin/python3");
+        command.arg(script).arg(port.to_string());
+        if let Some((user, password)) = login {
+            command.args([user, password]);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("GStreamer's RTSP server starts (apt install python3-gi gir1.2-gst-rtsp-server-1.0)");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        tokio::time::timeout(Duration::from_secs(20), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if line == "ready" {
+                    return;
+                }
+            }
+            panic!("the RTSP server exited before it was ready");
+        })
+        .await
+        .expect("the RTSP server is ready within 20 s");
+        RtspCamera { child }
+    }
+
+    pub async fn stop(mut self) {
+        self.child.kill().await.unwrap();
+        let _ = self.child.wait().await;
     }
 }

@@ -1,0 +1,335 @@
+//! The camera registry for Admins on the cameras page: add or edit a camera, disable or enable it,
+//! import many from a CSV file. The server checks everything again; its messages are shown by field.
+
+use leptos::prelude::*;
+
+use super::store::use_store;
+use super::{t, use_lang};
+use crate::domain::camera::ProbeKind;
+use crate::domain::wire_name;
+use crate::i18n::Text;
+
+const TITLE: Text = Text::new("Kelola kamera (Admin)", "Manage cameras (Admin)");
+const ADD: Text = Text::new("Tambah kamera", "Add camera");
+const SAVE: Text = Text::new("Simpan perubahan", "Save changes");
+const EDIT: Text = Text::new("Ubah kamera", "Edit camera");
+const NEW: Text = Text::new("— kamera baru —", "— new camera —");
+const NAME: Text = Text::new("Nama", "Name");
+const LOCATION: Text = Text::new("Lokasi", "Location");
+const LATITUDE: Text = Text::new("Lintang", "Latitude");
+const LONGITUDE: Text = Text::new("Bujur", "Longitude");
+const KIND: Text = Text::new("Jenis pemeriksaan", "Probe kind");
+const URL: Text = Text::new("Alamat (URL)", "Address (URL)");
+const USER: Text = Text::new("Nama pengguna kamera", "Camera user name");
+const PASSWORD: Text = Text::new("Kata sandi kamera", "Camera password");
+const LOGIN_KEPT: Text = Text::new(
+    "Kosongkan untuk tetap memakai login yang tersimpan",
+    "Leave empty to keep the stored login",
+);
+const ENABLED: Text = Text::new("Aktif (diperiksa)", "Enabled (probed)");
+const IMPORT: Text = Text::new("Impor CSV", "Import CSV");
+const IMPORT_HELP: Text = Text::new(
+    "Baris pertama: name,location,latitude,longitude,kind,url,username,password,enabled",
+    "First line: name,location,latitude,longitude,kind,url,username,password,enabled",
+);
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const SAVED: Text = Text::new("Tersimpan", "Saved");
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Form {
+    id: Option<String>,
+    name: String,
+    location: String,
+    latitude: String,
+    longitude: String,
+    kind: String,
+    url: String,
+    username: String,
+    password: String,
+    enabled: bool,
+}
+
+#[component]
+pub fn CameraAdmin() -> impl IntoView {
+    let store = use_store();
+    let lang = use_lang();
+    let form = RwSignal::new(Form {
+        kind: "rtsp".into(),
+        enabled: true,
+        ..Form::default()
+    });
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let csv = RwSignal::new(String::new());
+    let import_result = RwSignal::new(None::<String>);
+    let field = move |label: Text,
+                      name: &'static str,
+                      get: fn(&Form) -> String,
+                      set: fn(&mut Form, String),
+                      kind: &'static str| {
+        view! {
+            <label class="field">
+                <span>{t(label)}</span>
+                <input
+                    type=kind
+                    name=name
+                    autocomplete="off"
+                    prop:value=move || form.with(get)
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
+                />
+                {move || errors.with(|e| e.iter().filter(|(f, _)| f == name).map(|(_, m)| view! { <small class="field-error">{m.clone()}</small> }).collect_view())}
+            </label>
+        }
+    };
+    let choose = move |ev| {
+        let id = event_target_value(&ev);
+        errors.set(Vec::new());
+        message.set(None);
+        if id.is_empty() {
+            form.set(Form {
+                kind: "rtsp".into(),
+                enabled: true,
+                ..Form::default()
+            });
+        } else {
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                if let Ok(f) = browser::settings(&id).await {
+                    form.set(f);
+                }
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let f = form.get_untracked();
+            leptos::task::spawn_local(async move {
+                match browser::save(&f).await {
+                    Ok(()) => {
+                        errors.set(Vec::new());
+                        message.set(Some(SAVED.get(lang.get_untracked()).to_owned()));
+                        if f.id.is_none() {
+                            // Added: the form is ready for the next one.
+                            form.set(Form {
+                                kind: f.kind.clone(),
+                                enabled: true,
+                                ..Form::default()
+                            });
+                        } else {
+                            form.update(|f| f.password.clear());
+                        }
+                    }
+                    Err((fields, text)) => {
+                        errors.set(fields);
+                        message.set(Some(text));
+                    }
+                }
+            });
+        }
+    };
+    let import = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let text = csv.get_untracked();
+            import_result.set(Some(browser::import(&text).await));
+        });
+    };
+    view! {
+        <section class="camera-admin" data-testid="camera-admin">
+            <h2>{t(TITLE)}</h2>
+            <form class="camera-form" on:submit=submit>
+                <label class="field">
+                    <span>{t(EDIT)}</span>
+                    <select name="camera" on:change=choose>
+                        <option value="">{t(NEW)}</option>
+                        {move || store.cameras.with(|f| f.cameras.iter().map(|c| view! {
+                            <option value=c.id.clone()>{c.name.clone()}</option>
+                        }).collect_view())}
+                    </select>
+                </label>
+                {field(NAME, "name", |f| f.name.clone(), |f, v| f.name = v, "text")}
+                {field(LOCATION, "location", |f| f.location.clone(), |f, v| f.location = v, "text")}
+                {field(LATITUDE, "latitude", |f| f.latitude.clone(), |f, v| f.latitude = v, "text")}
+                {field(LONGITUDE, "longitude", |f| f.longitude.clone(), |f, v| f.longitude = v, "text")}
+                <label class="field">
+                    <span>{t(KIND)}</span>
+                    <select name="kind" on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))>
+                        {ProbeKind::ALL.into_iter().map(|k| {
+                            let name = wire_name(&k);
+                            let value = name.clone();
+                            view! {
+                                <option value=name selected=move || form.with(|f| f.kind == value)>
+                                    {move || k.label().get(lang.get())}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                    {move || errors.with(|e| e.iter().filter(|(f, _)| f == "kind").map(|(_, m)| view! { <small class="field-error">{m.clone()}</small> }).collect_view())}
+                </label>
+                {field(URL, "url", |f| f.url.clone(), |f, v| f.url = v, "text")}
+                {field(USER, "username", |f| f.username.clone(), |f, v| f.username = v, "text")}
+                {field(PASSWORD, "password", |f| f.password.clone(), |f, v| f.password = v, "password")}
+                <Show when=move || form.with(|f| f.id.is_some())>
+                    <small class="hint">{t(LOGIN_KEPT)}</small>
+                </Show>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="enabled"
+                        prop:checked=move || form.with(|f| f.enabled)
+                        on:change=move |ev| form.update(|f| f.enabled = event_target_checked(&ev))
+                    />
+                    {t(ENABLED)}
+                </label>
+                <button type="submit" class="primary">
+                    {move || if form.with(|f| f.id.is_some()) { SAVE.get(lang.get()) } else { ADD.get(lang.get()) }}
+                </button>
+                <p class="form-message" role="status" data-testid="camera-form-message">{move || message.get()}</p>
+            </form>
+            <div class="camera-import">
+                <h3>{t(IMPORT)}</h3>
+                <p class="hint">{t(IMPORT_HELP)}</p>
+                <textarea
+                    name="csv"
+                    rows="6"
+                    prop:value=move || csv.get()
+                    on:input=move |ev| csv.set(event_target_value(&ev))
+                ></textarea>
+                <button type="button" on:click=import>{t(IMPORT)}</button>
+                <pre class="import-result" data-testid="import-result">{move || import_result.get()}</pre>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::Form;
+    use crate::ui::store::api_url;
+
+    #[derive(serde::Deserialize)]
+    struct Settings {
+        id: String,
+        name: String,
+        location: Option<String>,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+        kind: String,
+        url: String,
+        enabled: bool,
+    }
+
+    pub async fn settings(id: &str) -> Result<Form, String> {
+        let res = gloo_net::http::Request::get(&api_url(&format!("/api/cameras/{id}/settings")))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let s: Settings = res.json().await.map_err(|e| e.to_string())?;
+        Ok(Form {
+            id: Some(s.id),
+            name: s.name,
+            location: s.location.unwrap_or_default(),
+            latitude: s.latitude.map(|v| v.to_string()).unwrap_or_default(),
+            longitude: s.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            kind: s.kind,
+            url: s.url,
+            username: String::new(),
+            password: String::new(),
+            enabled: s.enabled,
+        })
+    }
+
+    fn number(raw: &str) -> serde_json::Value {
+        match raw.trim().replace(',', ".").parse::<f64>() {
+            Ok(n) => serde_json::json!(n),
+            Err(_) if raw.trim().is_empty() => serde_json::Value::Null,
+            // Sent as text: the server names the field.
+            Err(_) => serde_json::json!(raw),
+        }
+    }
+
+    /// Adds or saves the camera; on refusal, the fields' problems and the message.
+    pub async fn save(f: &Form) -> Result<(), (Vec<(String, String)>, String)> {
+        let mut body = serde_json::json!({
+            "name": f.name,
+            "location": f.location,
+            "latitude": number(&f.latitude),
+            "longitude": number(&f.longitude),
+            "kind": f.kind,
+            "url": f.url,
+            "enabled": f.enabled,
+        });
+        // On an edit, empty login fields keep the stored login.
+        if f.id.is_none() || !f.username.is_empty() || !f.password.is_empty() {
+            body["username"] = serde_json::json!(f.username);
+            body["password"] = serde_json::json!(f.password);
+        }
+        let request = match &f.id {
+            Some(id) => gloo_net::http::Request::put(&api_url(&format!("/api/cameras/{id}"))),
+            None => gloo_net::http::Request::post(&api_url("/api/cameras")),
+        };
+        let failed = |e: String| (Vec::new(), e);
+        let res = request
+            .json(&body)
+            .map_err(|e| failed(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        if res.ok() {
+            return Ok(());
+        }
+        let answer: serde_json::Value = res.json().await.unwrap_or_default();
+        let error = &answer["error"];
+        let fields = error["fields"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|f| {
+                        (
+                            f["field"].as_str().unwrap_or("").to_owned(),
+                            f["message"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Err((
+            fields,
+            error["message"].as_str().unwrap_or("error").to_owned(),
+        ))
+    }
+
+    /// Sends the CSV; a summary with each refused line.
+    pub async fn import(text: &str) -> String {
+        let sent = gloo_net::http::Request::post(&api_url("/api/cameras/import"))
+            .header("content-type", "text/csv")
+            .body(text.to_owned());
+        let res = match sent {
+            Ok(r) => r.send().await,
+            Err(e) => return e.to_string(),
+        };
+        let res = match res {
+            Ok(res) => res,
+            Err(e) => return e.to_string(),
+        };
+        let answer: serde_json::Value = res.json().await.unwrap_or_default();
+        if let Some(message) = answer["error"]["message"].as_str() {
+            return message.to_owned();
+        }
+        let mut out = format!(
+            "+{} baru / added, {} diperbarui / updated",
+            answer["added"], answer["updated"]
+        );
+        for e in answer["errors"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "\nbaris / line {}: {}: {}",
+                e["line"],
+                e["field"].as_str().unwrap_or(""),
+                e["message"].as_str().unwrap_or("")
+            ));
+        }
+        out
+    }
+}
