@@ -12,5 +12,6 @@ pub mod error;
 pub mod hardening;
 pub mod health;
 pub mod http;
+pub mod reports;
 pub mod serve;
 pub mod sync;

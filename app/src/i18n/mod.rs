@@ -81,6 +81,7 @@ pub mod ui {
     pub const BACK_TO_BOARD: Text = Text::new("Kembali ke papan", "Back to the board");
     pub const NAV_BOARD: Text = Text::new("Papan", "Board");
     pub const NAV_CAMERAS: Text = Text::new("Kamera", "Cameras");
+    pub const NAV_REPORTS: Text = Text::new("Laporan", "Reports");
     pub const CARD: Text = Text::new("kartu", "card");
     pub const CARDS: Text = Text::new("kartu", "cards");
     pub const WAITING_FOR: Text = Text::new("Menunggu", "Waiting for");

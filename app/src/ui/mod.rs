@@ -9,6 +9,7 @@ mod icon;
 mod language;
 mod moves;
 mod new_request;
+mod reports;
 pub mod session;
 pub mod store;
 mod wall;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
                 <Route path=StaticSegment("wall") view=wall::WallPage/>
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
+                <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
             </Routes>
         </Router>
     }
@@ -83,6 +85,7 @@ fn TopBar() -> impl IntoView {
             <nav class="topnav">
                 <a href="/">{t(txt::NAV_BOARD)}</a>
                 <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
+                <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
             </nav>
             <ConnectionBadge/>
             <session::UserMenu/>
