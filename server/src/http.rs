@@ -98,6 +98,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/cameras/{id}/settings", get(cameras::api::settings))
         .route("/api/cameras/{id}/enabled", post(cameras::api::set_enabled))
         .route("/api/reports/sla", get(crate::reports::sla))
+        .route(
+            "/api/cards/{id}/tracking",
+            post(crate::tracking::create).delete(crate::tracking::revoke),
+        )
+        .route("/api/track/{token}", get(crate::tracking::view))
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {
             app::shell(shell_options.clone())

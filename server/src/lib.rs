@@ -15,3 +15,4 @@ pub mod http;
 pub mod reports;
 pub mod serve;
 pub mod sync;
+pub mod tracking;

@@ -11,6 +11,7 @@ pub mod report;
 pub mod request;
 pub mod sla;
 pub mod sop;
+pub mod tracking;
 
 pub use flow::{
     Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput,

@@ -176,6 +176,7 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        <super::tracking::TrackingLinkControls card=card.id/>
         <section>
             <h3>{t(txt::HISTORY)}</h3>
             <Suspense fallback=move || view! { <p>{t(txt::LOADING)}</p> }>

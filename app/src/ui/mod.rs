@@ -12,12 +12,13 @@ mod new_request;
 mod reports;
 pub mod session;
 pub mod store;
+mod tracking;
 mod wall;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{A, Route, Router, Routes},
     hooks::use_location,
 };
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("wall") view=wall::WallPage/>
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
                 <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
+                <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
             </Routes>
         </Router>
     }
@@ -76,7 +78,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn TopBar() -> impl IntoView {
     let location = use_location();
-    let on_wall = move || location.pathname.with(|p| p.starts_with("/wall"));
+    // The wall has its own header; the applicant's tracking page has no staff bar.
+    let on_wall = move || {
+        location
+            .pathname
+            .with(|p| p.starts_with("/wall") || p.starts_with("/lacak"))
+    };
     view! {
         <Show when=move || !on_wall()>
         <header class="topbar">

@@ -525,7 +525,8 @@ mod browser {
 
     pub fn start(store: Store) {
         let path = window().location().pathname().unwrap_or_default();
-        if path.starts_with(crate::ui::session::LOGIN_PATH) {
+        // The sign-in page and the applicant's tracking page have no board and nobody signed in.
+        if path.starts_with(crate::ui::session::LOGIN_PATH) || path.starts_with("/lacak") {
             return;
         }
         if path.starts_with("/wall") {
