@@ -19,6 +19,11 @@ add e2e.semua pemohon,tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admi
 # Cameras are probed every 2 s, so a camera going down shows within the tests' waits.
 export PANTAU_CAMERA_INTERVAL_SECS=${PANTAU_CAMERA_INTERVAL_SECS:-2}
 export PANTAU_CAMERA_TIMEOUT_SECS=${PANTAU_CAMERA_TIMEOUT_SECS:-2}
+# A letterhead of our own, so the records test sees the settings reach the printed page.
+export PANTAU_AGENCY_ADDRESS=${PANTAU_AGENCY_ADDRESS:-"Jl. Uji Coba Kop No. 17, Singkawang 79123"}
+export PANTAU_AGENCY_CONTACT=${PANTAU_AGENCY_CONTACT:-"Telp. (0562) 000000 · Pos-el: tcmr@contoh.go.id"}
+export PANTAU_AGENCY_SIGNATORY_NAME=${PANTAU_AGENCY_SIGNATORY_NAME:-"Drs. Penanda Tangan Uji, M.Si."}
+export PANTAU_AGENCY_SIGNATORY_NIP=${PANTAU_AGENCY_SIGNATORY_NIP:-"19700101 199003 1 001"}
 # A copy of what the server prints (the demo accounts' passwords among it) for the tests to read.
 exec > >(tee "$data/serve.out")
 exec "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --site-root "$site" --demo

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use app::domain::StepId;
+use app::domain::record::Letterhead;
 use app::domain::sla::{Calendar, OfficeHours, SlaConfig};
 use chrono::{NaiveDate, NaiveTime};
 use leptos::config::{Env, LeptosOptions};
@@ -30,6 +31,8 @@ pub struct Config {
     /// Served over HTTPS (behind a TLS proxy): the session cookie is `Secure` and `__Host-` prefixed.
     pub secure_cookies: bool,
     pub cameras: ProbeSettings,
+    /// The letterhead and signatory of the printed records.
+    pub letterhead: Letterhead,
 }
 
 impl Config {
@@ -70,6 +73,80 @@ pub struct FileConfig {
     pub sla: SlaFile,
     #[serde(default)]
     pub cameras: CamerasFile,
+    #[serde(default)]
+    pub agency: AgencyFile,
+}
+
+/// `[agency]` in the TOML file: the letterhead (kop surat) of the reply letter and the monitoring
+/// report, and who signs the reply. Keys not given keep the default (Diskominfo Kota Singkawang).
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct AgencyFile(BTreeMap<String, String>);
+
+/// The `[agency]` keys; `PANTAU_AGENCY_<KEY>` is each one's environment variable.
+const AGENCY_KEYS: [&str; 9] = [
+    "government",
+    "name",
+    "address",
+    "contact",
+    "city",
+    "place",
+    "signatory_title",
+    "signatory_name",
+    "signatory_nip",
+];
+
+fn letterhead_line<'a>(head: &'a mut Letterhead, key: &str) -> Option<&'a mut String> {
+    Some(match key {
+        "government" => &mut head.government,
+        "name" => &mut head.agency,
+        "address" => &mut head.address,
+        "contact" => &mut head.contact,
+        "city" => &mut head.city,
+        "place" => &mut head.place,
+        "signatory_title" => &mut head.signatory_title,
+        "signatory_name" => &mut head.signatory_name,
+        "signatory_nip" => &mut head.signatory_nip,
+        _ => return None,
+    })
+}
+
+impl AgencyFile {
+    /// Environment variables over the file: `PANTAU_AGENCY_GOVERNMENT`, `PANTAU_AGENCY_NAME`,
+    /// `PANTAU_AGENCY_ADDRESS`, `PANTAU_AGENCY_CONTACT`, `PANTAU_AGENCY_CITY`, `PANTAU_AGENCY_PLACE`,
+    /// `PANTAU_AGENCY_SIGNATORY_TITLE`, `PANTAU_AGENCY_SIGNATORY_NAME`, `PANTAU_AGENCY_SIGNATORY_NIP`.
+    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> AgencyFile {
+        for key in AGENCY_KEYS {
+            if let Some(v) = env(&format!("PANTAU_AGENCY_{}", key.to_uppercase())) {
+                self.0.insert(key.to_owned(), v);
+            }
+        }
+        self
+    }
+
+    /// Each line at most 200 characters on one line; the agency's name, the city and the
+    /// signatory's title not empty.
+    pub fn resolve(self) -> Result<Letterhead, ConfigError> {
+        let mut head = Letterhead::default();
+        for (key, raw) in self.0 {
+            let name = format!("agency.{key}");
+            let line = letterhead_line(&mut head, &key).ok_or_else(|| {
+                value_error(
+                    &name,
+                    format!("unknown; use one of {}", AGENCY_KEYS.join(", ")),
+                )
+            })?;
+            let value = raw.trim();
+            if value.chars().count() > 200 || value.contains(['\n', '\r']) {
+                return Err(value_error(&name, "one line of at most 200 characters"));
+            }
+            if value.is_empty() && matches!(key.as_str(), "name" | "city" | "signatory_title") {
+                return Err(value_error(&name, "must not be empty"));
+            }
+            *line = value.to_owned();
+        }
+        Ok(head)
+    }
 }
 
 /// `[cameras]` in the TOML file.
@@ -432,5 +509,35 @@ mod tests {
             toml::from_str::<FileConfig>("colour = 1").is_err(),
             "unknown keys are refused"
         );
+    }
+
+    #[test]
+    fn the_letterhead_comes_from_the_file_with_the_environment_over_it() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            [agency]
+            government = "PEMERINTAH KABUPATEN SAMBAS"
+            name = "DINAS KOMUNIKASI DAN INFORMATIKA"
+            address = "Jl. Pembangunan No. 1, Sambas"
+            "#,
+        )
+        .unwrap();
+        let env = |k: &str| (k == "PANTAU_AGENCY_SIGNATORY_NAME").then(|| "Drs. Contoh".to_owned());
+        let head = file.agency.with_env(env).resolve().unwrap();
+        assert_eq!(head.government, "PEMERINTAH KABUPATEN SAMBAS");
+        assert_eq!(head.address, "Jl. Pembangunan No. 1, Sambas");
+        assert_eq!(head.signatory_name, "Drs. Contoh");
+        assert_eq!(head.city, Letterhead::default().city);
+    }
+
+    #[test]
+    fn a_bad_letterhead_names_the_key() {
+        let bad = |toml_text: &str| {
+            let file: FileConfig = toml::from_str(toml_text).unwrap();
+            file.agency.resolve().unwrap_err().to_string()
+        };
+        assert!(bad("[agency]\nlogo = \"x.png\"").starts_with("agency.logo: unknown"));
+        assert!(bad("[agency]\nname = \" \"").contains("agency.name: must not be empty"));
+        assert!(bad("[agency]\naddress = \"a\\nb\"").contains("one line"));
     }
 }

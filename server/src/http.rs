@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::SlaConfig;
+use app::domain::record::Letterhead;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;
@@ -31,6 +32,7 @@ pub struct AppState {
     pub cookies: SecureCookies,
     pub credentials: Credentials,
     pub cameras: Monitor,
+    pub letterhead: Arc<Letterhead>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             cookies: SecureCookies(config.secure_cookies),
             credentials,
             cameras,
+            letterhead: Arc::new(config.letterhead.clone()),
         })
     }
 }
@@ -102,6 +105,7 @@ pub fn router(state: AppState) -> Router {
             "/api/cards/{id}/tracking",
             post(crate::tracking::create).delete(crate::tracking::revoke),
         )
+        .route("/api/cards/{id}/record", get(crate::records::record))
         .route("/api/track/{token}", get(crate::tracking::view))
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod hardening;
 pub mod health;
 pub mod http;
+pub mod records;
 pub mod reports;
 pub mod serve;
 pub mod sync;

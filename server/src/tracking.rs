@@ -18,18 +18,13 @@ use crate::auth::random_token;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::sync::Hub;
+use crate::sync::api::card_id;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Link {
     pub token: String,
     /// `/lacak/<token>`
     pub path: String,
-}
-
-fn card_id(raw: &str) -> Result<CardId, ApiError> {
-    raw.parse::<uuid::Uuid>()
-        .map(CardId)
-        .map_err(|_| ApiError::BadRequest(format!("card id {raw:?} is not a UUID")))
 }
 
 fn invalid_link() -> ApiError {

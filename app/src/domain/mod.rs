@@ -7,6 +7,7 @@ pub mod flow;
 #[cfg(test)]
 mod flow_props;
 pub mod moves;
+pub mod record;
 pub mod report;
 pub mod request;
 pub mod sla;

@@ -268,6 +268,19 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// As people in Indonesia write it: `0812 3456 7890`.
+    pub fn national(&self) -> String {
+        let digits = format!("0{}", self.0.trim_start_matches("+62"));
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    }
 }
 
 impl<'de> Deserialize<'de> for PhoneNumber {

@@ -84,6 +84,64 @@ pub fn day_date(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
     )
 }
 
+const MONTHS_ID_LONG: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// `1 Desember 2026`: a date as Indonesian official letters write it.
+pub fn letter_date(date: chrono::NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS_ID_LONG[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// `Selasa, 1 Desember 2026` in the office's time zone.
+pub fn letter_day_date(t: DateTime<Utc>, offset: FixedOffset) -> String {
+    let local = t.with_timezone(&offset);
+    format!(
+        "{}, {}",
+        DAYS_ID[local.weekday().num_days_from_monday() as usize],
+        letter_date(local.date_naive())
+    )
+}
+
+/// A span of time for a letter: `Selasa, 1 Desember 2026, pukul 08.00–12.00 WIB` within a day,
+/// `Selasa, 1 Desember 2026 pukul 08.00 WIB s.d. Rabu, 2 Desember 2026 pukul 12.00 WIB` across days.
+pub fn letter_span(start: DateTime<Utc>, end: DateTime<Utc>, offset: FixedOffset) -> String {
+    let zone = zone_name(offset);
+    let (a, b) = (start.with_timezone(&offset), end.with_timezone(&offset));
+    if a.date_naive() == b.date_naive() {
+        format!(
+            "{}, pukul {}–{} {zone}",
+            letter_day_date(start, offset),
+            clock(start, offset, Lang::Id),
+            clock(end, offset, Lang::Id)
+        )
+    } else {
+        format!(
+            "{} pukul {} {zone} s.d. {} pukul {} {zone}",
+            letter_day_date(start, offset),
+            clock(start, offset, Lang::Id),
+            letter_day_date(end, offset),
+            clock(end, offset, Lang::Id)
+        )
+    }
+}
+
 /// `16.05` / `16:05`.
 pub fn clock(t: DateTime<Utc>, offset: FixedOffset, lang: Lang) -> String {
     let local = t.with_timezone(&offset);
@@ -105,6 +163,23 @@ pub fn zone_name(offset: FixedOffset) -> String {
 mod tests {
     use super::*;
     use crate::domain::request::wib;
+
+    #[test]
+    fn letters_write_dates_and_spans_the_indonesian_official_way() {
+        let at = crate::domain::request::tests::at;
+        assert_eq!(
+            letter_date(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            "1 Desember 2026"
+        );
+        assert_eq!(
+            letter_span(at("2026-12-01T08:00"), at("2026-12-01T12:00"), wib()),
+            "Selasa, 1 Desember 2026, pukul 08.00–12.00 WIB"
+        );
+        assert_eq!(
+            letter_span(at("2026-12-01T20:00"), at("2026-12-02T02:00"), wib()),
+            "Selasa, 1 Desember 2026 pukul 20.00 WIB s.d. Rabu, 2 Desember 2026 pukul 02.00 WIB"
+        );
+    }
 
     #[test]
     fn durations_read_naturally_in_both_languages() {

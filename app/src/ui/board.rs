@@ -412,9 +412,12 @@ fn EndLane(end: EndState) -> impl IntoView {
             <ol class="lane-cards">
                 <For each=move || cards.get().into_iter().take(RECENT) key=|c| (c.id, c.version) let:card>
                     <li class="lane-card" data-card=card.id.0.to_string()>
-                        <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
-                        " · "
-                        <span class="agency">{card.request.agency.to_string()}</span>
+                        // Opens the details: the history and the records of an ended request.
+                        <button type="button" class="lane-card-open" on:click=move |_| store.selected.set(Some(card.id))>
+                            <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
+                            " · "
+                            <span class="agency">{card.request.agency.to_string()}</span>
+                        </button>
                         {card.end_reason.as_ref().map(|r| view! { <p class="end-reason">{r.to_string()}</p> })}
                         {card
                             .visits

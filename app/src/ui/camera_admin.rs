@@ -222,11 +222,8 @@ mod browser {
     }
 
     pub async fn settings(id: &str) -> Result<Form, String> {
-        let res = gloo_net::http::Request::get(&api_url(&format!("/api/cameras/{id}/settings")))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let s: Settings = res.json().await.map_err(|e| e.to_string())?;
+        let s: Settings =
+            crate::ui::store::get_json(&format!("/api/cameras/{id}/settings")).await?;
         Ok(Form {
             id: Some(s.id),
             name: s.name,

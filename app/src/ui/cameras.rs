@@ -403,29 +403,14 @@ pub struct Change {
     pub detail: Option<String>,
 }
 
-#[cfg(feature = "hydrate")]
 async fn history(id: &str) -> Result<Vec<Change>, String> {
     #[derive(serde::Deserialize)]
     struct Answer {
         changes: Vec<Change>,
     }
-    let url = super::store::api_url(&format!("/api/cameras/{id}/history"));
-    let res = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !res.ok() {
-        return Err(format!("HTTP {}", res.status()));
-    }
-    res.json::<Answer>()
+    super::store::get_json::<Answer>(&format!("/api/cameras/{id}/history"))
         .await
         .map(|a| a.changes)
-        .map_err(|e| e.to_string())
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn history(_id: &str) -> Result<Vec<Change>, String> {
-    Ok(Vec::new())
 }
 
 /// The feed in the browser: the last one is kept for a reload without network; the stream keeps

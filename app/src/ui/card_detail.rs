@@ -13,30 +13,13 @@ use crate::i18n::ui as txt;
 
 /// The card's history from `/api/cards/{id}`; only in the browser.
 async fn fetch_history(id: CardId) -> Result<Vec<Event>, String> {
-    #[cfg(feature = "hydrate")]
-    {
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            events: Vec<Event>,
-        }
-        let res = gloo_net::http::Request::get(&format!("/api/cards/{}", id.0))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if !res.ok() {
-            return Err(format!("HTTP {}", res.status()));
-        }
-        Ok(res
-            .json::<Answer>()
-            .await
-            .map_err(|e| e.to_string())?
-            .events)
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        events: Vec<Event>,
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = id;
-        Ok(Vec::new())
-    }
+    super::store::get_json::<Answer>(&format!("/api/cards/{}", id.0))
+        .await
+        .map(|a| a.events)
 }
 
 #[component]
@@ -177,6 +160,7 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
             </table>
         </section>
         <super::tracking::TrackingLinkControls card=card.id/>
+        <super::records::RecordLinks card=card.clone()/>
         <section>
             <h3>{t(txt::HISTORY)}</h3>
             <Suspense fallback=move || view! { <p>{t(txt::LOADING)}</p> }>

@@ -9,6 +9,7 @@ mod icon;
 mod language;
 mod moves;
 mod new_request;
+mod records;
 mod reports;
 pub mod session;
 pub mod store;
@@ -68,6 +69,14 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
                 <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
                 <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
+                <Route
+                    path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("surat-balasan"))
+                    view=|| view! { <records::RecordPage doc=records::Doc::Reply/> }
+                />
+                <Route
+                    path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("laporan-monitoring"))
+                    view=|| view! { <records::RecordPage doc=records::Doc::Monitoring/> }
+                />
             </Routes>
         </Router>
     }

@@ -87,7 +87,7 @@ pub fn ReportsPage() -> impl IntoView {
     let query = move || format!("from={}&to={}", from.get(), to.get());
     let report = LocalResource::new(move || {
         let query = query();
-        async move { fetch(&query).await }
+        async move { super::store::get_json::<SlaReport>(&format!("/api/reports/sla?{query}")).await }
     });
     view! {
         <main class="reports-page" data-testid="reports-page">
@@ -325,26 +325,4 @@ fn TimeChart(steps: Vec<StepFigures>) -> impl IntoView {
             </svg>
         </figure>
     }
-}
-
-#[cfg(feature = "hydrate")]
-async fn fetch(query: &str) -> Result<SlaReport, String> {
-    let url = super::store::api_url(&format!("/api/reports/sla?{query}"));
-    let res = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !res.ok() {
-        let body: serde_json::Value = res.json().await.unwrap_or_default();
-        return Err(body["error"]["message"]
-            .as_str()
-            .unwrap_or("error")
-            .to_owned());
-    }
-    res.json().await.map_err(|e| e.to_string())
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn fetch(_query: &str) -> Result<SlaReport, String> {
-    Err(String::new())
 }

@@ -305,6 +305,31 @@ pub fn forget_saved() {
 #[cfg(feature = "hydrate")]
 pub use browser::api_url;
 
+/// `GET` an API address (with the kiosk token on a wall) and read its JSON answer; a refusal gives
+/// the server's message. Only in the browser; on the server it answers an empty error.
+pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let res = gloo_net::http::Request::get(&api_url(path))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !res.ok() {
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            return Err(body["error"]["message"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("HTTP {}", res.status())));
+        }
+        res.json().await.map_err(|e| e.to_string())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = path;
+        Err(String::new())
+    }
+}
+
 /// After a sign-in: when another person used this browser before, nothing of theirs is kept,
 /// not even their unsent changes (the server would refuse them under this person's name).
 #[cfg(feature = "hydrate")]

@@ -34,7 +34,9 @@ pub fn TrackPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let view_data = LocalResource::new(move || {
         let token = token();
-        async move { fetch(&token).await }
+        async move {
+            super::store::get_json::<TrackView>(&format!("/api/track/{}", encode(&token))).await
+        }
     });
     view! {
         <main class="track-page" data-testid="track-page">
@@ -107,26 +109,15 @@ fn TrackDetails(v: TrackView) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-async fn fetch(token: &str) -> Result<TrackView, String> {
-    let token = js_sys::encode_uri_component(token);
-    let res = gloo_net::http::Request::get(&format!("/api/track/{token}"))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !res.ok() {
-        let body: serde_json::Value = res.json().await.unwrap_or_default();
-        return Err(body["error"]["message"]
-            .as_str()
-            .unwrap_or("error")
-            .to_owned());
-    }
-    res.json().await.map_err(|e| e.to_string())
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn fetch(_token: &str) -> Result<TrackView, String> {
-    Err(String::new())
+/// The token as one path segment: anything but letters, digits, `-` and `_` percent-encoded.
+fn encode(token: &str) -> String {
+    token
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 const LINK_TITLE: Text = Text::new(

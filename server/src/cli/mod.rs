@@ -181,6 +181,11 @@ impl ServeArgs {
             .with_env(env)
             .and_then(|c| c.resolve())
             .map_err(|e| e.to_string())?;
+        let letterhead = file
+            .agency
+            .with_env(env)
+            .resolve()
+            .map_err(|e| e.to_string())?;
         // `cargo leptos serve|watch` passes its settings as LEPTOS_* variables; ours win.
         let addr = self
             .addr
@@ -204,6 +209,7 @@ impl ServeArgs {
             dev: env("LEPTOS_ENV").is_some_and(|e| e.eq_ignore_ascii_case("dev")),
             sla,
             cameras,
+            letterhead,
             secure_cookies: env("PANTAU_SECURE_COOKIES")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .or(file.secure_cookies)

@@ -203,16 +203,30 @@ pub async fn card(
     _staff: Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CardAnswer>, ApiError> {
-    let uuid: uuid::Uuid = id
-        .parse()
-        .map_err(|_| ApiError::BadRequest(format!("card id {id:?} is not a UUID")))?;
+    let (card, events) = card_and_events(&hub, &id).await?;
+    Ok(axum::Json(CardAnswer { card, events }))
+}
+
+/// A card id from a path: 400 when it is not a UUID.
+pub fn card_id(raw: &str) -> Result<CardId, ApiError> {
+    raw.parse::<uuid::Uuid>()
+        .map(CardId)
+        .map_err(|_| ApiError::BadRequest(format!("card id {raw:?} is not a UUID")))
+}
+
+/// The card named by a path and its events in log order: 404 when there is no such card.
+pub async fn card_and_events(
+    hub: &Hub,
+    raw_id: &str,
+) -> Result<(app::domain::Card, Vec<Event>), ApiError> {
+    let id = card_id(raw_id)?;
     let card = hub
         .store
-        .card(CardId(uuid))
+        .card(id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no card {uuid}")))?;
-    let events = hub.store.card_events(CardId(uuid)).await?;
-    Ok(axum::Json(CardAnswer { card, events }))
+        .ok_or_else(|| ApiError::NotFound(format!("no card {}", id.0)))?;
+    let events = hub.store.card_events(id).await?;
+    Ok((card, events))
 }
 
 #[derive(Deserialize)]

@@ -66,6 +66,7 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         sla: SlaConfig::default(),
         secure_cookies: false,
         cameras: ProbeSettings::default(),
+        letterhead: app::domain::record::Letterhead::default(),
     }
 }
 

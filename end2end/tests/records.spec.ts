@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Page } from '@playwright/test';
+import { test, expect, hydrated, newRequest, advance, completeStep, screenshot } from './fixtures';
+
+const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September',
+  'Oktober', 'November', 'Desember'];
+// serve.sh sets these letterhead settings; the defaults give the rest.
+const ADDRESS = 'Jl. Uji Coba Kop No. 17, Singkawang 79123';
+const SIGNATORY = 'Drs. Penanda Tangan Uji, M.Si.';
+
+/** What Chromium prints for the page, read back by poppler: the text, the page count, the size. */
+async function printed(page: Page, name: string) {
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  const dir = path.join(__dirname, '..', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.pdf`);
+  fs.writeFileSync(file, pdf);
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  // Lines wrap where the page ends them: all white space is squeezed to one space for matching.
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)![1]), size: /Page size:\s+(.*)/.exec(info)![1] };
+}
+
+/** Tomorrow in WIB at the given hour, and its date as a letter writes it. */
+function tomorrowWib(hour: number): { at: Date; written: string } {
+  const wibNow = new Date(Date.now() + 7 * 3600_000);
+  const day = new Date(Date.UTC(wibNow.getUTCFullYear(), wibNow.getUTCMonth(), wibNow.getUTCDate() + 1, hour - 7));
+  const local = new Date(day.getTime() + 7 * 3600_000);
+  return { at: day, written: `${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()}` };
+}
+
+test('the reply letter and the monitoring report print on A4 under the configured letterhead, and the whole record downloads as one file', async ({ page, trouble }) => {
+  const card = await newRequest(page, 961, 'tu');
+  for (const step of ['2', '3', '4', '5', '5a']) await advance(page.request, card, step);
+  const start = tomorrowWib(9);
+  const end = tomorrowWib(11);
+  await completeStep(page.request, card, '6', 'subkor_ile', {
+    kind: 'schedule_confirmed', schedule: { start: start.at.toISOString(), end: end.at.toISOString() },
+    trial: { ok: true, note: 'Kedua kamera tampil jernih' },
+  });
+
+  // The card's details link the records; the monitoring report is not there yet and says why.
+  await page.goto('/');
+  await hydrated(page);
+  await page.locator(`[data-card="${card}"]`).click();
+  const drawer = page.getByTestId('card-drawer');
+  await expect(drawer.getByTestId('monitoring-report-link')).toContainText('setelah monitoring (tahap 7) selesai');
+  await drawer.getByTestId('reply-letter-link').click();
+  await expect(page).toHaveURL(new RegExp(`/rekaman/${card}/surat-balasan$`));
+  await hydrated(page);
+  const letter = page.getByTestId('reply-letter');
+  await expect(letter).toBeVisible();
+  await page.getByTestId('reply-number').fill('000.8.3.3/45/Al-A/2026');
+  await expect(page.getByTestId('reply-number-shown')).toHaveText('000.8.3.3/45/Al-A/2026');
+  await screenshot(page, 'reply-letter');
+
+  const reply = await printed(page, 'reply-letter');
+  expect(reply.size, 'A4 from the print CSS').toContain('(A4)');
+  expect(reply.pages).toBe(1);
+  for (const line of [
+    'PEMERINTAH KOTA SINGKAWANG', 'DINAS KOMUNIKASI DAN INFORMATIKA', ADDRESS,
+    'Nomor : 000.8.3.3/45/Al-A/2026', 'Hal : Balasan Permohonan Monitoring CCTV',
+    'Yth. Pimpinan Dinas Perhubungan',
+    'Nomor 000.8/E2E-961/DISHUB/2026 tanggal 27 November 2026',
+    `${start.written}, pukul 09.00–11.00 WIB`, 'Simpang Tugu Naga, Jl. Diponegoro',
+    'berhasil (Kedua kamera tampil jernih)', 'narahubung Saudara yang kami catat: Budi (0812 3456 7890)', 'Kepala Dinas Komunikasi dan Informatika Kota Singkawang,',
+    SIGNATORY, 'NIP. 19700101 199003 1 001',
+  ]) expect(reply.text, `the reply letter says ${line}`).toContain(line);
+  // The screen's buttons and the staff bar are not printed.
+  for (const chrome of ['Cetak / simpan PDF', 'Nomor surat balasan', 'Papan']) expect(reply.text).not.toContain(chrome);
+
+  // Step 7 done: the monitoring report.
+  await completeStep(page.request, card, '7', 'operator_tcmr', {
+    kind: 'monitoring_report', summary: 'Arus kendaraan di Simpang Tugu Naga padat merayap pukul 10.00, lancar kembali pukul 10.40',
+    note: 'Rekaman disimpan di server TCM Room',
+  });
+  await page.goto(`/rekaman/${card}/laporan-monitoring`);
+  await hydrated(page);
+  await expect(page.getByTestId('monitoring-report')).toBeVisible();
+  await screenshot(page, 'monitoring-report');
+  const report = await printed(page, 'monitoring-report');
+  expect(report.size).toContain('(A4)');
+  expect(report.pages).toBeLessThanOrEqual(2);
+  for (const line of [
+    'PEMERINTAH KOTA SINGKAWANG', ADDRESS, 'LAPORAN HASIL MONITORING CCTV',
+    'Surat Dinas Perhubungan Nomor 000.8/E2E-961/DISHUB/2026', `${start.written}, pukul 09.00–11.00 WIB`,
+    'Jaringan internet: Baik', 'Simpang Tugu Naga', 'Jl. Diponegoro', 'Berhasil — Kedua kamera tampil jernih',
+    'padat merayap pukul 10.00', 'Catatan: Rekaman disimpan di server TCM Room', 'Mengetahui,', 'Subkor ILE,',
+    'Operator TCM Room,', 'Penguji Semua Peran',
+  ]) expect(report.text, `the monitoring report says ${line}`).toContain(line);
+
+  // The whole record as one file, from the finished card's details in the Selesai lane.
+  await page.goto('/');
+  await hydrated(page);
+  const lane = page.locator('details.end-lane[data-end="selesai"]');
+  await lane.locator('summary').click();
+  await lane.locator(`[data-card="${card}"] button`).click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('card-drawer').getByTestId('record-download').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('rekaman-000.8-E2E-961-DISHUB-2026.json');
+  const record = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
+  expect(record.format).toBe('pantau.request-record/1');
+  expect(record.events.map((e: any) => e.change.type)).toEqual(
+    ['created', 'step_completed', 'step_completed', 'step_completed', 'step_completed', 'step_completed', 'step_completed', 'step_completed']);
+  expect(record.card.outputs.find((o: any) => o.step === '5a').value.kind).toBe('check_report');
+  expect(record.reply_letter.outcome.kind).toBe('scheduled');
+  expect(record.monitoring_report.summary).toContain('padat merayap');
+  expect(record.letterhead.address).toBe(ADDRESS);
+  expect(trouble.pageErrors).toEqual([]);
+});
+
+test('a returned request gets a reply letter that gives the reason', async ({ page }) => {
+  const card = await newRequest(page, 962, 'tu');
+  for (const step of ['2', '3', '4']) await advance(page.request, card, step);
+  await completeStep(page.request, card, '5', 'subkor_ile', {
+    kind: 'review', decision: 'no', reason: 'Titik kamera yang diminta belum disebutkan',
+  });
+  await page.goto(`/rekaman/${card}/surat-balasan`);
+  await hydrated(page);
+  const letter = page.getByTestId('reply-letter');
+  await expect(letter).toContainText('belum dapat kami proses karena: Titik kamera yang diminta belum disebutkan.');
+  await expect(page.getByTestId('reply-number-shown')).toHaveText(/^…+$/);
+  // No monitoring happened: its report says so instead of printing an empty one.
+  await page.goto(`/rekaman/${card}/laporan-monitoring`);
+  await hydrated(page);
+  await expect(page.getByTestId('record-not-ready')).toContainText('setelah monitoring (tahap 7) selesai');
+});
