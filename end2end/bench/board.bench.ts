@@ -43,29 +43,42 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
     }
   }
 
-  // Where the time goes: when the wasm arrived, when hydration ended, when the first card was drawn.
-  await page.addInitScript(() => {
+  // Interactive: hydrated, every card counted in the column headers, the step-5 column's cards drawn,
+  // and that painted. The page notes the moment itself (performance.now() counts from the
+  // navigation), so the figure is the app's, not the time the test driver took to look. Where the
+  // time goes: when the wasm arrived, when hydration ended, the long tasks on the way.
+  await page.addInitScript((n) => {
     const marks: Record<string, number> = {};
     (window as any).__marks = marks;
+    const long: string[] = [];
+    (window as any).__long = long;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) long.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)}`);
+    }).observe({ type: 'longtask', buffered: true });
+    const ready = () => document.body?.dataset.hydrated === 'true'
+      && [...document.querySelectorAll('section[data-step] .count-total')]
+        .reduce((sum, el) => sum + parseInt(el.textContent ?? '0', 10), 0) >= n
+      && document.querySelector('section[data-step="5"] .card') !== null;
     new MutationObserver(() => {
       if (!marks.hydrated && document.body?.dataset.hydrated === 'true') marks.hydrated = performance.now();
-      if (!marks.firstCard && document.querySelector('section[data-step] .card')) marks.firstCard = performance.now();
+      if (!marks.ready && ready()) {
+        marks.ready = performance.now();
+        requestAnimationFrame(() => setTimeout(() => { marks.interactive = performance.now(); }, 0));
+      }
     }).observe(document, { subtree: true, childList: true, attributes: true });
-  });
+  }, CARDS);
   const loads: number[] = [];
+  const seen: number[] = [];
   const phases: string[] = [];
   for (let run = 0; run < 3; run++) {
     await page.goto('/');
-    // Interactive: hydrated, every card counted in the column headers, the first cards drawn.
-    await page.waitForFunction((n) => document.body.dataset.hydrated === 'true'
-      && [...document.querySelectorAll('section[data-step] .count-total')]
-        .reduce((sum, el) => sum + parseInt(el.textContent ?? '0', 10), 0) >= n
-      && document.querySelector('section[data-step="5"] .card') !== null, CARDS, { timeout: 60_000, polling: 'raf' });
-    loads.push(await page.evaluate(() => performance.now()));
+    await page.waitForFunction(() => (window as any).__marks.interactive !== undefined, undefined, { timeout: 60_000 });
+    seen.push(await page.evaluate(() => performance.now()));
+    loads.push(await page.evaluate(() => (window as any).__marks.interactive));
     phases.push(await page.evaluate(() => {
       const m = (window as any).__marks;
       const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm')) as PerformanceResourceTiming | undefined;
-      return `wasm loaded ${wasm?.responseEnd.toFixed(0)} ms, hydrated ${m.hydrated?.toFixed(0)} ms, first card ${m.firstCard?.toFixed(0)} ms`;
+      return `wasm loaded ${wasm?.responseEnd.toFixed(0)} ms, hydrated ${m.hydrated?.toFixed(0)} ms, drawn ${m.ready?.toFixed(0)} ms, painted ${m.interactive?.toFixed(0)} ms (long tasks, start+duration: ${(window as any).__long.join(' ')})`;
     }));
   }
 
@@ -103,8 +116,9 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
   }
   const drawn = await page.locator('section[data-step] .card').count();
   console.log(`board of ${CARDS} cards, ${drawn} drawn (60 per column, the rest behind "Tampilkan n lainnya"), headless Chromium on this machine:`);
-  console.log(`  navigation to interactive (hydrated, every card counted, the columns drawn): median ${median(loads).toFixed(0)} ms (runs: ${loads.map((x) => x.toFixed(0)).join(', ')}; goal 300 ms)`);
+  console.log(`  navigation to interactive (hydrated, every card counted, the columns drawn and painted; measured in the page): median ${median(loads).toFixed(0)} ms (runs: ${loads.map((x) => x.toFixed(0)).join(', ')}; goal 300 ms)`);
   console.log(`    where the time goes: ${phases.join('; ')}`);
+  console.log(`    (the test driver saw it at ${seen.map((x) => x.toFixed(0)).join(', ')} ms: its polling and round trips added)`);
   console.log(`  drop to the next paint (the move dialog shown): median ${median(drops).toFixed(1)} ms (runs: ${drops.map((x) => x.toFixed(1)).join(', ')}; goal 16 ms)`);
   console.log(`  save to the next paint (the card gone from its column, counts updated): median ${median(saves).toFixed(1)} ms (runs: ${saves.map((x) => x.toFixed(1)).join(', ')})`);
 });

@@ -407,8 +407,10 @@ mod saved {
             LocalStorage::delete(KEY);
             return None;
         };
-        let snapshot: BoardSnapshot = serde_json::from_str(&saved.raw.snapshot).ok()?;
-        let mut board = Board::from_cards(snapshot.seq, snapshot.cards.clone());
+        let mut snapshot: BoardSnapshot = serde_json::from_str(&saved.raw.snapshot).ok()?;
+        // The cards move into the board; the snapshot keeps the rest (the SLA settings).
+        let cards = std::mem::take(&mut snapshot.cards);
+        let mut board = Board::from_cards(snapshot.seq, cards);
         for text in &saved.raw.events {
             if let Ok(event) = serde_json::from_str::<Event>(text) {
                 board.apply(&event);
@@ -592,8 +594,12 @@ mod browser {
             if !is_kiosk() {
                 match session::me().await {
                     Ok(Some(me)) => {
-                        saved::save_me(&me);
-                        store.me.set(Some(me));
+                        // The same person as saved: nothing to redraw (every card's move
+                        // buttons depend on the roles).
+                        if store.me.with_untracked(|m| m.as_ref() != Some(&me)) {
+                            saved::save_me(&me);
+                            store.me.set(Some(me));
+                        }
                     }
                     Ok(None) => return session::to_login(),
                     Err(_) => {}
@@ -601,10 +607,13 @@ mod browser {
             }
             // Until the server answers, show what this browser saved; try again every few seconds.
             // With a saved board only the events since it are fetched; else the whole snapshot.
-            let (text, offset) = loop {
+            let seq_before = store.confirmed.with_untracked(|b| b.seq);
+            let (text, offset, fresh) = loop {
                 let attempt = match &saved_raw {
-                    Some(saved) => resume(store, saved.clone()).await,
-                    None => snapshot(store).await,
+                    Some(saved) => resume(store, saved.clone())
+                        .await
+                        .map(|(t, o)| (t, o, false)),
+                    None => snapshot(store).await.map(|(t, o)| (t, o, true)),
                 };
                 match attempt {
                     Ok(loaded) => break loaded,
@@ -621,7 +630,9 @@ mod browser {
             };
             raw.set_value(text);
             store.now.set(Utc::now() + offset.0);
-            settle(store);
+            // A saved board with nothing new is already on screen: no second drawing of it.
+            let changed = fresh || store.confirmed.with_untracked(|b| b.seq) != seq_before;
+            settle_with(store, changed);
             tick(store, offset);
             follow(store, store.confirmed.with_untracked(|b| b.seq), raw);
             crate::ui::cameras::browser::follow(store);
@@ -632,6 +643,11 @@ mod browser {
 
     /// Drops from the queue what the server's board now holds, then shows board + queue.
     fn settle(store: Store) {
+        settle_with(store, true);
+    }
+
+    /// As [`settle`]; the board is drawn again only when `changed` or the queue shrank.
+    fn settle_with(store: Store, changed: bool) {
         let done = store.confirmed.with_untracked(|b| {
             store.pending.with_untracked(|p| {
                 p.iter()
@@ -647,7 +663,9 @@ mod browser {
                 .pending
                 .update(|p| p.retain(|x| !done.contains(&x.envelope.id)));
         }
-        store.rebuild();
+        if changed || !done.is_empty() {
+            store.rebuild();
+        }
     }
 
     /// Another tab of this browser changed the queue: take it over (the server makes repeats harmless).
@@ -851,11 +869,13 @@ mod browser {
                 break;
             }
         }
-        store.confirmed.update(|b| {
-            for event in &events {
-                b.apply(event);
-            }
-        });
+        if !events.is_empty() {
+            store.confirmed.update(|b| {
+                for event in &events {
+                    b.apply(event);
+                }
+            });
+        }
         saved.events.extend(
             events
                 .iter()
