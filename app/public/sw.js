@@ -1,8 +1,14 @@
-// Pantau's service worker: the app shell and its bundle stay available when the network is gone.
-// Network first (always the newest app when online), the cached copy when offline. The API is never
-// cached here: the board's data lives in the page's own storage and syncs through /api.
-const CACHE = 'pantau-shell-v2';
+// Pantau's service worker: the app shell and its bundle stay available when the network is gone,
+// and the bundle loads from here instead of the network while it is the current build.
+// Pages: network first (always the newest app when online), the cached copy when offline. pkg/
+// (the bundle): the cached copy when it is of the build the newest page names (the server's
+// X-Pantau-Build header), else the network, cached anew. The API is never cached here: the board's
+// data lives in the page's own storage and syncs through /api.
+const CACHE = 'pantau-shell-v3';
 const SHELL = ['/', '/wall', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg', '/manifest.webmanifest'];
+const BUILD = 'x-pantau-build';
+// The build of the newest page this worker fetched; unknown after the worker restarts.
+let build = null;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -16,22 +22,35 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+function fromNetwork(request) {
+  return fetch(request).then((response) => {
+    if (response.ok) {
+      if (request.mode === 'navigate' && response.headers.get(BUILD)) build = response.headers.get(BUILD);
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  });
+}
+
+function fromCache(request) {
+  return caches.match(request, { ignoreSearch: true }).then((cached) => cached || caches.match('/'));
+}
+
 self.addEventListener('fetch', (event) => {
-  const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
     return;
   }
-  event.respondWith(
-    fetch(event.request)
-      .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(event.request, copy));
-        }
-        return response;
-      })
-      .catch(() =>
-        caches.match(event.request, { ignoreSearch: true }).then((cached) => cached || caches.match('/')),
-      ),
-  );
+  if (url.pathname.startsWith('/pkg/') && build) {
+    event.respondWith(
+      caches.match(request).then((cached) =>
+        cached && cached.headers.get(BUILD) === build
+          ? cached
+          : fromNetwork(request).catch(() => fromCache(request))),
+    );
+    return;
+  }
+  event.respondWith(fromNetwork(request).catch(() => fromCache(request)));
 });

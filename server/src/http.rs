@@ -127,6 +127,12 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(hardening::refuse_cross_site))
         .layer(axum::middleware::from_fn(hardening::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(std::path::PathBuf::from(
+                state.leptos_options.site_root.as_ref(),
+            )),
+            crate::site::build_header,
+        ))
         .with_state(state)
 }
 

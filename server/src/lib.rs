@@ -15,5 +15,6 @@ pub mod http;
 pub mod records;
 pub mod reports;
 pub mod serve;
+pub mod site;
 pub mod sync;
 pub mod tracking;

@@ -312,7 +312,8 @@ impl Monitor {
             let _ =
                 store::record_status(&self.inner.db, id, CameraStatus::Unknown, now, None).await;
         }
-        let statuses = store::statuses(&self.inner.db).await?;
+        // This camera's only: an import reloads each of its cameras.
+        let recorded = store::status(&self.inner.db, id).await?;
         let task = row.enabled.then(|| self.spawn_probe(&row));
         let info = {
             let mut state = self.state();
@@ -325,13 +326,13 @@ impl Monitor {
                     info.last_frame_at = old.info.last_frame_at;
                 }
             }
-            if let Some((status, since)) = statuses.get(id) {
+            if let Some((status, since)) = recorded {
                 info.status = if row.enabled {
-                    *status
+                    status
                 } else {
                     CameraStatus::Unknown
                 };
-                info.since = Some(*since);
+                info.since = Some(since);
             }
             if !row.enabled && history.last().is_none_or(|h| h.1 != CameraStatus::Unknown) {
                 history.push((now, CameraStatus::Unknown));

@@ -233,6 +233,19 @@ pub async fn statuses(
         .collect())
 }
 
+/// One camera's current status and since when, as recorded by any instance.
+pub async fn status(
+    db: &Db,
+    id: &str,
+) -> Result<Option<(CameraStatus, DateTime<Utc>)>, sqlx::Error> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT status, since FROM camera_status WHERE camera_id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(status, since)| (status_of(&status), time(since))))
+}
+
 /// One recorded status change.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
