@@ -309,8 +309,7 @@ async fn a_revoked_kiosk_token_stops_at_once_also_on_an_open_stream(server: Test
 
     // An Admin may make kiosk tokens, another role may not.
     let res = server
-        .http
-        .post(server.url("/api/kiosks"))
+        .post("/api/kiosks")
         .json(&json!({ "name": "tv-lain" }))
         .send()
         .await

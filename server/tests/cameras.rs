@@ -28,8 +28,7 @@ fn fast() -> ProbeSettings {
 
 async fn add(server: &TestServer, body: serde_json::Value) -> CameraInfo {
     let res = server
-        .http
-        .post(server.url("/api/cameras"))
+        .post("/api/cameras")
         .json(&body)
         .send()
         .await
@@ -476,8 +475,7 @@ async fn the_stream_sends_the_feed_then_each_change_and_wall_tokens_may_read_it(
 async fn bad_registry_input_is_refused_field_by_field_and_names_stay_unique() {
     let server = TestServer::sqlite_with(fast()).await;
     let res = server
-        .http
-        .post(server.url("/api/cameras"))
+        .post("/api/cameras")
         .json(&json!({"name": "", "kind": "onvif", "url": "x", "latitude": 91.0, "longitude": 1.0}))
         .send()
         .await
@@ -498,8 +496,7 @@ async fn bad_registry_input_is_refused_field_by_field_and_names_stay_unique() {
     )
     .await;
     let res = server
-        .http
-        .post(server.url("/api/cameras"))
+        .post("/api/cameras")
         .json(&json!({"name": "JL. NIAGA", "kind": "tcp", "url": "tcp://127.0.0.1:9"}))
         .send()
         .await
@@ -535,8 +532,7 @@ async fn a_csv_import_takes_the_good_rows_and_names_the_line_of_each_bad_one() {
                Pasar Hongkong,,tcp,tcp://10.255.0.3:554,utara,108.98,ya\n\
                Bundaran Tugu Bambu,,tcp,tcp://10.255.0.4:554,,,tidak\n";
     let res = server
-        .http
-        .post(server.url("/api/cameras/import"))
+        .post("/api/cameras/import")
         .header("content-type", "text/csv")
         .body(csv)
         .send()
@@ -561,8 +557,7 @@ async fn a_csv_import_takes_the_good_rows_and_names_the_line_of_each_bad_one() {
         .replace("http://10.255.0.2", "rtsp://10.255.0.2")
         .replace("utara", "0.905");
     let answer: ImportAnswer = server
-        .http
-        .post(server.url("/api/cameras/import"))
+        .post("/api/cameras/import")
         .body(fixed)
         .send()
         .await
@@ -575,8 +570,7 @@ async fn a_csv_import_takes_the_good_rows_and_names_the_line_of_each_bad_one() {
         (2, 2, 0)
     );
     let res = server
-        .http
-        .post(server.url("/api/cameras/import"))
+        .post("/api/cameras/import")
         .body("nama,jenis\n")
         .send()
         .await
@@ -602,8 +596,7 @@ async fn a_disabled_camera_is_not_probed_and_its_time_does_not_count() {
     )
     .await;
     let res = server
-        .http
-        .post(server.url(&format!("/api/cameras/{}/enabled", cam.id)))
+        .post(&format!("/api/cameras/{}/enabled", cam.id))
         .json(&json!({"enabled": false}))
         .send()
         .await

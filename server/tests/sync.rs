@@ -469,8 +469,7 @@ async fn when_the_database_goes_away_requests_get_503_and_the_server_recovers_by
     );
     let move_while_down = server.next_move_unchecked(card);
     let res = server
-        .http
-        .post(server.url("/api/sync/push"))
+        .post("/api/sync/push")
         .json(&json!({ "mutations": [move_while_down.clone()] }))
         .send()
         .await

@@ -27,8 +27,7 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
         server.push_one(next).await;
     }
     let res = server
-        .http
-        .post(server.url(&format!("/api/cards/{}/tracking", card.0)))
+        .post(&format!("/api/cards/{}/tracking", card.0))
         .send()
         .await
         .unwrap();
@@ -38,8 +37,7 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
     assert_eq!(link.path, format!("/lacak/{}", link.token));
     // Asked again: the same live link.
     let again: Link = server
-        .http
-        .post(server.url(&format!("/api/cards/{}/tracking", card.0)))
+        .post(&format!("/api/cards/{}/tracking", card.0))
         .send()
         .await
         .unwrap()
@@ -127,8 +125,7 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
         assert_eq!(common::error_message(res, 404).await, message);
     }
     let renewed: Link = server
-        .http
-        .post(server.url(&format!("/api/cards/{}/tracking", card.0)))
+        .post(&format!("/api/cards/{}/tracking", card.0))
         .send()
         .await
         .unwrap()

@@ -157,6 +157,11 @@ impl TestServer {
         self.http.get(self.url(path))
     }
 
+    /// A POST as the signed-in tester.
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(self.url(path))
+    }
+
     /// A GET as the signed-in tester, its JSON answer.
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         self.get(path)
