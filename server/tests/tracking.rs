@@ -5,9 +5,20 @@
 mod common;
 
 use app::domain::demo::text;
-use app::domain::{Mutation, Role};
+use app::domain::{CardId, Mutation, Role};
 use common::{TestServer, envelope};
 use pantau::tracking::Link;
+
+/// Staff give (or show again) the card's link: 201 and the link.
+async fn give_link(server: &TestServer, card: CardId) -> Link {
+    let res = server
+        .post(&format!("/api/cards/{}/tracking", card.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
 
 async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
     let card = server.create(1).await;
@@ -26,24 +37,11 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
         let next = server.next_move(card).await;
         server.push_one(next).await;
     }
-    let res = server
-        .post(&format!("/api/cards/{}/tracking", card.0))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let link: Link = res.json().await.unwrap();
+    let link = give_link(&server, card).await;
     assert_eq!(link.token.len(), 32, "192 random bits");
     assert_eq!(link.path, format!("/lacak/{}", link.token));
     // Asked again: the same live link.
-    let again: Link = server
-        .post(&format!("/api/cards/{}/tracking", card.0))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again = give_link(&server, card).await;
     assert_eq!(again.token, link.token);
 
     // Without an account.
@@ -124,14 +122,7 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
             .unwrap();
         assert_eq!(common::error_message(res, 404).await, message);
     }
-    let renewed: Link = server
-        .post(&format!("/api/cards/{}/tracking", card.0))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let renewed = give_link(&server, card).await;
     assert_ne!(renewed.token, link.token);
 
     // Only staff give links: not a wall screen, not anyone.
