@@ -47,3 +47,40 @@ test('reloading while offline still shows the board this browser saw, and it com
   const unexpected = trouble.failedRequests.filter((r) => !(r.includes('/api/') || r.includes('net::ERR_INTERNET_DISCONNECTED')));
   expect(unexpected, `offline=${offline}`).toEqual([]);
 });
+
+test('a board saved by the previous version (layout 2) still shows offline after an upgrade, and is saved anew', async ({ page, context }) => {
+  const trouble = watchPage(page);
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.getByTestId('connection')).toHaveText('Tersinkron');
+  const cards = await page.locator('section[data-step] .card').count();
+  expect(cards).toBeGreaterThan(0);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('pantau.board') ?? '{}').version), { timeout: 10_000 }).toBe(3);
+
+  // Layout 2 held the server's texts as escaped JSON strings. Written as the old version did, with
+  // the network gone: only this browser's copy can show the board.
+  await context.setOffline(true);
+  await page.evaluate(() => {
+    const saved = JSON.parse(localStorage.getItem('pantau.board')!);
+    localStorage.setItem('pantau.board', JSON.stringify({
+      version: 2, saved_at: saved.saved_at,
+      snapshot: JSON.stringify(saved.snapshot), events: saved.events.map((e: unknown) => JSON.stringify(e)),
+    }));
+    // The page must not save over it on the way out.
+    addEventListener('pagehide', (e) => e.stopImmediatePropagation(), { capture: true });
+  });
+  expect(await page.evaluate(() => typeof JSON.parse(localStorage.getItem('pantau.board')!).snapshot)).toBe('string');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('section[data-step] .card')).toHaveCount(cards);
+  await expect(page.getByTestId('connection')).toContainText('Offline · data dari');
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('connection')).toHaveText('Tersinkron', { timeout: 15_000 });
+  await expect.poll(() => page.evaluate(() => {
+    const saved = JSON.parse(localStorage.getItem('pantau.board') ?? '{}');
+    return [saved.version, typeof saved.snapshot];
+  }), { timeout: 10_000 }).toEqual([3, 'object']);
+  expect(trouble.pageErrors).toEqual([]);
+});

@@ -104,6 +104,9 @@ fn FilterBar() -> impl IntoView {
 
 /// How many cards a column draws at first, and how many more each "show more" adds.
 const COLUMN_PAGE: usize = 60;
+/// How many of those are drawn before the board's first paint (more than a screen holds); the
+/// rest follow right after it, a column at a time, so a large board shows at once.
+const FIRST_PAINT: usize = 12;
 
 /// One SOP step: its number, name, performer, standard time and counts, then its cards.
 #[component]
@@ -115,7 +118,9 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
     let minutes = t(txt::MINUTES_SHORT);
     let cards = Memo::new(move |_| store.cards_at(Stage::Step(step.id)));
     // The longest-waiting cards first; the rest on request (the counts above cover them all).
-    let shown = RwSignal::new(COLUMN_PAGE);
+    let shown = RwSignal::new(FIRST_PAINT);
+    #[cfg(feature = "hydrate")]
+    draw_rest_after_paint(step, cards, shown);
     // Counts of warning and breached cards, on the one clock.
     let counts = Memo::new(move |_| {
         let now = store.now.get();
@@ -204,6 +209,25 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
             </ol>
         </section>
     }
+}
+
+/// Once the column has cards, and after the frame that paints them: the rest of its first page.
+#[cfg(feature = "hydrate")]
+fn draw_rest_after_paint(step: &'static StepDef, cards: Memo<Vec<Card>>, shown: RwSignal<usize>) {
+    let column = FLOW.iter().position(|s| s.id == step.id).unwrap_or(0) as u64;
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || cards.with(Vec::len) <= FIRST_PAINT {
+            return done == Some(true);
+        }
+        request_animation_frame(move || {
+            // One task per column: the page stays responsive between them.
+            set_timeout(
+                move || shown.update(|n| *n = (*n).max(COLUMN_PAGE)),
+                std::time::Duration::from_millis(column),
+            )
+        });
+        true
+    });
 }
 
 pub(super) fn state_icon(state: SlaState) -> Icon {

@@ -358,6 +358,7 @@ mod saved {
     use gloo_storage::{LocalStorage, Storage};
     use leptos::prelude::*;
     use serde::{Deserialize, Serialize};
+    use serde_json::value::RawValue;
 
     use super::{Pending, Store};
     use crate::account::Me;
@@ -365,7 +366,8 @@ mod saved {
     use chrono::{DateTime, Utc};
 
     const KEY: &str = "pantau.board";
-    const VERSION: u32 = 2;
+    /// 3: the server's texts inline (2 held them as escaped strings, twice as slow to read).
+    const VERSION: u32 = 3;
     pub const PENDING_KEY: &str = "pantau.pending";
     const PENDING_VERSION: u32 = 1;
     const ME_KEY: &str = "pantau.me";
@@ -374,18 +376,33 @@ mod saved {
     pub const MAX_EVENTS: usize = 2_000;
 
     /// What the server sent, as text.
-    #[derive(Clone, Default, Serialize, Deserialize)]
+    #[derive(Clone, Default)]
     pub struct Raw {
         pub snapshot: String,
         pub events: Vec<String>,
     }
 
+    /// The saved layout, read without copying: the snapshot and events stay JSON text until read.
     #[derive(Serialize, Deserialize)]
-    struct Saved {
+    struct Saved<'a> {
         version: u32,
         saved_at: DateTime<Utc>,
-        #[serde(flatten)]
-        raw: Raw,
+        #[serde(borrow)]
+        snapshot: &'a RawValue,
+        #[serde(borrow)]
+        events: Vec<&'a RawValue>,
+    }
+
+    impl Saved<'_> {
+        /// A text the server sent: inline JSON (version 3), or a JSON string holding it (version 2,
+        /// migrated on the next save).
+        fn text(&self, raw: &RawValue) -> Option<String> {
+            match self.version {
+                VERSION => Some(raw.get().to_owned()),
+                2 => serde_json::from_str(raw.get()).ok(),
+                _ => None,
+            }
+        }
     }
 
     #[derive(Serialize, Deserialize)]
@@ -397,26 +414,39 @@ mod saved {
     /// The saved board and when it was saved. (Version 1 held cards re-serialized by the browser;
     /// it is not read back.)
     pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
-        // Read straight into the saved layout: going through a generic JSON value first would parse
-        // the whole board once more (a 2,000-card board is megabytes).
-        let text = LocalStorage::raw().get_item(KEY).ok()??;
-        let saved = serde_json::from_str::<Saved>(&text)
+        let loaded = LocalStorage::raw()
+            .get_item(KEY)
             .ok()
-            .filter(|s| s.version == VERSION);
-        let Some(saved) = saved else {
+            .flatten()
+            .and_then(|text| read(&text));
+        if loaded.is_none() {
             LocalStorage::delete(KEY);
-            return None;
+        }
+        loaded
+    }
+
+    fn read(text: &str) -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
+        // The outer layout only marks where each text is; each is then read once, straight into
+        // the domain's types (a 2,000-card board is megabytes).
+        let saved = serde_json::from_str::<Saved>(text).ok()?;
+        let raw = Raw {
+            snapshot: saved.text(saved.snapshot)?,
+            events: saved
+                .events
+                .iter()
+                .map(|e| saved.text(e))
+                .collect::<Option<_>>()?,
         };
-        let mut snapshot: BoardSnapshot = serde_json::from_str(&saved.raw.snapshot).ok()?;
+        let mut snapshot: BoardSnapshot = serde_json::from_str(&raw.snapshot).ok()?;
         // The cards move into the board; the snapshot keeps the rest (the SLA settings).
         let cards = std::mem::take(&mut snapshot.cards);
         let mut board = Board::from_cards(snapshot.seq, cards);
-        for text in &saved.raw.events {
+        for text in &raw.events {
             if let Ok(event) = serde_json::from_str::<Event>(text) {
                 board.apply(&event);
             }
         }
-        Some((snapshot, board, saved.saved_at, saved.raw))
+        Some((snapshot, board, saved.saved_at, raw))
     }
 
     pub fn load_pending() -> Vec<Pending> {
@@ -451,15 +481,27 @@ mod saved {
     }
 
     fn save(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
-        let saved = raw.with_value(|raw| Saved {
-            version: VERSION,
-            saved_at: store.now.get_untracked(),
-            raw: raw.clone(),
+        let text = raw.with_value(|raw| {
+            if raw.events.len() > MAX_EVENTS {
+                return None;
+            }
+            // The server's texts are JSON already: written inline as they came, not escaped.
+            let saved = Saved {
+                version: VERSION,
+                saved_at: store.now.get_untracked(),
+                snapshot: inline(&raw.snapshot)?,
+                events: raw.events.iter().filter_map(|e| inline(e)).collect(),
+            };
+            serde_json::to_string(&saved).ok()
         });
-        if saved.raw.events.len() <= MAX_EVENTS {
+        if let Some(text) = text {
             // Full storage is not fatal: the server still has everything.
-            let _ = LocalStorage::set(KEY, saved);
+            let _ = LocalStorage::raw().set_item(KEY, &text);
         }
+    }
+
+    fn inline(text: &str) -> Option<&RawValue> {
+        serde_json::from_str(text).ok()
     }
 
     /// Saves the texts whenever the board changes (at most every 2 s) and when the page goes away.
