@@ -1,20 +1,27 @@
 import { test, expect } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
+import { type Page } from '@playwright/test';
 import { watchPage, hydrated } from './fixtures';
+
+/** Opens the board, live, with the service worker controlling the page and the board saved in this
+ * browser (current layout, 3); returns how many cards it shows. */
+async function openBoardSavedHere(page: Page): Promise<number> {
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.getByTestId('connection')).toHaveText('Tersinkron');
+  const cards = await page.locator('section[data-step] .card').count();
+  expect(cards).toBeGreaterThan(0);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('pantau.board') ?? '{}').version), { timeout: 10_000 }).toBe(3);
+  return cards;
+}
 
 test('reloading while offline still shows the board this browser saw, and it comes back live', async ({ page, context, request }) => {
   // While offline the API cannot answer: those failures are expected here, nothing else is.
   let offline = false;
   const trouble = watchPage(page);
-  await page.goto('/');
-  await hydrated(page);
+  const cards = await openBoardSavedHere(page);
   const badge = page.getByTestId('connection');
-  await expect(badge).toHaveText('Tersinkron');
-  const cards = await page.locator('section[data-step] .card').count();
-  expect(cards).toBeGreaterThan(0);
-  // The service worker controls the page, and the board is saved in this browser.
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
-  await expect.poll(() => page.evaluate(() => localStorage.getItem('pantau.board') !== null), { timeout: 10_000 }).toBe(true);
 
   // A move arrives live after the snapshot: it must survive the offline reload too.
   const board = await (await request.get('/api/board')).json();
@@ -50,13 +57,7 @@ test('reloading while offline still shows the board this browser saw, and it com
 
 test('a board saved by the previous version (layout 2) still shows offline after an upgrade, and is saved anew', async ({ page, context }) => {
   const trouble = watchPage(page);
-  await page.goto('/');
-  await hydrated(page);
-  await expect(page.getByTestId('connection')).toHaveText('Tersinkron');
-  const cards = await page.locator('section[data-step] .card').count();
-  expect(cards).toBeGreaterThan(0);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('pantau.board') ?? '{}').version), { timeout: 10_000 }).toBe(3);
+  const cards = await openBoardSavedHere(page);
 
   // Layout 2 held the server's texts as escaped JSON strings. Written as the old version did, with
   // the network gone: only this browser's copy can show the board.
