@@ -1,6 +1,5 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { type Page } from '@playwright/test';
 import { watchPage, hydrated } from './fixtures';
 
 /** Opens the board, live, with the service worker controlling the page and the board saved in this
