@@ -22,10 +22,68 @@ pub fn hydrate() {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
-    // The bundle's memory, for the wall's soak test (which prints its size over simulated days).
+    // The bundle's memory and the bytes its allocator holds, for the wall's soak test (which
+    // prints them over simulated days).
+    let window = leptos::prelude::window();
+    let _ = js_sys::Reflect::set(&window, &"__pantauMemory".into(), &wasm_bindgen::memory());
+    let allocated = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(|| {
+        counted::IN_USE.load(std::sync::atomic::Ordering::Relaxed) as f64
+    });
     let _ = js_sys::Reflect::set(
-        &leptos::prelude::window(),
-        &"__pantauMemory".into(),
-        &wasm_bindgen::memory(),
+        &window,
+        &"__pantauAllocated".into(),
+        &allocated.into_js_value(),
     );
+}
+
+/// The browser bundle's allocator, counting the bytes it holds: the memory's size only grows, to
+/// the most the page ever needed, so a small leak hides in it; this count shows one.
+#[cfg(feature = "hydrate")]
+mod counted {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    pub static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+    struct Counted;
+
+    // SAFETY: every call is passed to the system allocator unchanged; only a count is kept.
+    unsafe impl GlobalAlloc for Counted {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract for `alloc`, passed on.
+            let ptr = unsafe { System.alloc(layout) };
+            if !ptr.is_null() {
+                IN_USE.fetch_add(layout.size(), Relaxed);
+            }
+            ptr
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract for `alloc_zeroed`, passed on.
+            let ptr = unsafe { System.alloc_zeroed(layout) };
+            if !ptr.is_null() {
+                IN_USE.fetch_add(layout.size(), Relaxed);
+            }
+            ptr
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: the caller's contract for `dealloc`, passed on.
+            unsafe { System.dealloc(ptr, layout) };
+            IN_USE.fetch_sub(layout.size(), Relaxed);
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: the caller's contract for `realloc`, passed on.
+            let moved = unsafe { System.realloc(ptr, layout, new_size) };
+            if !moved.is_null() {
+                IN_USE.fetch_add(new_size, Relaxed);
+                IN_USE.fetch_sub(layout.size(), Relaxed);
+            }
+            moved
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Counted = Counted;
 }

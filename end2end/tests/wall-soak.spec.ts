@@ -22,8 +22,10 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
   const memory = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    const wasm = await wall.evaluate(() => (window as any).__pantauMemory.buffer.byteLength as number);
-    return { js: usedSize, wasm };
+    // The bundle's memory (it only grows, to the most the page ever needed), and its allocator's
+    // count of the bytes it holds now.
+    const [wasm, held] = await wall.evaluate(() => [(window as any).__pantauMemory.buffer.byteLength as number, (window as any).__pantauAllocated() as number]);
+    return { js: usedSize, wasm, held };
   };
 
   // Each card: registered at step 2, moved to 3, 4, 5, then returned at 5 (so the board stays the
@@ -54,7 +56,7 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
     }
   };
 
-  let firstHour = { js: 0, wasm: 0 };
+  let firstHour = { js: 0, wasm: 0, held: 0 };
   const started = Date.now();
   for (let minute = 0; minute < HOURS * 60; minute++) {
     if (minute % EVERY === 0) await move();
@@ -76,15 +78,16 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
   // memory only grows, to the highest the page ever needed: the first office opening and closing
   // on this board may need a little more once (every timer redrawn). So: 72 quiet hours first
   // (any 72 hours hold a whole working day, whatever day the suite runs), then 24 more, which
-  // must not add a byte.
+  // must not add a byte. The allocator's count is printed: it still grows a little over quiet
+  // hours (a known leak, being looked for; the memory's size does not show it yet).
   const quietHours = async (hours: number) => {
     for (let minute = 0; minute < hours * 60; minute += 10) await wall.clock.fastForward(10 * MINUTE);
     return memory();
   };
   const settled = await quietHours(72);
   const quiet = await quietHours(24);
-  console.log(`  after 72 more hours without moves: JS heap ${mib(settled.js)} MiB (${pct(lastHour.js, settled.js)}), wasm memory ${mib(settled.wasm)} MiB (${pct(lastHour.wasm, settled.wasm)})`);
-  console.log(`  after 24 hours more: JS heap ${mib(quiet.js)} MiB (${pct(settled.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(settled.wasm, quiet.wasm)})`);
+  console.log(`  after 72 more hours without moves: JS heap ${mib(settled.js)} MiB (${pct(lastHour.js, settled.js)}), wasm memory ${mib(settled.wasm)} MiB (${pct(lastHour.wasm, settled.wasm)}), held by the allocator ${settled.held} bytes (${pct(lastHour.held, settled.held)})`);
+  console.log(`  after 24 hours more: JS heap ${mib(quiet.js)} MiB (${pct(settled.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(settled.wasm, quiet.wasm)}), held by the allocator ${quiet.held} bytes (${quiet.held - settled.held >= 0 ? '+' : ''}${quiet.held - settled.held})`);
   expect(settled.js).toBeLessThanOrEqual(lastHour.js * 1.1);
   expect(quiet.js).toBeLessThanOrEqual(settled.js * 1.1);
   expect(quiet.wasm).toBe(settled.wasm);

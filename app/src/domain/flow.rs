@@ -256,6 +256,7 @@ pub struct Envelope {
     pub actor: Actor,
     pub role: Role,
     pub device: DeviceId,
+    #[serde(with = "crate::domain::utc")]
     pub client_time: DateTime<Utc>,
     /// Required when an Admin does another role's step; the card's history shows it.
     #[serde(default)]
@@ -320,12 +321,14 @@ pub enum Change {
 pub struct Event {
     /// The server's sequence number; `None` while only applied optimistically in a browser.
     pub seq: Option<u64>,
+    #[serde(with = "crate::domain::utc::option", default)]
     pub server_time: Option<DateTime<Utc>>,
     pub mutation_id: MutationId,
     pub card: CardId,
     pub actor: Actor,
     pub role: Role,
     pub device: DeviceId,
+    #[serde(with = "crate::domain::utc")]
     pub client_time: DateTime<Utc>,
     pub override_reason: Option<LongText>,
     pub change: Change,
@@ -366,7 +369,9 @@ impl Event {
 /// A span of time; `end` is `None` while it lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
+    #[serde(with = "crate::domain::utc")]
     pub start: DateTime<Utc>,
+    #[serde(with = "crate::domain::utc::option", default)]
     pub end: Option<DateTime<Utc>>,
 }
 
@@ -374,7 +379,9 @@ pub struct Span {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub step: StepId,
+    #[serde(with = "crate::domain::utc")]
     pub entered: DateTime<Utc>,
+    #[serde(with = "crate::domain::utc::option", default)]
     pub left: Option<DateTime<Utc>>,
     /// Times spent waiting for the applicant: the clock does not run.
     pub waits: Vec<Span>,
@@ -387,6 +394,7 @@ pub struct Recorded<T> {
     pub step: Option<StepId>,
     pub actor: Actor,
     pub role: Role,
+    #[serde(with = "crate::domain::utc")]
     pub at: DateTime<Utc>,
 }
 
@@ -396,6 +404,7 @@ pub struct Card {
     pub id: CardId,
     pub request: Request,
     pub stage: Stage,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: DateTime<Utc>,
     pub created_by: Actor,
     pub visits: Vec<Visit>,

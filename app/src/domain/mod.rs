@@ -13,6 +13,7 @@ pub mod request;
 pub mod sla;
 pub mod sop;
 pub mod tracking;
+pub mod utc;
 
 pub use flow::{
     Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput,
@@ -34,6 +35,7 @@ pub fn wire_name<T: serde::Serialize>(value: &T) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BoardSnapshot {
     pub seq: u64,
+    #[serde(with = "utc")]
     pub server_time: chrono::DateTime<chrono::Utc>,
     pub sla: SlaConfig,
     pub cards: Vec<Card>,

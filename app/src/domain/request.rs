@@ -293,7 +293,9 @@ impl<'de> Deserialize<'de> for PhoneNumber {
 /// A span of time: the wished monitoring window, or the confirmed schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Window {
+    #[serde(with = "crate::domain::utc")]
     pub start: DateTime<Utc>,
+    #[serde(with = "crate::domain::utc")]
     pub end: DateTime<Utc>,
 }
 

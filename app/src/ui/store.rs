@@ -366,8 +366,14 @@ mod saved {
     use chrono::{DateTime, Utc};
 
     const KEY: &str = "pantau.board";
-    /// 3: the server's texts inline (2 held them as escaped strings, twice as slow to read).
-    const VERSION: u32 = 3;
+    /// The snapshot's text, as the server sent it (version 4 on).
+    const SNAPSHOT_KEY: &str = "pantau.board.snapshot";
+    /// 4: the head under `pantau.board` (`{"version":4,"saved_at":…,"snapshot_seq":…,"events":[…]}`)
+    /// and the snapshot under its own key, written only when it is a new one: a save after a move
+    /// writes kilobytes, not the whole board, and reading needs no scan for the snapshot's end.
+    /// 3 held the snapshot inside the head; 2 held the texts as escaped strings. Both are read,
+    /// and written as 4 at the next save.
+    const VERSION: u32 = 4;
     pub const PENDING_KEY: &str = "pantau.pending";
     const PENDING_VERSION: u32 = 1;
     const ME_KEY: &str = "pantau.me";
@@ -380,29 +386,57 @@ mod saved {
     pub struct Raw {
         pub snapshot: String,
         pub events: Vec<String>,
+        /// The snapshot's sequence number.
+        pub snapshot_seq: u64,
+        /// Whether `snapshot` is the one saved in this browser.
+        pub snapshot_saved: bool,
     }
 
-    /// The saved layout, read without copying: the snapshot and events stay JSON text until read.
-    #[derive(Serialize, Deserialize)]
-    struct Saved<'a> {
+    impl Raw {
+        /// A snapshot just fetched (not saved yet), and its sequence number.
+        pub fn fresh(snapshot: String, seq: u64) -> Raw {
+            Raw {
+                snapshot,
+                events: Vec::new(),
+                snapshot_seq: seq,
+                snapshot_saved: false,
+            }
+        }
+    }
+
+    /// The head of the saved board, read without copying: the texts stay JSON until read.
+    #[derive(Deserialize)]
+    struct Head<'a> {
         version: u32,
         saved_at: DateTime<Utc>,
-        #[serde(borrow)]
-        snapshot: &'a RawValue,
+        /// Version 4: the sequence number of the snapshot saved under [`SNAPSHOT_KEY`].
+        #[serde(default)]
+        snapshot_seq: Option<u64>,
+        /// Versions 2 and 3: the snapshot itself.
+        #[serde(borrow, default)]
+        snapshot: Option<&'a RawValue>,
         #[serde(borrow)]
         events: Vec<&'a RawValue>,
     }
 
-    impl Saved<'_> {
-        /// A text the server sent: inline JSON (version 3), or a JSON string holding it (version 2,
-        /// migrated on the next save).
+    impl Head<'_> {
+        /// A text the server sent: inline JSON (versions 3 and 4), or a JSON string holding it
+        /// (version 2).
         fn text(&self, raw: &RawValue) -> Option<String> {
             match self.version {
-                VERSION => Some(raw.get().to_owned()),
+                3 | VERSION => Some(raw.get().to_owned()),
                 2 => serde_json::from_str(raw.get()).ok(),
                 _ => None,
             }
         }
+    }
+
+    #[derive(Serialize)]
+    struct HeadOut<'a> {
+        version: u32,
+        saved_at: DateTime<Utc>,
+        snapshot_seq: u64,
+        events: &'a [Box<RawValue>],
     }
 
     #[derive(Serialize, Deserialize)]
@@ -414,30 +448,78 @@ mod saved {
     /// The saved board and when it was saved. (Version 1 held cards re-serialized by the browser;
     /// it is not read back.)
     pub fn load() -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
-        let loaded = LocalStorage::raw()
-            .get_item(KEY)
-            .ok()
-            .flatten()
-            .and_then(|text| read(&text));
+        let loaded = stored_bytes(KEY).and_then(|head| read(&head));
         if loaded.is_none() {
             LocalStorage::delete(KEY);
+            LocalStorage::delete(SNAPSHOT_KEY);
         }
         loaded
     }
 
-    fn read(text: &str) -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
-        // The outer layout only marks where each text is; each is then read once, straight into
+    #[wasm_bindgen::prelude::wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(catch, js_namespace = localStorage, js_name = getItem)]
+        fn stored_text(key: &str) -> Result<Option<js_sys::JsString>, wasm_bindgen::JsValue>;
+        type TextEncoder;
+        #[wasm_bindgen(constructor)]
+        fn new() -> TextEncoder;
+        /// Writes `text` as UTF-8 straight into `into` (the bundle's memory).
+        #[wasm_bindgen(method, js_name = encodeInto)]
+        fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &mut [u8]) -> Encoded;
+        type Encoded;
+        /// How much of the text was written, in UTF-16 units.
+        #[wasm_bindgen(method, getter)]
+        fn read(this: &Encoded) -> u32;
+        #[wasm_bindgen(method, getter)]
+        fn written(this: &Encoded) -> u32;
+    }
+
+    /// A stored text as UTF-8, written by the browser straight into this bundle's memory:
+    /// megabytes handed over as a string would be copied a character at a time.
+    fn stored_bytes(key: &str) -> Option<Vec<u8>> {
+        let mut text = stored_text(key).ok().flatten()?;
+        let encoder = TextEncoder::new();
+        let length = text.length() as usize;
+        // Mostly ASCII: a little room for the rest, more when it runs out.
+        let mut bytes = vec![0; length + length / 8 + 64];
+        let mut written = 0;
+        loop {
+            let done = encoder.encode_into(&text, &mut bytes[written..]);
+            written += done.written() as usize;
+            if done.read() >= text.length() {
+                bytes.truncate(written);
+                return Some(bytes);
+            }
+            text = text.slice(done.read(), text.length());
+            bytes.resize(written + text.length() as usize * 3, 0);
+        }
+    }
+
+    fn read(head: &[u8]) -> Option<(BoardSnapshot, Board, DateTime<Utc>, Raw)> {
+        // The head marks where each event's text is; each text is then read once, straight into
         // the domain's types (a 2,000-card board is megabytes).
-        let saved = serde_json::from_str::<Saved>(text).ok()?;
+        let head = serde_json::from_slice::<Head>(head).ok()?;
+        let (snapshot_text, snapshot_saved) = match (head.version, head.snapshot) {
+            (VERSION, None) => (String::from_utf8(stored_bytes(SNAPSHOT_KEY)?).ok()?, true),
+            (2 | 3, Some(inside)) => (head.text(inside)?, false),
+            _ => return None,
+        };
+        let mut snapshot: BoardSnapshot = serde_json::from_str(&snapshot_text).ok()?;
+        if head.version == VERSION && head.snapshot_seq.is_none_or(|seq| snapshot.seq < seq) {
+            // Older than the one this head's events follow (another tab of this browser may have
+            // saved a newer one since: the events it already holds are skipped below).
+            return None;
+        }
         let raw = Raw {
-            snapshot: saved.text(saved.snapshot)?,
-            events: saved
+            snapshot: snapshot_text,
+            events: head
                 .events
                 .iter()
-                .map(|e| saved.text(e))
+                .map(|e| head.text(e))
                 .collect::<Option<_>>()?,
+            snapshot_seq: snapshot.seq,
+            snapshot_saved,
         };
-        let mut snapshot: BoardSnapshot = serde_json::from_str(&raw.snapshot).ok()?;
         // The cards move into the board; the snapshot keeps the rest (the SLA settings).
         let cards = std::mem::take(&mut snapshot.cards);
         let mut board = Board::from_cards(snapshot.seq, cards);
@@ -446,7 +528,7 @@ mod saved {
                 board.apply(&event);
             }
         }
-        Some((snapshot, board, saved.saved_at, raw))
+        Some((snapshot, board, head.saved_at, raw))
     }
 
     pub fn load_pending() -> Vec<Pending> {
@@ -477,37 +559,56 @@ mod saved {
 
     pub fn forget() {
         LocalStorage::delete(KEY);
+        LocalStorage::delete(SNAPSHOT_KEY);
         LocalStorage::delete(ME_KEY);
     }
 
+    /// Writes the head, and the snapshot first when it is not saved yet. Full storage is not
+    /// fatal (the server still has everything): what was saved before stays whole.
     fn save(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
-        let text = raw.with_value(|raw| {
-            if raw.events.len() > MAX_EVENTS {
+        let head = raw.with_value(|raw| {
+            if raw.snapshot.is_empty() || raw.events.len() > MAX_EVENTS {
                 return None;
             }
-            // The server's texts are JSON already: written inline as they came, not escaped.
-            let saved = Saved {
+            // The server's texts are JSON already: written inline as they came.
+            let events = raw
+                .events
+                .iter()
+                .map(|e| RawValue::from_string(e.clone()).ok())
+                .collect::<Option<Vec<_>>>()?;
+            let head = HeadOut {
                 version: VERSION,
                 saved_at: store.now.get_untracked(),
-                snapshot: inline(&raw.snapshot)?,
-                events: raw.events.iter().filter_map(|e| inline(e)).collect(),
+                snapshot_seq: raw.snapshot_seq,
+                events: &events,
             };
-            serde_json::to_string(&saved).ok()
+            Some((serde_json::to_string(&head).ok()?, raw.snapshot_saved))
         });
-        if let Some(text) = text {
-            // Full storage is not fatal: the server still has everything.
-            let _ = LocalStorage::raw().set_item(KEY, &text);
+        let Some((head, snapshot_saved)) = head else {
+            return;
+        };
+        let storage = LocalStorage::raw();
+        if !snapshot_saved {
+            let written = raw.with_value(|raw| storage.set_item(SNAPSHOT_KEY, &raw.snapshot));
+            if written.is_err() {
+                return;
+            }
+            raw.update_value(|raw| raw.snapshot_saved = true);
         }
+        let _ = storage.set_item(KEY, &head);
     }
 
-    fn inline(text: &str) -> Option<&RawValue> {
-        serde_json::from_str(text).ok()
-    }
-
-    /// Saves the texts whenever the board changes (at most every 2 s) and when the page goes away.
+    /// Saves whenever the board changes (at most every 2 s) and when the page goes away.
     pub fn keep(store: Store, raw: StoredValue<Raw, ThreadLocal>) {
         let handle = window_event_listener(leptos::ev::pagehide, move |_| save(store, raw));
-        std::mem::forget(handle);
+        // Another tab saved its snapshot over this one's: the next save here writes this tab's
+        // again, so the head never names events that do not follow the stored snapshot.
+        let other_tab = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().as_deref() == Some(SNAPSHOT_KEY) {
+                raw.update_value(|raw| raw.snapshot_saved = false);
+            }
+        });
+        std::mem::forget((handle, other_tab));
         let pending = StoredValue::new(false);
         Effect::new(move |_| {
             store.confirmed.track();
@@ -862,13 +963,7 @@ mod browser {
         store
             .confirmed
             .set(Board::from_cards(snapshot.seq, snapshot.cards));
-        Ok((
-            Raw {
-                snapshot: text,
-                events: Vec::new(),
-            },
-            offset,
-        ))
+        Ok((Raw::fresh(text, snapshot.seq), offset))
     }
 
     #[derive(serde::Deserialize)]
@@ -975,6 +1070,8 @@ mod browser {
                         serde_json::from_str::<Event>(e).is_ok_and(|e| e.seq > Some(snapshot.seq))
                     });
                     r.snapshot = text;
+                    r.snapshot_seq = snapshot.seq;
+                    r.snapshot_saved = false;
                 });
             }
             COMPACTING.with(|c| c.set(false));
