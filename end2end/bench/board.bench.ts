@@ -157,7 +157,7 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
 
   const { loads, completes, seen, phases } = await loadBoard(CARDS + demo);
 
-  if (process.env.PANTAU_BENCH_TRACE) await traceLoad(CARDS);
+  if (process.env.PANTAU_BENCH_TRACE) await traceLoad(CARDS + demo);
 
   // A drop of a step-2 card on column 3 (pointer events, as a mouse or finger makes them): to the
   // paint that shows the move dialog; then saving: to the paint that shows the card moved.

@@ -381,11 +381,12 @@ mod saved {
     /// saving stops growing.
     pub const MAX_EVENTS: usize = 2_000;
 
-    /// What the server sent, as text.
+    /// What the server sent, as text. The events' texts are JSON by construction (each was read as
+    /// an event, or written from one), so a save writes them as they are.
     #[derive(Clone, Default)]
     pub struct Raw {
         pub snapshot: String,
-        pub events: Vec<String>,
+        pub events: Vec<Box<RawValue>>,
         /// The snapshot's sequence number.
         pub snapshot_seq: u64,
         /// Whether `snapshot` is the one saved in this browser.
@@ -422,10 +423,10 @@ mod saved {
     impl Head<'_> {
         /// A text the server sent: inline JSON (versions 3 and 4), or a JSON string holding it
         /// (version 2).
-        fn text(&self, raw: &RawValue) -> Option<String> {
+        fn text(&self, raw: &RawValue) -> Option<Box<RawValue>> {
             match self.version {
-                3 | VERSION => Some(raw.get().to_owned()),
-                2 => serde_json::from_str(raw.get()).ok(),
+                3 | VERSION => Some(raw.to_owned()),
+                2 => RawValue::from_string(serde_json::from_str(raw.get()).ok()?).ok(),
                 _ => None,
             }
         }
@@ -501,7 +502,7 @@ mod saved {
         let head = serde_json::from_slice::<Head>(head).ok()?;
         let (snapshot_text, snapshot_saved) = match (head.version, head.snapshot) {
             (VERSION, None) => (String::from_utf8(stored_bytes(SNAPSHOT_KEY)?).ok()?, true),
-            (2 | 3, Some(inside)) => (head.text(inside)?, false),
+            (2 | 3, Some(inside)) => (Box::<str>::from(head.text(inside)?).into_string(), false),
             _ => return None,
         };
         let mut snapshot: BoardSnapshot = serde_json::from_str(&snapshot_text).ok()?;
@@ -524,7 +525,7 @@ mod saved {
         let cards = std::mem::take(&mut snapshot.cards);
         let mut board = Board::from_cards(snapshot.seq, cards);
         for text in &raw.events {
-            if let Ok(event) = serde_json::from_str::<Event>(text) {
+            if let Ok(event) = serde_json::from_str::<Event>(text.get()) {
                 board.apply(&event);
             }
         }
@@ -571,16 +572,11 @@ mod saved {
                 return None;
             }
             // The server's texts are JSON already: written inline as they came.
-            let events = raw
-                .events
-                .iter()
-                .map(|e| RawValue::from_string(e.clone()).ok())
-                .collect::<Option<Vec<_>>>()?;
             let head = HeadOut {
                 version: VERSION,
                 saved_at: store.now.get_untracked(),
                 snapshot_seq: raw.snapshot_seq,
-                events: &events,
+                events: &raw.events,
             };
             Some((serde_json::to_string(&head).ok()?, raw.snapshot_saved))
         });
@@ -643,6 +639,7 @@ mod browser {
     use super::*;
     use crate::domain::{BoardSnapshot, Event};
     use crate::ui::session::browser as session;
+    use serde_json::value::RawValue;
 
     thread_local! {
         /// Whether the push loop runs (one per tab).
@@ -1016,7 +1013,7 @@ mod browser {
         saved.events.extend(
             events
                 .iter()
-                .map(|e| serde_json::to_string(e).expect("an event serializes")),
+                .map(|e| serde_json::value::to_raw_value(e).expect("an event serializes")),
         );
         Ok((saved, offset))
     }
@@ -1067,7 +1064,8 @@ mod browser {
             if let Ok((text, snapshot)) = load().await {
                 raw.update_value(|r| {
                     r.events.retain(|e| {
-                        serde_json::from_str::<Event>(e).is_ok_and(|e| e.seq > Some(snapshot.seq))
+                        serde_json::from_str::<Event>(e.get())
+                            .is_ok_and(|e| e.seq > Some(snapshot.seq))
                     });
                     r.snapshot = text;
                     r.snapshot_seq = snapshot.seq;
@@ -1171,8 +1169,9 @@ mod browser {
                 }
                 if let Some(data) = message.data().as_string()
                     && let Ok(event) = serde_json::from_str::<Event>(&data)
+                    && let Ok(text) = RawValue::from_string(data)
                 {
-                    raw.update_value(|raw| raw.events.push(data));
+                    raw.update_value(|raw| raw.events.push(text));
                     compact(raw);
                     store.confirmed.update(|b| b.apply(&event));
                     // The shown board is rebuilt (server's board + queue) only when this event
