@@ -4,9 +4,11 @@ import { test, expect, hydrated, newRequest, advance, completeStep, openWall, wa
 // Playwright's clock moves the page's time a minute at a time: every timer of the page (the 1 s
 // clock, the 0.5 s connection check, the 2 s save) runs at each step, 1,440 times in all. (Running
 // every timer at every simulated second, 260,000 runs, takes longer than the suite may.) The JS heap
-// after the day must be within 10 % of the heap after the first hour; the bundle's own (wasm) memory
-// holds the board and the event texts it keeps to save (until 2,000, then a fresh snapshot), so it
-// grows with the moves; quiet days without moves must not grow either. Prints all.
+// after the day must be within 10 % of the heap after the first hour. The bundle's own (wasm) memory
+// only grows, to the most the page ever needed, so a small leak hides inside it: the bundle's
+// allocator counts the bytes it holds (`__pantauAllocated`). Over the day that count grows with the
+// event texts kept to save (until 2,000, then a fresh snapshot); over quiet days without moves it
+// must stay flat. Prints all.
 
 const MINUTE = 60_000;
 const EVERY = 10; // minutes between moves
@@ -74,12 +76,12 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
   console.log(`  wasm memory after hour 1: ${mib(firstHour.wasm)} MiB, after hour ${HOURS}: ${mib(lastHour.wasm)} MiB (${pct(firstHour.wasm, lastHour.wasm)}: the board and the texts of the ${moves} events it kept to save)`);
   expect(lastHour.js).toBeLessThanOrEqual(firstHour.js * 1.1);
 
-  // Then quiet days (the clock runs, nothing moves): time alone must not grow the memory. Wasm
-  // memory only grows, to the highest the page ever needed: the first office opening and closing
-  // on this board may need a little more once (every timer redrawn). So: 72 quiet hours first
-  // (any 72 hours hold a whole working day, whatever day the suite runs), then 24 more, which
-  // must not add a byte. The allocator's count is printed: it still grows a little over quiet
-  // hours (a known leak, being looked for; the memory's size does not show it yet).
+  // Then quiet days (the clock runs, nothing moves): time alone must not hold more memory. The
+  // first office opening and closing on this board may settle a little once (every timer redrawn),
+  // so: 72 quiet hours first (any 72 hours hold a whole working day, whatever day the suite runs),
+  // then 24 more, over which the allocator may hold at most 1 KiB more (a view redrawn every
+  // second with a reactive text inside held 35 KB more per day here: 48 bytes a redraw, left in
+  // the language signal's list of readers).
   const quietHours = async (hours: number) => {
     for (let minute = 0; minute < hours * 60; minute += 10) await wall.clock.fastForward(10 * MINUTE);
     return memory();
@@ -90,7 +92,7 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
   console.log(`  after 24 hours more: JS heap ${mib(quiet.js)} MiB (${pct(settled.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(settled.wasm, quiet.wasm)}), held by the allocator ${quiet.held} bytes (${quiet.held - settled.held >= 0 ? '+' : ''}${quiet.held - settled.held})`);
   expect(settled.js).toBeLessThanOrEqual(lastHour.js * 1.1);
   expect(quiet.js).toBeLessThanOrEqual(settled.js * 1.1);
-  expect(quiet.wasm).toBe(settled.wasm);
+  expect(quiet.held - settled.held).toBeLessThanOrEqual(1024);
   await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
   await context.close();
 });

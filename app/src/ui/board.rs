@@ -265,7 +265,11 @@ fn CardView(card: Card) -> impl IntoView {
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let sla_state = move || status.get().map(|s| s.state);
+    // The status changes every second; what is drawn from it is built once per card and only
+    // updated (a view rebuilt every second would also leave a few bytes behind each time in the
+    // signals its closures read that never change, such as the language).
+    let sla_state = Memo::new(move |_| status.get().map(|s| s.state));
+    let timed = Memo::new(move |_| status.with(Option::is_some));
     let read_only = use_context::<ReadOnly>();
     let (down, moved, up) = super::moves::drag_handlers(store, id);
     let dragged = StoredValue::new(expect_context::<super::store::Dragged>().0);
@@ -299,7 +303,7 @@ fn CardView(card: Card) -> impl IntoView {
                     .unwrap_or_default()
             }
             data-card=card.id.0.to_string()
-            data-status=move || sla_state().map(state_class).unwrap_or("ended")
+            data-status=move || sla_state.get().map(state_class).unwrap_or("ended")
             data-pending=move || pending().to_string()
             tabindex="0"
             on:pointerdown=down
@@ -323,13 +327,14 @@ fn CardView(card: Card) -> impl IntoView {
             <div class="card-top">
                 <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
                 {move || {
-                    status
+                    let lang = lang.get();
+                    sla_state
                         .get()
-                        .map(|s| {
+                        .map(|state| {
                             view! {
-                                <span class=format!("sla-badge {}", state_class(s.state))>
-                                    <IconView icon=state_icon(s.state)/>
-                                    {s.state.label().get(lang.get())}
+                                <span class=format!("sla-badge {}", state_class(state))>
+                                    <IconView icon=state_icon(state)/>
+                                    {state.label().get(lang)}
                                 </span>
                             }
                         })
@@ -348,20 +353,23 @@ fn CardView(card: Card) -> impl IntoView {
             </Show>
             <super::cameras::CameraWarning card=card.clone()/>
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
-            {move || status.get().map(|s| view! { <Timer sla=s starts_at=card.schedule.map(|w| w.start)/> })}
+            {move || timed.get().then(|| view! { <Timer status starts_at=card.schedule.map(|w| w.start)/> })}
             {read_only.is_none().then(|| view! { <super::moves::MoveButton card=id step/> })}
         </li>
     }
 }
 
 /// Elapsed and remaining against the standard, with a bar; "starts in …" for a scheduled step 7.
+/// Built once; every part follows the card's live status.
 #[component]
-fn Timer(sla: Sla, starts_at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+fn Timer(
+    status: Memo<Option<Sla>>,
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let percent = sla.percent().clamp(0, 100);
     let text = move || {
         let lang = lang.get();
-        match (sla.starts_in, starts_at) {
+        status.get().map(|sla| match (sla.starts_in, starts_at) {
             (Some(seconds), Some(at)) => {
                 format!(
                     "{} {} ({})",
@@ -376,21 +384,25 @@ fn Timer(sla: Sla, starts_at: Option<chrono::DateTime<chrono::Utc>>) -> impl Int
                 duration(sla.standard, lang),
                 remaining(sla.remaining, lang)
             ),
-        }
+        })
     };
-    let pause = sla.pause.map(|p| p.label());
+    let percent = Memo::new(move |_| status.with(|s| s.map_or(0, |s| s.percent().clamp(0, 100))));
+    let pause = Memo::new(move |_| status.with(|s| s.and_then(|s| s.pause)));
     view! {
         <div class="timer">
             <p class="timer-text">{text}</p>
-            {pause.map(|p| view! { <p class="timer-pause">{t(p)}</p> })}
+            {move || {
+                let lang = lang.get();
+                pause.get().map(|p| view! { <p class="timer-pause">{p.label().get(lang)}</p> })
+            }}
             <div
                 class="bar"
                 role="progressbar"
                 aria-valuemin="0"
                 aria-valuemax="100"
-                aria-valuenow=percent.to_string()
+                aria-valuenow=move || percent.get().to_string()
             >
-                <div class="bar-fill" style=format!("width: {percent}%")></div>
+                <div class="bar-fill" style=move || format!("width: {}%", percent.get())></div>
             </div>
         </div>
     }

@@ -300,9 +300,17 @@ pub fn CamerasPage() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=|c| format!("{}:{:?}:{:?}:{:?}", c.id, c.status, c.checked_at, c.enabled) let:camera>
-                        <CameraRow camera selected/>
-                    </For>
+                    // A row per camera (and language), drawn once: each check of the camera
+                    // (every 30 s) updates its cells in place. (Rows drawn anew at each check left
+                    // a few bytes behind each time in the list and in the signals they read.)
+                    <For
+                        each=move || {
+                            let lang = lang.get();
+                            rows.with(|r| r.iter().map(|c| (lang, c.id.clone())).collect::<Vec<_>>())
+                        }
+                        key=|row| row.clone()
+                        children=move |(lang, id)| view! { <CameraRow id lang selected/> }
+                    />
                 </tbody>
             </table>
             {move || selected.get().map(|id| view! { <CameraHistory id/> })}
@@ -314,14 +322,23 @@ pub fn CamerasPage() -> impl IntoView {
 }
 
 #[component]
-fn CameraRow(camera: CameraInfo, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn CameraRow(id: String, lang: Lang, selected: RwSignal<Option<String>>) -> impl IntoView {
     let store = use_store();
-    let lang = use_lang();
-    let id = camera.id.clone();
-    let when = move |t: Option<chrono::DateTime<chrono::Utc>>| {
-        move || {
-            let lang = lang.get();
-            t.map(|t| {
+    let camera = Memo::new({
+        let id = id.clone();
+        move |_| {
+            store
+                .cameras
+                .with(|f| f.cameras.iter().find(|c| c.id == id).cloned())
+        }
+    });
+    let field = move |read: fn(&CameraInfo) -> Option<String>| {
+        move || camera.with(|c| c.as_ref().and_then(read))
+    };
+    let status = move || camera.with(|c| c.as_ref().map_or(CameraStatus::Unknown, |c| c.status));
+    let when = move |at: fn(&CameraInfo) -> Option<chrono::DateTime<chrono::Utc>>| {
+        or_dash(move || {
+            camera.with(|c| c.as_ref().and_then(at)).map(|t| {
                 let now = store.now.get();
                 format!(
                     "{} ({})",
@@ -329,35 +346,44 @@ fn CameraRow(camera: CameraInfo, selected: RwSignal<Option<String>>) -> impl Int
                     ago((now - t).num_seconds(), lang)
                 )
             })
-            .unwrap_or_else(|| "—".into())
-        }
+        })
     };
-    let status = camera.status;
+    let simulated =
+        move || camera.with(|c| c.as_ref().is_some_and(|c| c.kind == ProbeKind::Simulated));
     view! {
         <tr
-            data-camera=camera.name.clone()
-            data-status=status_class(status)
+            data-camera=field(|c| Some(c.name.clone()))
+            data-status=move || status_class(status())
             on:click=move |_| selected.set(Some(id.clone()))
         >
             <td class="name">
-                <button type="button" class="link">{camera.name.clone()}</button>
-                {camera.location.clone().map(|l| view! { <small>{l}</small> })}
+                <button type="button" class="link">{field(|c| Some(c.name.clone()))}</button>
+                {move || field(|c| c.location.clone())().map(|l| view! { <small>{l}</small> })}
             </td>
-            <td class=format!("status {}", status_class(status))>
-                <span class="mark" aria-hidden="true">{status_mark(status)}</span>
-                {move || status.label().get(lang.get())}
-                {(!camera.enabled).then(|| view! { <small>" (" {t(DISABLED)} ")"</small> })}
-                {camera.detail.clone().map(|d| view! { <small class="detail">{d}</small> })}
+            <td class=move || format!("status {}", status_class(status()))>
+                <span class="mark" aria-hidden="true">{move || status_mark(status())}</span>
+                {move || status().label().get(lang)}
+                {move || {
+                    camera
+                        .with(|c| c.as_ref().is_some_and(|c| !c.enabled))
+                        .then(|| view! { <small>" (" {DISABLED.get(lang)} ")"</small> })
+                }}
+                {move || field(|c| c.detail.clone())().map(|d| view! { <small class="detail">{d}</small> })}
             </td>
-            <td>{when(camera.since)}</td>
-            <td>{when(camera.last_frame_at)}</td>
-            <td>{camera.latency_ms.filter(|_| status.is_up()).map(|ms| format!("{ms} ms")).unwrap_or_else(|| "—".into())}</td>
-            <td>{camera.uptime_24h.map(|u| format!("{:.1} %", u * 100.0)).unwrap_or_else(|| "—".into())}</td>
-            <td class=if camera.kind == ProbeKind::Simulated { "kind simulated" } else { "kind" }>
-                {move || camera.kind.label().get(lang.get())}
+            <td>{when(|c| c.since)}</td>
+            <td>{when(|c| c.last_frame_at)}</td>
+            <td>{or_dash(field(|c| c.latency_ms.filter(|_| c.status.is_up()).map(|ms| format!("{ms} ms"))))}</td>
+            <td>{or_dash(field(|c| c.uptime_24h.map(|u| format!("{:.1} %", u * 100.0))))}</td>
+            <td class=move || if simulated() { "kind simulated" } else { "kind" }>
+                {move || camera.with(|c| c.as_ref().map(|c| c.kind.label().get(lang)))}
             </td>
         </tr>
     }
+}
+
+/// A cell's text, or a dash when there is none.
+fn or_dash(text: impl Fn() -> Option<String>) -> impl Fn() -> String {
+    move || text().unwrap_or_else(|| "—".into())
 }
 
 /// A camera's status changes, newest first, read from the server.

@@ -1123,17 +1123,20 @@ mod browser {
                     return;
                 }
                 let open = state == Some(State::Open);
-                store.connection.update(|c| match (open, &*c) {
-                    (true, Connection::Live) | (false, Connection::Reconnecting { .. }) => {}
+                // Only a change is told to the screen (twice a second, for days).
+                store.connection.maybe_update(|c| match (open, &*c) {
+                    (true, Connection::Live) | (false, Connection::Reconnecting { .. }) => false,
                     (true, _) => {
                         *c = Connection::Live;
                         // Back online: send what waited.
                         kick(store);
+                        true
                     }
                     (false, _) => {
                         *c = Connection::Reconnecting {
                             since: store.now.get_untracked(),
-                        }
+                        };
+                        true
                     }
                 })
             },

@@ -241,7 +241,12 @@ fn LateStrip() -> impl IntoView {
                 <span class="n">{move || late.with(Vec::len)}</span>
             </h2>
             <ol class="late-cards">
+                // Redrawn every second (the time over changes): plain texts only inside. A reactive
+                // closure in here would be a new effect every second, and each one, dropped, leaves
+                // a few bytes in the signals it read that never change (the language): the wall
+                // would grow without end.
                 {move || {
+                    let lang = lang.get();
                     late.get()
                         .into_iter()
                         .take(LATE_SHOWN)
@@ -250,7 +255,7 @@ fn LateStrip() -> impl IntoView {
                                 <li class="late-card" data-card=id.0.to_string()>
                                     <span class="step-no">{sla.step.code()}</span>
                                     <span class="agency">{agency}</span>
-                                    <span class="over">{move || remaining(sla.remaining, lang.get())}</span>
+                                    <span class="over">{remaining(sla.remaining, lang)}</span>
                                 </li>
                             }
                         })
