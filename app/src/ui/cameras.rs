@@ -235,6 +235,7 @@ pub fn CamerasPage() -> impl IntoView {
     let only_offline = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
+    // The ids of the cameras shown: a check that changes nothing in the list changes no row.
     let rows = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let only = only_offline.get();
@@ -251,7 +252,7 @@ pub fn CamerasPage() -> impl IntoView {
                             .to_lowercase()
                             .contains(&needle)
                 })
-                .cloned()
+                .map(|c| c.id.clone())
                 .collect::<Vec<_>>()
         })
     });
@@ -306,7 +307,7 @@ pub fn CamerasPage() -> impl IntoView {
                     <For
                         each=move || {
                             let lang = lang.get();
-                            rows.with(|r| r.iter().map(|c| (lang, c.id.clone())).collect::<Vec<_>>())
+                            rows.get().into_iter().map(|id| (lang, id)).collect::<Vec<_>>()
                         }
                         key=|row| row.clone()
                         children=move |(lang, id)| view! { <CameraRow id lang selected/> }
