@@ -59,12 +59,12 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
       }
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
-  // Opens the board and waits, without touching the page, until it says it is complete. (Waiting
-  // with page.waitForFunction made Playwright inject and run its own script in the page while it
-  // loaded: a 100–150 ms task on the page's main thread, counted in the app's figures.)
-  // Opened from another page (about:blank), as the board is opened in the morning or from another
-  // page of the app; with `reload`, from the board itself, whose teardown (a 2,000-card page and its
-  // bundle: 30–100 ms on this machine) then counts in the next load.
+  // Opens the board from another page (about:blank), as it is opened in the morning or from another
+  // page of the app (with `reload`, from the board itself, whose teardown, a 2,000-card page and its
+  // bundle, 30–100 ms on this machine, then counts in the next load), and waits without touching the
+  // page until it says it is complete. (Waiting with page.waitForFunction made Playwright inject and
+  // run its own script in the page while it loaded: a 100–150 ms task on the page's main thread,
+  // counted in the app's figures.)
   const open = async (n: number, reload = false) => {
     if (!reload) await page.goto('about:blank');
     const complete = page.waitForEvent('console', { predicate: (m) => m.text() === 'pantau-bench-complete', timeout: 60_000 });

@@ -158,3 +158,17 @@ export async function wallCount(wall: Page, step: string): Promise<number> {
   const numbers = await wall.locator(`.wall-column[data-step="${step}"] [data-testid="wall-step-counts"] .n`).allTextContents();
   return numbers.reduce((sum, n) => sum + parseInt(n, 10), 0);
 }
+
+/** Runs a page's clock (installed with `page.clock.install()`) `hours` ahead in 10-minute steps: every
+ * timer of the page runs at each step. */
+export async function quietHours(page: Page, hours: number): Promise<void> {
+  for (let minute = 0; minute < hours * 60; minute += 10) await page.clock.fastForward(10 * 60_000);
+}
+
+/** The bytes the page's bundle holds now (its allocator's count). */
+export async function heldBytes(page: Page): Promise<number> {
+  return page.evaluate(() => (window as any).__pantauAllocated() as number);
+}
+
+/** A difference with its sign: "+12", "-216", "+0". */
+export const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;

@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, newRequest, completeStep as complete } from './fixtures';
+import { test, expect, hydrated, newRequest, completeStep as complete, quietHours, heldBytes, signed } from './fixtures';
 
 // The board's clock is the browser's, corrected to the server's; Playwright's clock control moves
 // the browser's, so the board's moves with it by exactly as much.
@@ -95,17 +95,13 @@ test('a board left open for days holds no more memory as its timers run', async 
   // Cards with running timers are on screen: each is redrawn every second.
   await expect(page.locator('section[data-step] .card .timer-text').first()).toBeVisible();
   const timers = await page.locator('section[data-step] .card .timer-text').count();
-  const held = () => page.evaluate(() => (window as any).__pantauAllocated() as number);
-  const hours = async (n: number) => {
-    for (let minute = 0; minute < n * 60; minute += 10) await page.clock.fastForward(10 * MINUTE);
-  };
   // 72 hours first (a whole working day opens and closes in any 72: every timer settles once),
   // then 24 more, over which the bundle's allocator may hold at most 1 KiB more. (A timer rebuilt
   // every second held 48 bytes more each time: 34 KB a day here.)
-  await hours(72);
-  const settled = await held();
-  await hours(24);
-  const after = await held();
-  console.log(`board, ${timers} timers: allocator holds ${settled} bytes after 72 quiet hours, ${after} after 24 more (${after - settled >= 0 ? '+' : ''}${after - settled})`);
+  await quietHours(page, 72);
+  const settled = await heldBytes(page);
+  await quietHours(page, 24);
+  const after = await heldBytes(page);
+  console.log(`board, ${timers} timers: allocator holds ${settled} bytes after 72 quiet hours, ${after} after 24 more (${signed(after - settled)})`);
   expect(after - settled).toBeLessThanOrEqual(1024);
 });
