@@ -91,6 +91,17 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at its start
+    /// (`BEGIN IMMEDIATE`), waiting its turn under `busy_timeout`: a transaction that reads first
+    /// and writes later is refused at once with "database is locked" whenever another connection
+    /// (a camera status change, a login) wrote in between, since its snapshot is then stale.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A round trip to the database.
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

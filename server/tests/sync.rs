@@ -17,6 +17,7 @@ on_both_backends!(
     pull_pages_through_the_log_in_order,
     the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate,
     concurrent_writers_and_a_stream_reader_see_every_event_exactly_once,
+    pushes_are_accepted_while_camera_checks_write_beside_them,
     bad_input_gets_a_4xx_with_a_clear_message,
     the_event_log_is_append_only,
     a_cards_history_lists_every_event_with_who_and_which_device,
@@ -184,6 +185,79 @@ async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(ser
         "every event once, in order"
     );
     assert!(stream.next(Duration::from_millis(300)).await.is_none());
+}
+
+/// The camera monitor writes status changes on its own connections at any moment; a push that
+/// read the log meanwhile must still be written (on SQLite it was refused with "database is
+/// locked" when its transaction had to upgrade from reading to writing after such a write).
+async fn pushes_are_accepted_while_camera_checks_write_beside_them(server: TestServer) {
+    let res = server
+        .post("/api/cameras")
+        .json(&json!({ "name": "Simpang Sibuk", "kind": "tcp", "url": "tcp://127.0.0.1:9" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let camera = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    let db = server.state.db.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let changes = Arc::new(AtomicUsize::new(0));
+    let flapping = {
+        let (stop, changes) = (stop.clone(), changes.clone());
+        tokio::spawn(async move {
+            while !stop.load(Relaxed) {
+                let status = if changes.load(Relaxed) % 2 == 0 {
+                    app::domain::camera::CameraStatus::Online
+                } else {
+                    app::domain::camera::CameraStatus::Offline
+                };
+                pantau::cameras::store::record_status(
+                    &db,
+                    &camera,
+                    status,
+                    chrono::Utc::now(),
+                    None,
+                )
+                .await
+                .expect("the status change is written");
+                changes.fetch_add(1, Relaxed);
+            }
+        })
+    };
+    // Four screens push requests one by one until the camera has changed 5 times meanwhile.
+    let server = Arc::new(server);
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (server, changes) = (server.clone(), changes.clone());
+            tokio::spawn(async move {
+                let mut pushed = 0;
+                while pushed < 10 || (changes.load(Relaxed) < 5 && pushed < 99) {
+                    // `create` asserts that the push answers 200 and is accepted.
+                    server.create(w * 100 + pushed).await;
+                    pushed += 1;
+                }
+                pushed
+            })
+        })
+        .collect();
+    let mut pushed = 0;
+    for w in writers {
+        pushed += w.await.unwrap();
+    }
+    stop.store(true, Relaxed);
+    flapping.await.unwrap();
+    let changes = changes.load(Relaxed);
+    assert!(
+        changes >= 5,
+        "the camera's status changed {changes} times meanwhile"
+    );
+    let board: Value = server.get_json("/api/board").await;
+    assert_eq!(board["cards"].as_array().unwrap().len(), pushed);
 }
 
 async fn bad_input_gets_a_4xx_with_a_clear_message(server: TestServer) {

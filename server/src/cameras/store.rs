@@ -135,7 +135,7 @@ pub async fn insert(
     let id = uuid::Uuid::new_v4().to_string();
     let (username, password) = login_parts(&entry.login.clone().flatten());
     let ms = now.timestamp_millis();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO cameras (id, name, name_key, location, latitude, longitude, kind, url, username, \
          password, enabled, created_at, updated_at) \

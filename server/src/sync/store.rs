@@ -232,7 +232,7 @@ impl Writer {
             self.board = load_board(&self.db).await?;
             self.stale = false;
         }
-        let mut tx = self.db.pool.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         if self.db.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(WRITER_LOCK)
