@@ -182,12 +182,21 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
   if (process.env.PANTAU_BENCH_TRACE) await traceLoad(CARDS + demo);
 
   // A drop of a step-2 card on column 3 (pointer events, as a mouse or finger makes them): to the
-  // paint that shows the move dialog; then saving: to the paint that shows the card moved.
+  // paint that shows the move dialog; then saving: to the paint that shows the card moved. The
+  // display paints at most once a frame (60 Hz: every 16.7 ms), so the next paint after a drop that
+  // comes at any moment also holds the wait for the next frame, 0 to 16.7 ms by chance: the drops
+  // alternate between one at a frame's start (the paint follows at once if the work fits in the
+  // frame: the app's own time) and one at any moment (what a user meets, the wait included).
   const drops: number[] = [];
+  const anyMoment: number[] = [];
+  const waits: number[] = [];
   const saves: number[] = [];
-  for (let run = 0; run < 5; run++) {
-    const [drop, save] = await page.evaluate(async () => {
-      const nextPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  for (let run = 0; run < 12; run++) {
+    const atFrameStart = run % 2 === 0;
+    const [drop, wait, save] = await page.evaluate(async (atFrameStart) => {
+      const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+      // After the frame's rendering: a task queued in a frame's callbacks runs once it is painted.
+      const painted = () => new Promise<void>((r) => setTimeout(r, 0));
       const card = document.querySelector('section[data-step="2"] .card') as HTMLElement;
       const id = card.dataset.card;
       const from = card.querySelector('.subject')!.getBoundingClientRect();
@@ -197,24 +206,43 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
       fire('pointerdown', from.x + 5, from.y + 5);
       fire('pointermove', from.x + 30, from.y + 5);
       fire('pointermove', to.x + to.width / 2, to.y + 80);
-      const t0 = performance.now();
-      fire('pointerup', to.x + to.width / 2, to.y + 80);
-      await nextPaint();
+      let t0: number;
+      let wait = 0;
+      if (atFrameStart) {
+        await frame();
+        // Now, at the start of a frame (its callbacks), the pointer is released.
+        t0 = performance.now();
+        fire('pointerup', to.x + to.width / 2, to.y + 80);
+        await painted();
+      } else {
+        t0 = performance.now();
+        fire('pointerup', to.x + to.width / 2, to.y + 80);
+        const handled = performance.now();
+        const frameStart = await frame();
+        wait = Math.max(0, frameStart - handled);
+        await painted();
+      }
       const drop = performance.now() - t0;
       if (!document.querySelector('[data-testid="move-dialog"]')) throw new Error('no dialog after the drop');
+      await frame();
       const t1 = performance.now();
       (document.querySelector('[data-testid="save-move"]') as HTMLElement).click();
-      await nextPaint();
+      await painted();
       const save = performance.now() - t1;
       // Column 3 draws its longest-waiting cards first: the moved card left column 2.
       if (document.querySelector(`section[data-step="2"] [data-card="${id}"]`)) throw new Error('card not moved');
-      return [drop, save];
-    });
-    drops.push(drop);
-    saves.push(save);
+      return [drop, wait, save];
+    }, atFrameStart);
+    if (atFrameStart) {
+      drops.push(drop);
+      saves.push(save);
+    } else {
+      anyMoment.push(drop);
+      waits.push(wait);
+    }
   }
   const drawn = await page.locator('section[data-step] .card').count();
-  console.log(`board of ${CARDS} cards, ${drawn} drawn (first 12 per column before the first paint, then up to 60 per column, the rest behind "Tampilkan n lainnya"), headless Chromium on this machine:`);
+  console.log(`board of ${CARDS} cards, ${drawn} drawn (first 6 per column before the first paint, then up to 60 per column, the rest behind "Tampilkan n lainnya"), headless Chromium on this machine:`);
   const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
   // Medians over the loads with a saved board; the first load (none saved yet) is printed apart.
   const saved = (xs: number[]) => xs.slice(1);
@@ -226,6 +254,8 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
   console.log(`    where the time goes, the median load: ${phases[atMedian(loads)]}`);
   console.log(`    the floor's median load: ${empty.phases[atMedian(empty.loads)]}`);
   console.log(`    (the test driver saw it at ${seen.map((x) => x.toFixed(0)).join(', ')} ms: its polling and round trips added)`);
-  console.log(`  drop to the next paint (the move dialog shown): median ${median(drops).toFixed(1)} ms (runs: ${drops.map((x) => x.toFixed(1)).join(', ')}; goal 16 ms)`);
-  console.log(`  save to the next paint (the card gone from its column, counts updated): median ${median(saves).toFixed(1)} ms (runs: ${saves.map((x) => x.toFixed(1)).join(', ')})`);
+  const ms = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  console.log(`  drop to the next paint (the move dialog shown), the drop at a frame's start: median ${median(drops).toFixed(1)} ms (runs: ${ms(drops)}; goal 16 ms)`);
+  console.log(`    a drop at any moment: median ${median(anyMoment).toFixed(1)} ms (runs: ${ms(anyMoment)}), of which waiting for the display's next frame: ${ms(waits)}`);
+  console.log(`  save to the next paint (the card gone from its column, counts updated), at a frame's start: median ${median(saves).toFixed(1)} ms (runs: ${ms(saves)})`);
 });

@@ -104,9 +104,11 @@ fn FilterBar() -> impl IntoView {
 
 /// How many cards a column draws at first, and how many more each "show more" adds.
 const COLUMN_PAGE: usize = 60;
-/// How many of those are drawn before the board's first paint (more than a screen holds); the
-/// rest follow right after it, a column at a time, so a large board shows at once.
-const FIRST_PAINT: usize = 12;
+/// How many of those are drawn before the board's first paint: more than a screen holds (a card
+/// is about 300 px tall, and a column's cards start some 450 px down: two or three on a 1080p
+/// screen, three on 1440p); the rest follow right after it, a column at a time, so a large board
+/// shows at once.
+const FIRST_PAINT: usize = 6;
 
 /// One SOP step: its number, name, performer, standard time and counts, then its cards.
 #[component]
