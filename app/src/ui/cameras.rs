@@ -256,6 +256,17 @@ pub fn CamerasPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Where each camera stands in the feed: each row finds its own in one step at every change
+    // (a search through the list per row would be n² for n cameras).
+    let positions = Memo::new(move |_| {
+        store.cameras.with(|f| {
+            f.cameras
+                .iter()
+                .enumerate()
+                .map(|(at, c)| (c.id.clone(), at))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
     let is_admin = move || {
         store.me.with(|m| {
             m.as_ref()
@@ -310,7 +321,7 @@ pub fn CamerasPage() -> impl IntoView {
                             rows.get().into_iter().map(|id| (lang, id)).collect::<Vec<_>>()
                         }
                         key=|row| row.clone()
-                        children=move |(lang, id)| view! { <CameraRow id lang selected/> }
+                        children=move |(lang, id)| view! { <CameraRow id lang positions selected/> }
                     />
                 </tbody>
             </table>
@@ -323,14 +334,20 @@ pub fn CamerasPage() -> impl IntoView {
 }
 
 #[component]
-fn CameraRow(id: String, lang: Lang, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn CameraRow(
+    id: String,
+    lang: Lang,
+    positions: Memo<std::collections::HashMap<String, usize>>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
     let store = use_store();
     let camera = Memo::new({
         let id = id.clone();
         move |_| {
+            let at = positions.with(|p| p.get(&id).copied());
             store
                 .cameras
-                .with(|f| f.cameras.iter().find(|c| c.id == id).cloned())
+                .with(|f| at.and_then(|at| f.cameras.get(at)).cloned())
         }
     });
     let field = move |read: fn(&CameraInfo) -> Option<String>| {
