@@ -26,17 +26,6 @@ fn fast() -> ProbeSettings {
     }
 }
 
-async fn add(server: &TestServer, body: serde_json::Value) -> CameraInfo {
-    let res = server
-        .post("/api/cameras")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    res.json().await.unwrap()
-}
-
 async fn feed(server: &TestServer) -> CameraFeed {
     server.get_json("/api/cameras").await
 }
@@ -79,16 +68,14 @@ async fn an_rtsp_camera_goes_offline_when_stopped_and_online_when_started_again(
     let server = TestServer::sqlite_with(fast()).await;
     let port = free_port();
     let rtsp = RtspCamera::start(port, Some(("operator", "kamera-rahasia"))).await;
-    let cam = add(
-        &server,
-        json!({
+    let cam = server
+        .add_camera(json!({
             "name": "Simpang Tugu Naga",
             "location": "Jl. Niaga / Jl. Diponegoro",
             "kind": "rtsp",
             "url": format!("rtsp://operator:kamera-rahasia@127.0.0.1:{port}/cam"),
-        }),
-    )
-    .await;
+        }))
+        .await;
     let (online, _) = wait_for(
         &server,
         &cam.id,
@@ -155,9 +142,7 @@ async fn a_wrong_rtsp_password_is_offline_and_says_the_login_was_refused() {
     let server = TestServer::sqlite_with(fast()).await;
     let port = free_port();
     let rtsp = RtspCamera::start(port, Some(("operator", "benar"))).await;
-    let cam = add(
-        &server,
-        json!({"name": "Jl. Niaga", "kind": "rtsp", "url": format!("rtsp://127.0.0.1:{port}/cam"),
+    let cam = server.add_camera(json!({"name": "Jl. Niaga", "kind": "rtsp", "url": format!("rtsp://127.0.0.1:{port}/cam"),
                "username": "operator", "password": "salah-sekali"}),
     )
     .await;
@@ -195,7 +180,8 @@ async fn a_closed_port_is_offline_for_every_kind() {
         ("TCP tertutup", "tcp", format!("tcp://127.0.0.1:{port}")),
     ] {
         ids.push(
-            add(&server, json!({"name": name, "kind": kind, "url": url}))
+            server
+                .add_camera(json!({"name": name, "kind": kind, "url": url}))
                 .await
                 .id,
         );
@@ -255,22 +241,16 @@ async fn snapshot_server() -> (u16, tokio::task::JoinHandle<()>) {
 async fn an_http_snapshot_is_online_with_an_image_degraded_without_and_offline_when_down() {
     let server = TestServer::sqlite_with(fast()).await;
     let (port, snapshots) = snapshot_server().await;
-    let image = add(
-        &server,
-        json!({"name": "Pasar Hongkong", "kind": "http", "url": format!("http://127.0.0.1:{port}/snap.jpg")}),
+    let image = server.add_camera(json!({"name": "Pasar Hongkong", "kind": "http", "url": format!("http://127.0.0.1:{port}/snap.jpg")}),
     )
     .await;
-    let page = add(
-        &server,
-        json!({"name": "Halaman login", "kind": "http", "url": format!("http://127.0.0.1:{port}/page")}),
+    let page = server.add_camera(json!({"name": "Halaman login", "kind": "http", "url": format!("http://127.0.0.1:{port}/page")}),
     )
     .await;
-    let private = add(
-        &server,
-        json!({"name": "Kamera berpassword", "kind": "http",
-               "url": format!("http://kasir:rahasia-http@127.0.0.1:{port}/private.jpg")}),
-    )
-    .await;
+    let private = server
+        .add_camera(json!({"name": "Kamera berpassword", "kind": "http",
+               "url": format!("http://kasir:rahasia-http@127.0.0.1:{port}/private.jpg")}))
+        .await;
     wait_for(
         &server,
         &image.id,
@@ -328,14 +308,10 @@ async fn a_camera_that_never_answers_is_offline_by_timeout_while_others_keep_the
     .await;
     let (silent, _silent_task) = silent_server().await;
     let (port, _snapshots) = snapshot_server().await;
-    let stuck = add(
-        &server,
-        json!({"name": "Kamera macet", "kind": "rtsp", "url": format!("rtsp://127.0.0.1:{silent}/cam")}),
+    let stuck = server.add_camera(json!({"name": "Kamera macet", "kind": "rtsp", "url": format!("rtsp://127.0.0.1:{silent}/cam")}),
     )
     .await;
-    let healthy = add(
-        &server,
-        json!({"name": "Kamera sehat", "kind": "http", "url": format!("http://127.0.0.1:{port}/snap.jpg")}),
+    let healthy = server.add_camera(json!({"name": "Kamera sehat", "kind": "http", "url": format!("http://127.0.0.1:{port}/snap.jpg")}),
     )
     .await;
     let (offline, took) = wait_for(
@@ -431,9 +407,7 @@ async fn the_stream_sends_the_feed_then_each_change_and_wall_tokens_may_read_it(
     assert_eq!(name, "feed");
     assert_eq!(first["cameras"].as_array().unwrap().len(), 0);
     let port = free_port();
-    let cam = add(
-        &server,
-        json!({"name": "Jl. GM Situt", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
+    let cam = server.add_camera(json!({"name": "Jl. GM Situt", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
     )
     .await;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -490,11 +464,9 @@ async fn bad_registry_input_is_refused_field_by_field_and_names_stay_unique() {
         .collect();
     assert_eq!(fields, ["name", "latitude", "kind"]);
 
-    add(
-        &server,
-        json!({"name": "Jl. Niaga", "kind": "tcp", "url": "tcp://127.0.0.1:9"}),
-    )
-    .await;
+    server
+        .add_camera(json!({"name": "Jl. Niaga", "kind": "tcp", "url": "tcp://127.0.0.1:9"}))
+        .await;
     let res = server
         .post("/api/cameras")
         .json(&json!({"name": "JL. NIAGA", "kind": "tcp", "url": "tcp://127.0.0.1:9"}))
@@ -583,9 +555,7 @@ async fn a_csv_import_takes_the_good_rows_and_names_the_line_of_each_bad_one() {
 async fn a_disabled_camera_is_not_probed_and_its_time_does_not_count() {
     let server = TestServer::sqlite_with(fast()).await;
     let port = free_port();
-    let cam = add(
-        &server,
-        json!({"name": "Jl. Diponegoro", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
+    let cam = server.add_camera(json!({"name": "Jl. Diponegoro", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
     )
     .await;
     wait_for(
@@ -620,11 +590,11 @@ async fn a_disabled_camera_is_not_probed_and_its_time_does_not_count() {
 async fn status_history_and_since_survive_a_restart() {
     let server = TestServer::sqlite_with(fast()).await;
     let port = free_port();
-    let cam = add(
-        &server,
-        json!({"name": "Alun-alun", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
-    )
-    .await;
+    let cam = server
+        .add_camera(
+            json!({"name": "Alun-alun", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
+        )
+        .await;
     let (before, _) = wait_for(
         &server,
         &cam.id,
@@ -651,9 +621,8 @@ async fn two_instances_on_postgresql_record_a_change_once_and_see_each_others_ca
     };
     let second = first.another_with(fast()).await;
     let port = free_port();
-    let cam = add(
-        &first,
-        json!({"name": "Terminal Induk", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
+    let cam = first
+        .add_camera(json!({"name": "Terminal Induk", "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}),
     )
     .await;
     // The second instance picks the camera up from the registry by itself.
@@ -732,20 +701,16 @@ async fn camera_logins_never_appear_in_an_answer_or_a_log_line() {
         "kasir",
         "rahasia-http",
     ];
-    let good = add(
-        &server,
-        json!({"name": "Kamera benar", "kind": "rtsp",
-        "url": format!("rtsp://petugas-rahasia:sandi-kamera-77@127.0.0.1:{port}/cam")}),
-    )
-    .await;
-    let wrong = add(&server, json!({"name": "Kamera salah", "kind": "rtsp",
+    let good = server
+        .add_camera(json!({"name": "Kamera benar", "kind": "rtsp",
+        "url": format!("rtsp://petugas-rahasia:sandi-kamera-77@127.0.0.1:{port}/cam")}))
+        .await;
+    let wrong = server.add_camera(json!({"name": "Kamera salah", "kind": "rtsp",
         "url": format!("rtsp://127.0.0.1:{port}/cam"), "username": "petugas-rahasia", "password": "sandi-salah-99"})).await;
-    let http = add(
-        &server,
-        json!({"name": "Snapshot", "kind": "http",
-        "url": format!("http://kasir:rahasia-http@127.0.0.1:{http_port}/private.jpg")}),
-    )
-    .await;
+    let http = server
+        .add_camera(json!({"name": "Snapshot", "kind": "http",
+        "url": format!("http://kasir:rahasia-http@127.0.0.1:{http_port}/private.jpg")}))
+        .await;
     wait_for(
         &server,
         &good.id,

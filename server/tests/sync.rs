@@ -3,8 +3,11 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
+use app::domain::camera::CameraStatus;
 use app::domain::{Mutation, Role, Stage, StepId};
 use common::{SseClient, TestServer, envelope, seq_of};
 use pantau::sync::api::{PullAnswer, PushResult};
@@ -157,7 +160,7 @@ async fn the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate(s
 async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(server: TestServer) {
     let mut stream =
         SseClient::connect(&server.http, &server.url("/api/events?since=0"), None).await;
-    let server = std::sync::Arc::new(server);
+    let server = Arc::new(server);
     let writers: Vec<_> = (0..8)
         .map(|w| {
             let server = server.clone();
@@ -191,19 +194,10 @@ async fn concurrent_writers_and_a_stream_reader_see_every_event_exactly_once(ser
 /// read the log meanwhile must still be written (on SQLite it was refused with "database is
 /// locked" when its transaction had to upgrade from reading to writing after such a write).
 async fn pushes_are_accepted_while_camera_checks_write_beside_them(server: TestServer) {
-    let res = server
-        .post("/api/cameras")
-        .json(&json!({ "name": "Simpang Sibuk", "kind": "tcp", "url": "tcp://127.0.0.1:9" }))
-        .send()
+    let camera = server
+        .add_camera(json!({ "name": "Simpang Sibuk", "kind": "tcp", "url": "tcp://127.0.0.1:9" }))
         .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let camera = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+        .id;
     let db = server.state.db.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let changes = Arc::new(AtomicUsize::new(0));
@@ -212,9 +206,9 @@ async fn pushes_are_accepted_while_camera_checks_write_beside_them(server: TestS
         tokio::spawn(async move {
             while !stop.load(Relaxed) {
                 let status = if changes.load(Relaxed) % 2 == 0 {
-                    app::domain::camera::CameraStatus::Online
+                    CameraStatus::Online
                 } else {
-                    app::domain::camera::CameraStatus::Offline
+                    CameraStatus::Offline
                 };
                 pantau::cameras::store::record_status(
                     &db,
@@ -229,16 +223,20 @@ async fn pushes_are_accepted_while_camera_checks_write_beside_them(server: TestS
             }
         })
     };
-    // Four screens push requests one by one until the camera has changed 5 times meanwhile.
+    // Four screens push requests one by one until the camera has changed 5 times meanwhile (the
+    // status writer waits its turn behind the pushes: under load it may take a while), or 20 s.
     let server = Arc::new(server);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let (server, changes) = (server.clone(), changes.clone());
             tokio::spawn(async move {
                 let mut pushed = 0;
-                while pushed < 10 || (changes.load(Relaxed) < 5 && pushed < 99) {
+                while pushed < 10
+                    || (changes.load(Relaxed) < 5 && tokio::time::Instant::now() < deadline)
+                {
                     // `create` asserts that the push answers 200 and is accepted.
-                    server.create(w * 100 + pushed).await;
+                    server.create(w * 100_000 + pushed).await;
                     pushed += 1;
                 }
                 pushed
@@ -487,8 +485,8 @@ async fn concurrent_writers_on_two_postgres_instances_interleave_without_gaps() 
     let Some(url) = common::fresh_postgres_schema().await else {
         return;
     };
-    let a = std::sync::Arc::new(TestServer::on_postgres(url.clone()).await);
-    let b = std::sync::Arc::new(TestServer::on_postgres(url).await);
+    let a = Arc::new(TestServer::on_postgres(url.clone()).await);
+    let b = Arc::new(TestServer::on_postgres(url).await);
     let mut reader = SseClient::connect(&a.http, &a.url("/api/events?since=0"), None).await;
     let tasks: Vec<_> = (0..6)
         .map(|w| {

@@ -188,6 +188,13 @@ impl TestServer {
             .expect("kiosk created")
     }
 
+    /// Registers a camera (as the signed-in Admin tester) and returns it as the feed lists it.
+    pub async fn add_camera(&self, body: serde_json::Value) -> app::domain::camera::CameraInfo {
+        let res = self.post("/api/cameras").json(&body).send().await.unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        res.json().await.unwrap()
+    }
+
     /// Ends the event streams, as a shutdown does.
     pub fn stop_streams(&self) {
         let _ = self.stop.send(true);
