@@ -206,22 +206,13 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
       fire('pointerdown', from.x + 5, from.y + 5);
       fire('pointermove', from.x + 30, from.y + 5);
       fire('pointermove', to.x + to.width / 2, to.y + 80);
-      let t0: number;
-      let wait = 0;
-      if (atFrameStart) {
-        await frame();
-        // Now, at the start of a frame (its callbacks), the pointer is released.
-        t0 = performance.now();
-        fire('pointerup', to.x + to.width / 2, to.y + 80);
-        await painted();
-      } else {
-        t0 = performance.now();
-        fire('pointerup', to.x + to.width / 2, to.y + 80);
-        const handled = performance.now();
-        const frameStart = await frame();
-        wait = Math.max(0, frameStart - handled);
-        await painted();
-      }
+      // At a frame's start, the pointer is released inside the frame's callbacks.
+      if (atFrameStart) await frame();
+      const t0 = performance.now();
+      fire('pointerup', to.x + to.width / 2, to.y + 80);
+      const handled = performance.now();
+      const wait = atFrameStart ? 0 : Math.max(0, (await frame()) - handled);
+      await painted();
       const drop = performance.now() - t0;
       if (!document.querySelector('[data-testid="move-dialog"]')) throw new Error('no dialog after the drop');
       await frame();
