@@ -33,6 +33,10 @@ pub struct Config {
     pub cameras: ProbeSettings,
     /// The letterhead and signatory of the printed records.
     pub letterhead: Letterhead,
+    /// What one client connection may hold (`[server]`).
+    pub limits: crate::serve::Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (`[server] trusted_proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -75,6 +79,98 @@ pub struct FileConfig {
     pub cameras: CamerasFile,
     #[serde(default)]
     pub agency: AgencyFile,
+    #[serde(default)]
+    pub server: ServerFile,
+}
+
+/// `[server]` in the TOML file: what one client connection may hold, and the trusted proxies.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerFile {
+    /// A connection that sends no complete request head in this many seconds is closed; the same
+    /// holds for a keep-alive connection idle between two requests (default 10).
+    pub header_timeout_secs: Option<u64>,
+    /// A response the client stops reading for this many seconds is cut (default 30).
+    pub write_stall_secs: Option<u64>,
+    /// At most this many client connections at once (default 4096; every wall screen holds two).
+    pub max_connections: Option<usize>,
+    /// Addresses of the reverse proxies in front of Pantau: only from them is `X-Forwarded-For`
+    /// believed (default none: the connection's own address is the client's).
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+}
+
+impl ServerFile {
+    /// Environment variables over the file: `PANTAU_HEADER_TIMEOUT_SECS`, `PANTAU_WRITE_STALL_SECS`,
+    /// `PANTAU_MAX_CONNECTIONS`, `PANTAU_TRUSTED_PROXIES` (`127.0.0.1,::1`).
+    pub fn with_env(
+        mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ServerFile, ConfigError> {
+        let number = |key: &str| -> Result<Option<u64>, ConfigError> {
+            env(key)
+                .map(|v| {
+                    v.trim()
+                        .parse()
+                        .map_err(|_| value_error(key, "a whole number"))
+                })
+                .transpose()
+        };
+        if let Some(n) = number("PANTAU_HEADER_TIMEOUT_SECS")? {
+            self.header_timeout_secs = Some(n);
+        }
+        if let Some(n) = number("PANTAU_WRITE_STALL_SECS")? {
+            self.write_stall_secs = Some(n);
+        }
+        if let Some(n) = number("PANTAU_MAX_CONNECTIONS")? {
+            self.max_connections = Some(n as usize);
+        }
+        if let Some(v) = env("PANTAU_TRUSTED_PROXIES") {
+            let proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse().map_err(|_| {
+                        value_error(
+                            "PANTAU_TRUSTED_PROXIES",
+                            format!("{p:?} is not an IP address"),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.trusted_proxies = Some(proxies);
+        }
+        Ok(self)
+    }
+
+    pub fn limits(&self) -> Result<crate::serve::Limits, ConfigError> {
+        let mut limits = crate::serve::Limits::default();
+        if let Some(s) = self.header_timeout_secs {
+            if !(1..=300).contains(&s) {
+                return Err(value_error(
+                    "server.header_timeout_secs",
+                    "between 1 and 300",
+                ));
+            }
+            limits.header_timeout = Duration::from_secs(s);
+        }
+        if let Some(s) = self.write_stall_secs {
+            if !(1..=600).contains(&s) {
+                return Err(value_error("server.write_stall_secs", "between 1 and 600"));
+            }
+            limits.write_stall = Duration::from_secs(s);
+        }
+        if let Some(n) = self.max_connections {
+            if !(16..=1_000_000).contains(&n) {
+                return Err(value_error(
+                    "server.max_connections",
+                    "between 16 and 1000000",
+                ));
+            }
+            limits.max_connections = n;
+        }
+        Ok(limits)
+    }
 }
 
 /// `[agency]` in the TOML file: the letterhead (kop surat) of the reply letter and the monitoring

@@ -30,8 +30,19 @@ pub enum ApiError {
     TooManyRequests { message: String, retry_after: i64 },
     #[error("permintaan dari situs lain ditolak / a request from another site is refused")]
     CrossSite,
-    #[error("the database is not available right now; try again shortly ({0})")]
+    /// The database cannot be reached (or is busy past its timeout). The cause goes to the log only.
+    #[error(
+        "basis data sedang tidak tersedia; coba lagi sebentar lagi / the database is not available right now; try again shortly"
+    )]
     Unavailable(String),
+    /// Anything else that went wrong on the server. The cause goes to the log only.
+    #[error(
+        "terjadi kesalahan di server; sudah dicatat / something went wrong on the server; it has been logged"
+    )]
+    Internal(String),
+    /// Every connection slot is taken.
+    #[error("server sedang penuh; coba lagi sebentar lagi / the server is busy; try again shortly")]
+    Busy,
     /// Form fields and what is wrong with each (422, with `fields` in the body).
     #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
     Fields(Vec<FieldProblem>),
@@ -70,7 +81,8 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -88,6 +100,8 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+            ApiError::Busy => "busy",
             ApiError::Fields(_) => "invalid_fields",
         }
     }
@@ -95,8 +109,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Unavailable(detail) = &self {
-            tracing::warn!(%detail, "database unavailable");
+        match &self {
+            ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
+            _ => {}
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -109,7 +125,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after, .. } = &self
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            ApiError::Busy | ApiError::Unavailable(_) => Some(5),
+            _ => None,
+        };
+        if let Some(retry_after) = retry_after
             && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.to_string())
         {
             response
@@ -122,7 +143,57 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> ApiError {
-        ApiError::Unavailable(e.to_string())
+        match DbFailure::of(&e) {
+            DbFailure::Unreachable => ApiError::Unavailable(e.to_string()),
+            DbFailure::Duplicate => {
+                tracing::info!(error = %e, "unique violation");
+                ApiError::Conflict("data itu sudah ada / that already exists".into())
+            }
+            DbFailure::Missing => ApiError::NotFound("tidak ditemukan / not found".into()),
+            DbFailure::Other => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// What kind of failure a database error is, for the status code it maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbFailure {
+    /// The database cannot be reached, or is busy past the wait: 503, try again.
+    Unreachable,
+    /// A unique key is taken: 409.
+    Duplicate,
+    /// No such row: 404.
+    Missing,
+    /// Anything else (a bug, a constraint): 500.
+    Other,
+}
+
+impl DbFailure {
+    pub fn of(e: &sqlx::Error) -> DbFailure {
+        use sqlx::Error as E;
+        match e {
+            E::Io(_) | E::Tls(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => {
+                DbFailure::Unreachable
+            }
+            E::RowNotFound => DbFailure::Missing,
+            E::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                if db.is_unique_violation() {
+                    DbFailure::Duplicate
+                } else if matches!(code.as_ref(), "5" | "6" | "261" | "262" | "517")
+                    || code.starts_with("08")
+                    || code.starts_with("57P")
+                    || code == "53300"
+                {
+                    // SQLite BUSY/LOCKED (and their extended codes); PostgreSQL's connection
+                    // exceptions, admin shutdown, too many connections.
+                    DbFailure::Unreachable
+                } else {
+                    DbFailure::Other
+                }
+            }
+            _ => DbFailure::Other,
+        }
     }
 }
 

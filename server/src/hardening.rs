@@ -64,12 +64,17 @@ pub fn provide_csp_nonce() {
     }
 }
 
-/// Security headers on every response, with a fresh CSP nonce for each.
+/// Security headers on every response, with a fresh CSP nonce for each. API answers (which carry
+/// names, phone numbers, letters) are never stored by a browser's or a proxy's cache.
 pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let nonce = crate::auth::random_token(16);
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

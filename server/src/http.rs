@@ -33,6 +33,9 @@ pub struct AppState {
     pub credentials: Credentials,
     pub cameras: Monitor,
     pub letterhead: Arc<Letterhead>,
+    pub tasks: health::Tasks,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub proxies: crate::client::TrustedProxies,
 }
 
 impl AppState {
@@ -45,12 +48,13 @@ impl AppState {
         let db = Db::open(config.database_url.as_deref(), &config.data_dir)
             .await
             .map_err(|e| e.to_string())?;
-        let store = Store::open(db.clone())
+        let tasks = health::Tasks::default();
+        let store = Store::open(db.clone(), &tasks)
             .await
             .map_err(|e| format!("cannot open the event store: {e}"))?;
-        let credentials = Credentials::start(db.clone(), shutdown.clone()).await;
-        let hub = Hub::start(store, config.database_url.clone(), shutdown.clone()).await;
-        let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown)
+        let credentials = Credentials::start(db.clone(), shutdown.clone(), &tasks).await;
+        let hub = Hub::start(store, config.database_url.clone(), shutdown.clone(), &tasks).await;
+        let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown, &tasks)
             .await
             .map_err(|e| format!("cannot start the camera monitor: {e}"))?;
         Ok(AppState {
@@ -62,6 +66,8 @@ impl AppState {
             credentials,
             cameras,
             letterhead: Arc::new(config.letterhead.clone()),
+            tasks,
+            proxies: crate::client::TrustedProxies::new(config.trusted_proxies.clone()),
         })
     }
 }

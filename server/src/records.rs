@@ -42,7 +42,7 @@ pub async fn build(
     let times = sla.time_in_steps(&card, now);
     let names: HashMap<String, String> = list_users(db)
         .await
-        .map_err(|e| ApiError::Unavailable(e.to_string()))?
+        .map_err(ApiError::from)?
         .into_iter()
         .map(|u| (u.username, u.display_name))
         .collect();

@@ -42,13 +42,25 @@ async fn a_right_password_opens_a_new_session_each_time(server: TestServer) {
     let db = &server.state.db;
     add(&server, "budi", &[Role::Tu, Role::Admin]).await;
     let now = Utc::now();
-    let (user, first) = store::login(db, "Budi", "kata-sandi-rahasia", "10.0.0.1", now)
-        .await
-        .unwrap();
+    let (user, first) = store::login(
+        db,
+        "Budi",
+        "kata-sandi-rahasia",
+        "10.0.0.1".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(user.roles, [Role::Tu, Role::Admin]);
-    let (_, second) = store::login(db, "budi", "kata-sandi-rahasia", "10.0.0.1", now)
-        .await
-        .unwrap();
+    let (_, second) = store::login(
+        db,
+        "budi",
+        "kata-sandi-rahasia",
+        "10.0.0.1".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
     assert_ne!(first, second, "every login gets a fresh session id");
     assert_eq!(
         store::session_user(db, &first, now)
@@ -77,12 +89,24 @@ async fn a_right_password_opens_a_new_session_each_time(server: TestServer) {
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(server: TestServer) {
     let db = &server.state.db;
     add(&server, "budi", &[Role::Tu]).await;
-    let wrong = store::login(db, "budi", "salah-salah-salah", "10.0.0.1", Utc::now())
-        .await
-        .unwrap_err();
-    let unknown = store::login(db, "siapa", "salah-salah-salah", "10.0.0.1", Utc::now())
-        .await
-        .unwrap_err();
+    let wrong = store::login(
+        db,
+        "budi",
+        "salah-salah-salah",
+        "10.0.0.1".parse().unwrap(),
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
+    let unknown = store::login(
+        db,
+        "siapa",
+        "salah-salah-salah",
+        "10.0.0.1".parse().unwrap(),
+        Utc::now(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(wrong.to_string(), unknown.to_string());
     assert!(matches!(wrong, AuthError::BadCredentials));
 }
@@ -97,16 +121,22 @@ async fn failed_logins_are_throttled_per_account_and_the_throttle_lifts(server: 
             db,
             "budi",
             "salah-salah-salah",
-            &format!("10.0.1.{i}"),
+            format!("10.0.1.{i}").parse().unwrap(),
             start,
         )
         .await
         .unwrap_err();
         assert!(matches!(err, AuthError::BadCredentials));
     }
-    let err = store::login(db, "budi", "kata-sandi-rahasia", "10.0.2.1", start)
-        .await
-        .unwrap_err();
+    let err = store::login(
+        db,
+        "budi",
+        "kata-sandi-rahasia",
+        "10.0.2.1".parse().unwrap(),
+        start,
+    )
+    .await
+    .unwrap_err();
     let AuthError::Throttled { minutes } = err else {
         panic!("{err}")
     };
@@ -114,18 +144,37 @@ async fn failed_logins_are_throttled_per_account_and_the_throttle_lifts(server: 
     assert!(err.to_string().contains("coba lagi dalam 15 menit"));
     // An unknown account is throttled the same way: nothing tells whether it exists.
     for _ in 0..MAX_FAILURES_PER_ACCOUNT {
-        let _ = store::login(db, "siapa", "salah-salah-salah", "10.0.3.1", start).await;
+        let _ = store::login(
+            db,
+            "siapa",
+            "salah-salah-salah",
+            "10.0.3.1".parse().unwrap(),
+            start,
+        )
+        .await;
     }
-    let unknown = store::login(db, "siapa", "salah-salah-salah", "10.0.4.1", start)
-        .await
-        .unwrap_err();
+    let unknown = store::login(
+        db,
+        "siapa",
+        "salah-salah-salah",
+        "10.0.4.1".parse().unwrap(),
+        start,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(unknown, AuthError::Throttled { .. }));
     // When the window has passed, the right password works again.
     let later = start + THROTTLE_WINDOW + Duration::seconds(1);
     assert!(
-        store::login(db, "budi", "kata-sandi-rahasia", "10.0.2.1", later)
-            .await
-            .is_ok()
+        store::login(
+            db,
+            "budi",
+            "kata-sandi-rahasia",
+            "10.0.2.1".parse().unwrap(),
+            later
+        )
+        .await
+        .is_ok()
     );
 }
 
@@ -138,19 +187,31 @@ async fn failed_logins_are_throttled_per_client_address(server: TestServer) {
             db,
             &format!("orang{i}"),
             "salah-salah-salah",
-            "10.9.9.9",
+            "10.9.9.9".parse().unwrap(),
             now,
         )
         .await;
     }
-    let err = store::login(db, "budi", "kata-sandi-rahasia", "10.9.9.9", now)
-        .await
-        .unwrap_err();
+    let err = store::login(
+        db,
+        "budi",
+        "kata-sandi-rahasia",
+        "10.9.9.9".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, AuthError::Throttled { .. }));
     assert!(
-        store::login(db, "budi", "kata-sandi-rahasia", "10.9.9.10", now)
-            .await
-            .is_ok(),
+        store::login(
+            db,
+            "budi",
+            "kata-sandi-rahasia",
+            "10.9.9.10".parse().unwrap(),
+            now
+        )
+        .await
+        .is_ok(),
         "another address is fine"
     );
 }
@@ -160,20 +221,38 @@ async fn a_disabled_account_or_a_new_password_ends_the_sessions(server: TestServ
     add(&server, "budi", &[Role::Tu]).await;
     add(&server, "siti", &[Role::SubkorIle]).await;
     let now = Utc::now();
-    let (_, budi) = store::login(db, "budi", "kata-sandi-rahasia", "10.0.0.1", now)
-        .await
-        .unwrap();
-    let (_, siti) = store::login(db, "siti", "kata-sandi-rahasia", "10.0.0.1", now)
-        .await
-        .unwrap();
+    let (_, budi) = store::login(
+        db,
+        "budi",
+        "kata-sandi-rahasia",
+        "10.0.0.1".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
+    let (_, siti) = store::login(
+        db,
+        "siti",
+        "kata-sandi-rahasia",
+        "10.0.0.1".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
     store::disable_user(db, &Username::parse("budi").unwrap())
         .await
         .unwrap();
     assert_eq!(store::session_user(db, &budi, now).await.unwrap(), None);
     assert!(
-        store::login(db, "budi", "kata-sandi-rahasia", "10.0.0.1", now)
-            .await
-            .is_err()
+        store::login(
+            db,
+            "budi",
+            "kata-sandi-rahasia",
+            "10.0.0.1".parse().unwrap(),
+            now
+        )
+        .await
+        .is_err()
     );
     let new = Password::parse("kata-sandi-baru-siti").unwrap();
     store::set_password(db, &Username::parse("siti").unwrap(), &new)
@@ -181,9 +260,15 @@ async fn a_disabled_account_or_a_new_password_ends_the_sessions(server: TestServ
         .unwrap();
     assert_eq!(store::session_user(db, &siti, now).await.unwrap(), None);
     assert!(
-        store::login(db, "siti", "kata-sandi-baru-siti", "10.0.0.1", now)
-            .await
-            .is_ok()
+        store::login(
+            db,
+            "siti",
+            "kata-sandi-baru-siti",
+            "10.0.0.1".parse().unwrap(),
+            now
+        )
+        .await
+        .is_ok()
     );
 }
 
@@ -191,9 +276,15 @@ async fn an_idle_session_ends(server: TestServer) {
     let db = &server.state.db;
     add(&server, "budi", &[Role::Tu]).await;
     let now = Utc::now();
-    let (_, token) = store::login(db, "budi", "kata-sandi-rahasia", "10.0.0.1", now)
-        .await
-        .unwrap();
+    let (_, token) = store::login(
+        db,
+        "budi",
+        "kata-sandi-rahasia",
+        "10.0.0.1".parse().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
     let active = now + IDLE_TIMEOUT - Duration::minutes(5);
     assert!(
         store::session_user(db, &token, active)
@@ -253,9 +344,15 @@ async fn demo_users_have_one_per_role_and_are_flagged_until_their_password_chang
     let (name, role, password) = &users[1];
     assert_eq!((name.as_str(), *role), ("demo.tu", Role::Tu));
     assert!(
-        store::login(db, name, password.reveal(), "10.0.0.1", Utc::now())
-            .await
-            .is_ok()
+        store::login(
+            db,
+            name,
+            password.reveal(),
+            "10.0.0.1".parse().unwrap(),
+            Utc::now()
+        )
+        .await
+        .is_ok()
     );
     assert_eq!(
         store::demo_passwords_left(db).await.unwrap().len(),

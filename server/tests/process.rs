@@ -244,10 +244,15 @@ async fn user_add_makes_an_account_that_logs_in_and_never_prints_a_typed_passwor
     assert!(!stdout.contains("kata-sandi-rahasia") && !stderr.contains("kata-sandi-rahasia"));
 
     let db = pantau::db::Db::open(None, dir.path()).await.unwrap();
-    let (user, _) =
-        pantau::auth::store::login(&db, "budi", "kata-sandi-rahasia", "127.0.0.1", Utc::now())
-            .await
-            .unwrap();
+    let (user, _) = pantau::auth::store::login(
+        &db,
+        "budi",
+        "kata-sandi-rahasia",
+        "127.0.0.1".parse().unwrap(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(user.roles, [Role::Tu, Role::Admin]);
 
     let again = Command::new(env!("CARGO_BIN_EXE_pantau"))

@@ -12,7 +12,7 @@ use super::request::{Bounded, Field, RequestInput, wib};
 use super::sop::{Role, StepId};
 
 /// Text for demo values; panics on text the domain would refuse (a bug in this file).
-pub fn text<const N: usize>(s: &str) -> Bounded<N> {
+pub fn text<const N: usize, const L: bool>(s: &str) -> Bounded<N, L> {
     Bounded::parse(Field::Note, s).expect("demo text is valid")
 }
 

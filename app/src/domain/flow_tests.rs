@@ -479,7 +479,7 @@ fn a_failed_trial_cannot_go_on_to_monitoring() {
 fn subkor_fails_a_request_at_the_check_with_the_reason_but_not_before() {
     let mut client = Client::new();
     let (mut board, id) = board_with_card(&mut client);
-    let reason = text::<2000>("Jaringan ke Simpang Tugu Naga putus");
+    let reason = text::<2000, true>("Jaringan ke Simpang Tugu Naga putus");
     let early = client.envelope(
         Role::SubkorIle,
         Mutation::Fail {

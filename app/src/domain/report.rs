@@ -300,13 +300,7 @@ impl SlaReport {
                 .map(|s| format!("{:.4}", s))
                 .unwrap_or_default()
         };
-        let quote = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
-        };
+        let quote = csv_cell;
         let mut out = String::from(
             "part,key,handled,within,share_within,median_seconds,p90_seconds,standard_seconds,breaches,finished,returned,failed,detail\n",
         );
@@ -398,6 +392,23 @@ impl SlaReport {
             ));
         }
         out
+    }
+}
+
+/// One text cell of a CSV file that a spreadsheet opens safely (OWASP's CSV injection guidance): a
+/// cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, a tab or carriage return
+/// first) gets a leading `'`; a cell with a comma, quote, line break or carriage return is quoted,
+/// its quotes doubled.
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
     }
 }
 

@@ -314,3 +314,19 @@ fn the_csv_carries_the_same_figures() {
     assert!(csv.contains("\nagency,Satpol PP,5,5,1.0000,"), "{csv}");
     assert!(csv.contains("\ngagal,C/11/2026,"), "{csv}");
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+    assert_eq!(
+        super::csv_cell("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
+    assert_eq!(super::csv_cell("+62812"), "'+62812");
+    assert_eq!(super::csv_cell("-1+1"), "'-1+1");
+    assert_eq!(super::csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(super::csv_cell("\tx"), "'\tx");
+    assert_eq!(super::csv_cell("000.8.3.3/101/2026"), "000.8.3.3/101/2026");
+    // A bare carriage return no longer splits a row: the cell is quoted.
+    assert_eq!(super::csv_cell("a\rb"), "\"a\rb\"");
+    assert_eq!(super::csv_cell("a,b"), "\"a,b\"");
+}

@@ -92,6 +92,8 @@ pub enum Problem {
     CamerasDoNotMatch,
     /// Outputs: a disposition goes to the next step's performer.
     WrongAddressee,
+    /// A control character (NUL and the like) other than a line break or tab in a multi-line field.
+    ControlCharacter,
 }
 
 /// One field's problem, with a message in either language.
@@ -157,6 +159,12 @@ impl FieldError {
             }
             Problem::WrongAddressee if id => format!("{label} harus pelaksana langkah berikutnya"),
             Problem::WrongAddressee => format!("{label} must be the next step's performer"),
+            Problem::ControlCharacter if id => {
+                format!("{label} berisi karakter kendali yang tidak diizinkan (misalnya NUL)")
+            }
+            Problem::ControlCharacter => {
+                format!("{label} contains a control character that is not allowed (such as NUL)")
+            }
         }
     }
 }
@@ -167,21 +175,38 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// Trimmed, non-empty text of at most `MAX` characters.
+/// Trimmed, non-empty text of at most `MAX` characters, the one form every text of the domain is
+/// accepted in, from a browser, from the API and from storage alike. No control characters: in a
+/// one-line field (`LINES = false`) a tab or line break becomes a space; in a multi-line field they
+/// stay; any other (NUL, escape, the C1 range) is refused, so both databases store the same text
+/// (PostgreSQL refuses NUL, SQLite would keep it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Bounded<const MAX: usize>(String);
+pub struct Bounded<const MAX: usize, const LINES: bool = false>(String);
 
-impl<const MAX: usize> Bounded<MAX> {
+impl<const MAX: usize, const LINES: bool> Bounded<MAX, LINES> {
     pub fn parse(field: Field, raw: &str) -> Result<Self, FieldError> {
         let text = raw.trim();
         if text.is_empty() {
-            Err(FieldError::new(field, Problem::Required))
-        } else if text.chars().count() > MAX {
-            Err(FieldError::new(field, Problem::TooLong { max: MAX }))
-        } else {
-            Ok(Bounded(text.to_owned()))
+            return Err(FieldError::new(field, Problem::Required));
         }
+        let mut count = 0;
+        let mut clean = String::with_capacity(text.len());
+        for c in text.chars() {
+            count += 1;
+            if count > MAX {
+                return Err(FieldError::new(field, Problem::TooLong { max: MAX }));
+            }
+            match c {
+                '\t' | '\n' | '\r' if LINES => clean.push(c),
+                '\t' | '\n' | '\r' => clean.push(' '),
+                c if c.is_control() => {
+                    return Err(FieldError::new(field, Problem::ControlCharacter));
+                }
+                c => clean.push(c),
+            }
+        }
+        Ok(Bounded(clean))
     }
 
     /// `None` for blank input.
@@ -198,14 +223,14 @@ impl<const MAX: usize> Bounded<MAX> {
     }
 }
 
-impl<const MAX: usize> fmt::Display for Bounded<MAX> {
+impl<const MAX: usize, const LINES: bool> fmt::Display for Bounded<MAX, LINES> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 // Stored events are read back through the same rules: nothing invalid enters a board.
-impl<'de, const MAX: usize> Deserialize<'de> for Bounded<MAX> {
+impl<'de, const MAX: usize, const LINES: bool> Deserialize<'de> for Bounded<MAX, LINES> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
         Bounded::parse(Field::Note, &raw).map_err(|e| serde::de::Error::custom(e.message(Lang::En)))
@@ -216,8 +241,8 @@ pub type LetterNumber = Bounded<100>;
 pub type AgencyName = Bounded<150>;
 pub type PersonName = Bounded<100>;
 pub type Subject = Bounded<300>;
-/// Free text: purposes, reasons, instructions, notes, reports.
-pub type LongText = Bounded<2000>;
+/// Free text: purposes, reasons, instructions, notes, reports. Line breaks and tabs stay.
+pub type LongText = Bounded<2000, true>;
 pub type CameraRef = Bounded<120>;
 
 pub const MAX_CAMERAS: usize = 50;

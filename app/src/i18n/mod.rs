@@ -145,6 +145,18 @@ pub mod ui {
     pub const USERNAME: Text = Text::new("Nama pengguna", "User name");
     pub const PASSWORD: Text = Text::new("Kata sandi", "Password");
     pub const SIGNING_IN: Text = Text::new("Memeriksa…", "Checking…");
+    pub const LOGIN_WRONG: Text = Text::new(
+        "Nama pengguna atau kata sandi salah",
+        "Wrong user name or password",
+    );
+    pub const LOGIN_THROTTLED: Text = Text::new(
+        "Terlalu banyak percobaan masuk yang gagal; coba lagi dalam 15 menit",
+        "Too many failed logins; try again in 15 minutes",
+    );
+    pub const LOGIN_FAILED: Text = Text::new(
+        "Tidak dapat masuk saat ini; coba lagi sebentar lagi",
+        "Cannot sign in right now; try again shortly",
+    );
     pub const DEMO: Text = Text::new("DEMO", "DEMO");
     pub const DEMO_HINT: Text = Text::new(
         "Akun demo dengan kata sandi demo: jangan dipakai untuk data sungguhan",

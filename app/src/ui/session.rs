@@ -9,10 +9,30 @@ use crate::i18n::ui as txt;
 /// Where the login page sends the browser afterwards (`/masuk?lanjut=/…`); only paths of this site.
 pub const LOGIN_PATH: &str = "/masuk";
 
+/// The login form. Before the page hydrates (or without JavaScript) it is a plain POST of a form to
+/// `/api/auth/login`, which answers with a redirect: to the next page, or back here with `gagal=…`.
+/// Once hydrated, the same form signs in with `fetch` and shows the server's message in place.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    use crate::account::{FAILED_KEY, LoginFailure, NEXT_KEY};
     let lang = use_lang();
-    let error = RwSignal::new(None::<String>);
+    let query = leptos_router::hooks::use_query_map();
+    let next = query
+        .with_untracked(|q| q.get(NEXT_KEY))
+        .unwrap_or_default();
+    let failed = query
+        .with_untracked(|q| q.get(FAILED_KEY))
+        .and_then(|code| LoginFailure::from_code(&code))
+        .map(|f| {
+            match f {
+                LoginFailure::Wrong => txt::LOGIN_WRONG,
+                LoginFailure::Throttled => txt::LOGIN_THROTTLED,
+                LoginFailure::Other => txt::LOGIN_FAILED,
+            }
+            .get(lang.get_untracked())
+            .to_owned()
+        });
+    let error = RwSignal::new(failed);
     let busy = RwSignal::new(false);
     let username = NodeRef::<leptos::html::Input>::new();
     let password = NodeRef::<leptos::html::Input>::new();
@@ -38,8 +58,9 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <main class="login-page">
-            <form class="login" on:submit=submit data-testid="login-form">
+            <form class="login" method="post" action="/api/auth/login" on:submit=submit data-testid="login-form">
                 <h1>{t(txt::SIGN_IN_TITLE)}</h1>
+                <input type="hidden" name=NEXT_KEY value=next/>
                 <label>
                     <span>{t(txt::USERNAME)}</span>
                     <input node_ref=username name="username" autocomplete="username" required autofocus/>
@@ -151,17 +172,26 @@ pub mod browser {
         let location = leptos::prelude::window().location();
         let here = location.pathname().unwrap_or_else(|_| "/".into());
         let back = js_sys::encode_uri_component(&here);
-        let _ = location.assign(&format!("{}?lanjut={back}", super::LOGIN_PATH));
+        let _ = location.assign(&format!(
+            "{}?{}={back}",
+            super::LOGIN_PATH,
+            crate::account::NEXT_KEY
+        ));
     }
 
     /// After signing in: back where the user came from (a path of this site only), else the board.
     pub fn go_on() {
         let location = leptos::prelude::window().location();
         let search = location.search().unwrap_or_default();
+        let origin = location.origin().unwrap_or_default();
         let next = web_sys::UrlSearchParams::new_with_str(&search)
             .ok()
-            .and_then(|p| p.get("lanjut"))
-            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .and_then(|p| p.get(crate::account::NEXT_KEY))
+            .filter(|p| crate::account::plausible_next(p))
+            // Parsed by the browser itself against this origin: kept only if it stays here.
+            .and_then(|p| web_sys::Url::new_with_base(&p, &origin).ok())
+            .filter(|url| url.origin() == origin)
+            .map(|url| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
             .unwrap_or_else(|| "/".into());
         let _ = location.assign(&next);
     }

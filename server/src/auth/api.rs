@@ -3,9 +3,7 @@
 //! The session cookie is HttpOnly and SameSite=Lax; with `secure_cookies` (HTTPS) it is also Secure and
 //! named with the `__Host-` prefix, so no subdomain can set or read it.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -14,8 +12,12 @@ use serde::{Deserialize, Serialize};
 use super::guard::{Admin, Credentials, Staff};
 use super::store::{self, AuthError, User};
 use super::token_hash;
+use crate::client::ClientAddr;
 use crate::db::Db;
 use crate::error::{ApiError, ApiJson};
+use crate::http::AppState;
+use app::account::{FAILED_KEY, LoginFailure, NEXT_KEY};
+use axum::extract::FromRequest;
 
 /// Whether cookies are for HTTPS only (`__Host-` prefix, `Secure`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -83,7 +85,7 @@ impl From<AuthError> for ApiError {
                 message: e.to_string(),
                 retry_after: minutes * 60,
             },
-            AuthError::Db(e) => ApiError::Unavailable(e.to_string()),
+            AuthError::Db(e) => e.into(),
             AuthError::NoKiosk(_) | AuthError::NoUser(_) => ApiError::NotFound(e.to_string()),
             AuthError::KioskExists(_) | AuthError::UserExists(_) => {
                 ApiError::Conflict(e.to_string())
@@ -93,31 +95,118 @@ impl From<AuthError> for ApiError {
     }
 }
 
+/// The login form as a browser sends it without JavaScript.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub lanjut: Option<String>,
+}
+
+/// `POST /api/auth/login`: JSON from the hydrated page (answers `Me` or an error), or a plain form
+/// from a page that has not hydrated (answers 303: to the next page, or back to the login page
+/// with `gagal=…`). Credentials travel only in the body, never in a URL.
 pub async fn login(
-    State(db): State<Db>,
-    State(cookies): State<SecureCookies>,
-    State(credentials): State<Credentials>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ApiJson(body): ApiJson<LoginBody>,
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    // A new session id at every login; whatever session the browser held ends here.
-    if let Some(old) = session_token(&headers, cookies) {
-        end_session(&db, &credentials, &old).await?;
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let headers = request.headers().clone();
+    if !is_form {
+        let ApiJson(body) = ApiJson::<LoginBody>::from_request(request, &state).await?;
+        let (me, cookie) =
+            sign_in(&state, &headers, client, &body.username, &body.password).await?;
+        let mut response = axum::Json(me).into_response();
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+        return Ok(response);
     }
-    let (user, token) = store::login(
-        &db,
-        &body.username,
-        &body.password,
-        &peer.ip().to_string(),
-        Utc::now(),
+    let axum::Form(form) = axum::Form::<LoginForm>::from_request(request, &state)
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let next = form.lanjut.as_deref().and_then(same_site_path);
+    let answer = sign_in(&state, &headers, client, &form.username, &form.password).await;
+    let (location, cookie) = match answer {
+        Ok((_, cookie)) => (next.unwrap_or_else(|| "/".into()), Some(cookie)),
+        Err(e) => {
+            let failure = match e {
+                ApiError::Unauthorized(_) => LoginFailure::Wrong,
+                ApiError::TooManyRequests { .. } => LoginFailure::Throttled,
+                other => {
+                    // Logged (with its cause, for a 5xx) as any API error is.
+                    let _ = other.into_response();
+                    LoginFailure::Other
+                }
+            };
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair(FAILED_KEY, failure.code());
+            if let Some(next) = &next {
+                query.append_pair(NEXT_KEY, next);
+            }
+            (
+                format!("{}?{}", app::ui::session::LOGIN_PATH, query.finish()),
+                None,
+            )
+        }
+    };
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(&location)
+                .map_err(|_| ApiError::Internal("the next page is not a header value".into()))?,
+        )],
     )
-    .await?;
-    let mut response = axum::Json(Me::from(user)).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookies.cookie(&token, None));
+        .into_response();
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
     Ok(response)
+}
+
+/// `next` if it is a path of this site, parsed as a browser would against a stand-in origin and
+/// kept only when the origin did not change; as path, query and fragment.
+pub fn same_site_path(next: &str) -> Option<String> {
+    if !app::account::plausible_next(next) {
+        return None;
+    }
+    let base = url::Url::parse("http://pantau.invalid/").expect("a valid base");
+    let url = base.join(next).ok()?;
+    if url.origin() != base.origin() {
+        return None;
+    }
+    let mut path = url.path().to_owned();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    if let Some(f) = url.fragment() {
+        path.push('#');
+        path.push_str(f);
+    }
+    Some(path)
+}
+
+/// Checks the credentials (ending whatever session the browser held), starts a session.
+async fn sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: std::net::IpAddr,
+    username: &str,
+    password: &str,
+) -> Result<(Me, HeaderValue), ApiError> {
+    // A new session id at every login; whatever session the browser held ends here.
+    if let Some(old) = session_token(headers, state.cookies) {
+        end_session(&state.db, &state.credentials, &old).await?;
+    }
+    let (user, token) = store::login(&state.db, username, password, client, Utc::now()).await?;
+    Ok((Me::from(user), state.cookies.cookie(&token, None)))
 }
 
 /// Ends a session in the database and in this process's memory (its streams end too).
@@ -210,13 +299,35 @@ pub async fn revoke_kiosk(
 ) -> Result<StatusCode, ApiError> {
     store::revoke_kiosk(&db, &name, Utc::now()).await?;
     credentials.changed();
-    tracing::info!(kiosk = %name, by = %admin.username, "kiosk token revoked");
+    tracing::info!(kiosk = ?name, by = %admin.username, "kiosk token revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_login_only_paths_of_this_site_are_followed() {
+        assert_eq!(
+            same_site_path("/kamera?x=1#a").as_deref(),
+            Some("/kamera?x=1#a")
+        );
+        assert_eq!(same_site_path("/").as_deref(), Some("/"));
+        for bad in [
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "//evil.example",
+            "/\\/evil.example",
+            "https://evil.example/",
+            "evil.example",
+        ] {
+            assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
+        // Dots cannot climb out of the site either.
+        assert_eq!(same_site_path("/../../evil").as_deref(), Some("/evil"));
+    }
 
     #[test]
     fn the_cookie_is_http_only_and_host_prefixed_and_secure_over_https() {

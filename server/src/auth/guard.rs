@@ -165,7 +165,11 @@ struct Valid {
 }
 
 impl Credentials {
-    pub async fn start(db: Db, mut shutdown: watch::Receiver<bool>) -> Credentials {
+    pub async fn start(
+        db: Db,
+        mut shutdown: watch::Receiver<bool>,
+        tasks: &crate::health::Tasks,
+    ) -> Credentials {
         let first = read_valid(&db).await.unwrap_or_else(|_| Valid {
             read_at: Instant::now(),
             hashes: HashSet::new(),
@@ -174,7 +178,7 @@ impl Credentials {
         let (tx, valid) = watch::channel(Arc::new(first));
         let refresh = Arc::new(Notify::new());
         let wake = refresh.clone();
-        tokio::spawn(async move {
+        tasks.spawn("credential refresher", async move {
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(RECHECK) => {}

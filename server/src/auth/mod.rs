@@ -92,6 +92,23 @@ impl Password {
             .to_string()
     }
 
+    /// [`Password::hash`] on the blocking pool: argon2 takes tens of milliseconds of CPU, which
+    /// must not stall the async runtime's workers.
+    pub async fn hash_off_runtime(&self) -> String {
+        let password = self.clone();
+        tokio::task::spawn_blocking(move || password.hash())
+            .await
+            .expect("argon2 hashing")
+    }
+
+    /// [`Password::matches`] on the blocking pool.
+    pub async fn matches_off_runtime(&self, stored_hash: String) -> bool {
+        let password = self.clone();
+        tokio::task::spawn_blocking(move || password.matches(&stored_hash))
+            .await
+            .unwrap_or(false)
+    }
+
     pub fn matches(&self, stored_hash: &str) -> bool {
         PasswordHash::new(stored_hash)
             .is_ok_and(|hash| argon2().verify_password(self.0.as_bytes(), &hash).is_ok())

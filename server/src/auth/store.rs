@@ -75,29 +75,34 @@ pub async fn add_user(
     if roles.is_empty() {
         return Err(InputError::NoRole.into());
     }
-    if find(db, username).await?.is_some() {
-        return Err(AuthError::UserExists(username.to_string()));
-    }
     let id = uuid::Uuid::new_v4().to_string();
     let display = if display_name.trim().is_empty() {
         username.as_str()
     } else {
         display_name.trim()
     };
-    sqlx::query(
+    let hash = password.hash_off_runtime().await;
+    // One statement: two instances adding the same name at once cannot both pass a lookup first.
+    let added = sqlx::query(
         "INSERT INTO users (id, username, display_name, password_hash, roles, disabled, demo_password, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (username) DO NOTHING",
     )
     .bind(&id)
     .bind(username.as_str())
     .bind(display)
-    .bind(password.hash())
+    .bind(hash)
     .bind(roles_text(roles))
     .bind(i64::from(demo))
     .bind(now.timestamp_millis())
     .execute(&db.pool)
     .await?;
-    Ok(find(db, username).await?.expect("just added").0)
+    if added.rows_affected() == 0 {
+        return Err(AuthError::UserExists(username.to_string()));
+    }
+    find(db, username)
+        .await?
+        .map(|(user, _)| user)
+        .ok_or_else(|| AuthError::NoUser(username.to_string()))
 }
 
 async fn find(db: &Db, username: &Username) -> Result<Option<(User, String)>, sqlx::Error> {
@@ -126,7 +131,7 @@ pub async fn set_password(
         .await?
         .ok_or_else(|| AuthError::NoUser(username.to_string()))?;
     sqlx::query("UPDATE users SET password_hash = $1, demo_password = 0 WHERE id = $2")
-        .bind(password.hash())
+        .bind(password.hash_off_runtime().await)
         .bind(&user.id)
         .execute(&db.pool)
         .await?;
@@ -153,7 +158,19 @@ async fn end_sessions_of(db: &Db, user_id: &str) -> Result<(), AuthError> {
     Ok(())
 }
 
-async fn failures(
+/// The key failed logins of an account are counted under: a hash of the name as typed (trimmed, lower
+/// case), so any input, however long or strange, gives a short key and no name is stored.
+fn account_key(username: &str) -> String {
+    let name: String = username.trim().to_lowercase().chars().take(256).collect();
+    format!("user:{}", &token_hash(&name)[..32])
+}
+
+fn address_key(address: std::net::IpAddr) -> String {
+    format!("addr:{address}")
+}
+
+/// Attempts recorded under `key` in the window, this one included.
+async fn attempts(
     db: &Db,
     key: &str,
     now: DateTime<Utc>,
@@ -168,23 +185,49 @@ async fn failures(
     Ok((row.try_get("n")?, row.try_get("oldest")?))
 }
 
+async fn forget_attempt(db: &Db, attempt: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+        .bind(attempt)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Checks a user name and password; on success starts a new session and returns its token.
 /// Every failure says the same, whether or not the account exists.
+///
+/// Throttling is counted atomically: the attempt is written first (under the account's key and the
+/// address's), then counted with every attempt before it, so of any number of parallel guesses at
+/// most the limit get a password check. A successful login takes its attempt back; a throttled one
+/// too (it checked nothing). Rows past the window are purged on the way.
 pub async fn login(
     db: &Db,
     username: &str,
     password: &str,
-    address: &str,
+    address: std::net::IpAddr,
     now: DateTime<Utc>,
 ) -> Result<(User, String), AuthError> {
-    let account_key = format!("user:{}", username.trim().to_lowercase());
-    let address_key = format!("addr:{address}");
-    for (key, limit) in [
-        (&account_key, MAX_FAILURES_PER_ACCOUNT),
-        (&address_key, MAX_FAILURES_PER_ADDRESS),
-    ] {
-        let (count, oldest) = failures(db, key, now).await?;
-        if count >= limit {
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind((now - THROTTLE_WINDOW).timestamp_millis())
+        .execute(&db.pool)
+        .await?;
+    let attempt = uuid::Uuid::new_v4().to_string();
+    let keys = [
+        (account_key(username), MAX_FAILURES_PER_ACCOUNT),
+        (address_key(address), MAX_FAILURES_PER_ADDRESS),
+    ];
+    for (key, _) in &keys {
+        sqlx::query("INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)")
+            .bind(key)
+            .bind(now.timestamp_millis())
+            .bind(&attempt)
+            .execute(&db.pool)
+            .await?;
+    }
+    for (key, limit) in &keys {
+        let (count, oldest) = attempts(db, key, now).await?;
+        if count > *limit {
+            forget_attempt(db, &attempt).await?;
             let frees_at =
                 oldest.unwrap_or(now.timestamp_millis()) + THROTTLE_WINDOW.num_milliseconds();
             let minutes = ((frees_at - now.timestamp_millis()) as f64 / 60_000.0)
@@ -197,26 +240,24 @@ pub async fn login(
         (Ok(name), Ok(_)) => find(db, &name).await?,
         _ => None,
     };
-    let checked = Password(password.to_owned());
-    let user = match found {
-        Some((user, hash)) if checked.matches(&hash) && !user.disabled => Some(user),
-        Some(_) => None,
+    let checked = Password(password.chars().take(128).collect());
+    // The same work whether or not the account exists, so timing does not tell.
+    let (found, matches) = match found {
+        Some((user, hash)) => {
+            let ok = checked.matches_off_runtime(hash).await;
+            (Some(user), ok)
+        }
         None => {
-            // The same work as a real check, so that timing does not tell whether the account exists.
-            let _ = checked.matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZLfZ4PkDcAFgCzUH0BzbZbcKi5anDkpT6NqxnVuk0MA");
-            None
+            let _ = checked.matches_off_runtime(DUMMY_HASH.to_owned()).await;
+            (None, false)
         }
     };
-    let Some(user) = user else {
-        for key in [&account_key, &address_key] {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(now.timestamp_millis())
-                .execute(&db.pool)
-                .await?;
-        }
-        return Err(AuthError::BadCredentials);
+    let user = match found {
+        Some(user) if matches && !user.disabled => user,
+        // The attempt stays: it is a failure now.
+        _ => return Err(AuthError::BadCredentials),
     };
+    forget_attempt(db, &attempt).await?;
     let token = random_token(32);
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen) VALUES ($1, $2, $3, $3)",
@@ -228,6 +269,9 @@ pub async fn login(
     .await?;
     Ok((user, token))
 }
+
+/// An argon2id hash of nothing anyone knows: checked when the account does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZLfZ4PkDcAFgCzUH0BzbZbcKi5anDkpT6NqxnVuk0MA";
 
 /// The user of a session token, if the session is alive; refreshes its idle clock.
 pub async fn session_user(
@@ -297,16 +341,10 @@ pub struct Kiosk {
 /// A new read-only token for a wall screen; the token is shown once.
 pub async fn create_kiosk(db: &Db, name: &str, now: DateTime<Utc>) -> Result<String, AuthError> {
     let name = Username::parse(name)?.to_string();
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM kiosk_tokens WHERE name = $1")
-        .bind(&name)
-        .fetch_optional(&db.pool)
-        .await?;
-    if exists.is_some() {
-        return Err(AuthError::KioskExists(name));
-    }
     let token = random_token(32);
-    sqlx::query(
-        "INSERT INTO kiosk_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+    let added = sqlx::query(
+        "INSERT INTO kiosk_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name) DO NOTHING",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(&name)
@@ -314,15 +352,22 @@ pub async fn create_kiosk(db: &Db, name: &str, now: DateTime<Utc>) -> Result<Str
     .bind(now.timestamp_millis())
     .execute(&db.pool)
     .await?;
+    if added.rows_affected() == 0 {
+        return Err(AuthError::KioskExists(name));
+    }
     Ok(token)
 }
 
 pub async fn revoke_kiosk(db: &Db, name: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+    let Ok(name) = Username::parse(name) else {
+        return Err(AuthError::NoKiosk(printable(name)));
+    };
+    let name = name.as_str();
     let done = sqlx::query(
         "UPDATE kiosk_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
     )
     .bind(now.timestamp_millis())
-    .bind(name.trim().to_lowercase())
+    .bind(name)
     .execute(&db.pool)
     .await?;
     if done.rows_affected() == 0 {
@@ -386,4 +431,12 @@ pub async fn demo_passwords_left(db: &Db) -> Result<Vec<String>, AuthError> {
     )
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// A name as typed, fit to repeat in a message: control characters shown as `?`, at most 60 characters.
+pub fn printable(raw: &str) -> String {
+    raw.chars()
+        .take(60)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }

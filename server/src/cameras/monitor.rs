@@ -95,6 +95,7 @@ impl Monitor {
         db: Db,
         settings: ProbeSettings,
         shutdown: watch::Receiver<bool>,
+        tasks: &crate::health::Tasks,
     ) -> Result<Monitor, sqlx::Error> {
         let (changes, _) = broadcast::channel(4096);
         let monitor = Monitor {
@@ -141,8 +142,10 @@ impl Monitor {
                 },
             );
         }
-        tokio::spawn(monitor.clone().watch_registry());
-        tokio::spawn(monitor.clone().check_network());
+        tasks.spawn("camera monitor", monitor.clone().watch_registry());
+        if !monitor.inner.settings.network.is_empty() {
+            tasks.spawn("network checks", monitor.clone().check_network());
+        }
         Ok(monitor)
     }
 

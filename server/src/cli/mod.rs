@@ -170,7 +170,7 @@ impl ServeArgs {
 
     fn into_config(self) -> Result<Config, String> {
         let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
-        let file = FileConfig::load(self.db.config.as_deref()).map_err(|e| e.to_string())?;
+        let mut file = FileConfig::load(self.db.config.as_deref()).map_err(|e| e.to_string())?;
         let sla = file
             .sla
             .with_env(env)
@@ -181,6 +181,10 @@ impl ServeArgs {
             .with_env(env)
             .and_then(|c| c.resolve())
             .map_err(|e| e.to_string())?;
+        let server = std::mem::take(&mut file.server)
+            .with_env(env)
+            .map_err(|e| e.to_string())?;
+        let limits = server.limits().map_err(|e| e.to_string())?;
         let letterhead = file
             .agency
             .with_env(env)
@@ -210,6 +214,8 @@ impl ServeArgs {
             sla,
             cameras,
             letterhead,
+            limits,
+            trusted_proxies: server.trusted_proxies.unwrap_or_default(),
             secure_cookies: env("PANTAU_SECURE_COOKIES")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .or(file.secure_cookies)
@@ -282,7 +288,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Pantau siap / ready: http://{addr}");
-    let server = crate::serve::serve(listener, router(state), async move {
+    let server = crate::serve::serve(listener, router(state), config.limits, async move {
         shutdown_signal().await;
         // Ends every event stream; then the requests in flight finish.
         let _ = stop.send(true);

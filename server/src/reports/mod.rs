@@ -30,12 +30,26 @@ pub struct SlaQuery {
     pub _token: Option<String>,
 }
 
+/// The years a report may cover: Pantau's records start after 2000, and nothing is planned past 2100.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 fn date(key: &str, raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+    let shown = crate::auth::store::printable(raw);
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         ApiError::BadRequest(format!(
-            "{key}: {raw:?} bukan tanggal (YYYY-MM-DD) / is not a date (YYYY-MM-DD)"
+            "{key}: {shown:?} bukan tanggal (YYYY-MM-DD) / is not a date (YYYY-MM-DD)"
         ))
-    })
+    })?;
+    if !YEARS.contains(&date.year()) {
+        return Err(ApiError::BadRequest(format!(
+            "{key}: tahun {} sampai {} / years {} to {}",
+            YEARS.start(),
+            YEARS.end(),
+            YEARS.start(),
+            YEARS.end()
+        )));
+    }
+    Ok(date)
 }
 
 /// The period asked for; by default this month up to today, in the office's zone.

@@ -18,6 +18,7 @@ use sqlx::{Any, Row, Transaction};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::db::{Backend, Db};
+use crate::error::{ApiError, DbFailure};
 
 /// What became of one mutation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,11 +35,18 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the writer has stopped")]
     WriterGone,
+    /// The writer could not commit this job; what kind of failure it was (the cause is logged).
+    #[error("the write failed ({0:?})")]
+    WriteFailed(DbFailure),
 }
 
-impl From<StoreError> for crate::error::ApiError {
+impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        crate::error::ApiError::Unavailable(e.to_string())
+        match e {
+            StoreError::Db(e) => e.into(),
+            StoreError::WriteFailed(DbFailure::Unreachable) => ApiError::Unavailable(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -64,7 +72,7 @@ pub struct Store {
 
 impl Store {
     /// Runs the migrations, folds the log into a board, and starts the writer.
-    pub async fn open(db: Db) -> Result<Store, StoreError> {
+    pub async fn open(db: Db, tasks: &crate::health::Tasks) -> Result<Store, StoreError> {
         migrate(&db).await?;
         let board = load_board(&db).await?;
         let (jobs, rx) = mpsc::channel(4096);
@@ -75,7 +83,7 @@ impl Store {
             stale: false,
             committed: committed.clone(),
         };
-        tokio::spawn(writer.run(rx));
+        tasks.spawn("event writer", writer.run(rx));
         Ok(Store {
             db,
             jobs,
@@ -98,7 +106,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "{EVENT_COLUMNS} WHERE seq > $1 ORDER BY seq LIMIT $2"
         ))
-        .bind(since as i64)
+        .bind(since.min(i64::MAX as u64) as i64)
         .bind(i64::from(limit))
         .fetch_all(&self.db.pool)
         .await?;
@@ -205,7 +213,7 @@ impl Writer {
                 }
             }
             let envelopes: Vec<&Envelope> = jobs.iter().flat_map(|j| j.envelopes.iter()).collect();
-            match self.write(&envelopes).await {
+            match self.write_guarded(&envelopes).await {
                 Ok(mut outcomes) => {
                     self.committed.notify_waiters();
                     for job in jobs {
@@ -214,17 +222,52 @@ impl Writer {
                         outcomes = rest;
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "write failed; the batch is answered with an error");
-                    self.stale = true;
+                Err(failure) if jobs.len() == 1 => {
+                    let job = jobs.pop().expect("one job");
+                    let _ = job.reply.send(Err(StoreError::WriteFailed(failure)));
+                }
+                // One job's failure must not fail the others: each is tried again alone.
+                Err(_) => {
                     for job in jobs {
-                        let _ = job
-                            .reply
-                            .send(Err(StoreError::Db(sqlx::Error::Protocol(e.to_string()))));
+                        let envelopes: Vec<&Envelope> = job.envelopes.iter().collect();
+                        let answer = self.write_guarded(&envelopes).await;
+                        if answer.is_ok() {
+                            self.committed.notify_waiters();
+                        }
+                        let _ = job.reply.send(answer.map_err(StoreError::WriteFailed));
                     }
                 }
             }
         }
+    }
+
+    /// [`Writer::write`], with a failure (or a panic) logged, the board marked for a reload, and
+    /// only the kind of failure kept for the answer.
+    async fn write_guarded(&mut self, envelopes: &[&Envelope]) -> Result<Vec<Outcome>, DbFailure> {
+        use futures::FutureExt;
+        let result = std::panic::AssertUnwindSafe(self.write(envelopes))
+            .catch_unwind()
+            .await;
+        let failure = match result {
+            Ok(Ok(outcomes)) => return Ok(outcomes),
+            Ok(Err(StoreError::Db(e))) => {
+                tracing::warn!(error = %e, mutations = envelopes.len(), "write failed");
+                DbFailure::of(&e)
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, mutations = envelopes.len(), "write failed");
+                DbFailure::Other
+            }
+            Err(_) => {
+                tracing::error!(
+                    mutations = envelopes.len(),
+                    "the writer panicked on a batch; it goes on"
+                );
+                DbFailure::Other
+            }
+        };
+        self.stale = true;
+        Err(failure)
     }
 
     async fn write(&mut self, envelopes: &[&Envelope]) -> Result<Vec<Outcome>, StoreError> {
@@ -385,7 +428,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreErro
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn parse_text<const N: usize>(s: String) -> Result<app::domain::request::Bounded<N>, StoreError> {
+fn parse_text<const N: usize, const L: bool>(
+    s: String,
+) -> Result<app::domain::request::Bounded<N, L>, StoreError> {
     app::domain::request::Bounded::parse(app::domain::Field::Note, &s)
         .map_err(|e| StoreError::Corrupt(e.message(app::i18n::Lang::En)))
 }

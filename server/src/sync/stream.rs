@@ -33,7 +33,12 @@ pub const POLL_FALLBACK: Duration = Duration::from_secs(2);
 
 /// Heartbeat comment interval of the SSE streams (the issue asks for at most 25 s).
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
+/// Events the broadcaster reads from the log at a time.
 const PAGE: u32 = 500;
+/// Events one client stream reads from the log at a time while it catches up: what it holds beside
+/// hyper's bounded buffer ([`crate::serve::MAX_BUF`]) when its client does not read. A client that
+/// stops reading altogether is cut by the write-stall timeout and resumes with `Last-Event-ID`.
+pub const CLIENT_PAGE: u32 = 100;
 
 #[derive(Clone)]
 pub struct Hub {
@@ -49,6 +54,7 @@ impl Hub {
         store: Store,
         database_url: Option<String>,
         shutdown: watch::Receiver<bool>,
+        tasks: &crate::health::Tasks,
     ) -> Hub {
         let (sender, _) = broadcast::channel(4096);
         let start = store.last_seq().await.unwrap_or(0);
@@ -61,9 +67,15 @@ impl Hub {
         if store.db.backend == Backend::Postgres
             && let Some(url) = database_url
         {
-            tokio::spawn(listen_postgres(url, wake.clone(), shutdown.clone()));
+            tasks.spawn(
+                "PostgreSQL listener",
+                listen_postgres(url, wake.clone(), shutdown.clone()),
+            );
         }
-        tokio::spawn(broadcast_loop(store, sender, start, wake, shutdown));
+        tasks.spawn(
+            "event broadcaster",
+            broadcast_loop(store, sender, start, wake, shutdown),
+        );
         hub
     }
 
@@ -82,6 +94,22 @@ impl Hub {
         after: u64,
         ended: Pin<Box<dyn Future<Output = ()> + Send>>,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
+        use futures::StreamExt;
+        let stream = self.events_for(after, ended).map(|item| {
+            Ok(SseEvent::default()
+                .id(item.seq.to_string())
+                .data(item.json.as_str()))
+        });
+        Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
+    }
+
+    /// The events a client whose last event is `after` is sent, in order, until `ended` resolves
+    /// or the server shuts down: what [`Hub::sse`] frames.
+    pub fn events_for(
+        &self,
+        after: u64,
+        ended: Pin<Box<dyn Future<Output = ()> + Send>>,
+    ) -> impl Stream<Item = Arc<Published>> + Send + use<> {
         let state = ClientStream {
             ended,
             store: self.store.clone(),
@@ -91,11 +119,10 @@ impl Hub {
             catching_up: true,
             shutdown: self.shutdown.clone(),
         };
-        let stream = futures::stream::unfold(state, |mut s| async move {
+        futures::stream::unfold(state, |mut s| async move {
             let item = s.next().await?;
-            Some((Ok(item), s))
-        });
-        Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
+            Some((item, s))
+        })
     }
 }
 
@@ -110,25 +137,26 @@ struct ClientStream {
 }
 
 impl ClientStream {
-    fn event(&mut self, item: &Published) -> SseEvent {
+    fn event(&mut self, item: Arc<Published>) -> Arc<Published> {
         self.last = item.seq;
-        SseEvent::default()
-            .id(item.seq.to_string())
-            .data(item.json.clone())
+        item
     }
 
-    /// The next event for this client, or `None` when the server shuts down.
-    async fn next(&mut self) -> Option<SseEvent> {
+    /// The next event for this client, or `None` when the server shuts down or the client's
+    /// credential ends (checked before every event, so a revoked stream stops even while it is
+    /// busy catching up).
+    async fn next(&mut self) -> Option<Arc<Published>> {
+        use futures::FutureExt;
         loop {
-            if *self.shutdown.borrow() {
+            if *self.shutdown.borrow() || (&mut self.ended).now_or_never().is_some() {
                 return None;
             }
             if let Some(item) = self.backlog.pop_front() {
-                return Some(self.event(&item));
+                return Some(self.event(item));
             }
             if self.catching_up {
                 // Boxed: the query's large state machine is then not part of every idle stream.
-                match Box::pin(self.store.events_after(self.last, PAGE)).await {
+                match Box::pin(self.store.events_after(self.last, CLIENT_PAGE)).await {
                     Ok(events) if events.is_empty() => self.catching_up = false,
                     Ok(events) => {
                         self.backlog
@@ -148,7 +176,7 @@ impl ClientStream {
             tokio::select! {
                 received = self.rx.recv() => match received {
                     Ok(item) if item.seq <= self.last => continue,
-                    Ok(item) if item.seq == self.last + 1 => return Some(self.event(&item)),
+                    Ok(item) if item.seq == self.last + 1 => return Some(self.event(item)),
                     // A gap or a lag: read what was missed from the log.
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catching_up = true,
                     Err(broadcast::error::RecvError::Closed) => return None,

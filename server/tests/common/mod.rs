@@ -67,6 +67,8 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         secure_cookies: false,
         cameras: ProbeSettings::default(),
         letterhead: app::domain::record::Letterhead::default(),
+        limits: pantau::serve::Limits::default(),
+        trusted_proxies: Vec::new(),
     }
 }
 
@@ -121,18 +123,45 @@ impl TestServer {
         data: Option<tempfile::TempDir>,
         cameras: ProbeSettings,
     ) -> TestServer {
+        Self::start_with(data_dir, database_url, data, move |c| c.cameras = cameras).await
+    }
+
+    /// A server on a fresh SQLite file, with its settings changed by `tweak`.
+    pub async fn sqlite_configured(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().to_path_buf();
+        Self::start_with(path, None, Some(dir), tweak).await
+    }
+
+    /// A server on a fresh PostgreSQL schema with its settings changed by `tweak`; `None` without PostgreSQL.
+    pub async fn postgres_configured(tweak: impl FnOnce(&mut Config)) -> Option<TestServer> {
+        let url = fresh_postgres_schema().await?;
+        Some(Self::start_with(PathBuf::from("unused"), Some(url), None, tweak).await)
+    }
+
+    async fn start_with(
+        data_dir: PathBuf,
+        database_url: Option<String>,
+        data: Option<tempfile::TempDir>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr: SocketAddr = listener.local_addr().unwrap();
         let (stop, stopped) = watch::channel(false);
         let mut config = config(addr, data_dir.clone(), database_url.clone());
-        config.cameras = cameras;
+        tweak(&mut config);
         let state = AppState::open(&config, stopped)
             .await
             .expect("server starts");
         let app = router(state.clone());
-        tokio::spawn(pantau::serve::serve(listener, app, std::future::pending()));
+        tokio::spawn(pantau::serve::serve(
+            listener,
+            app,
+            config.limits,
+            std::future::pending(),
+        ));
         let base = format!("http://{addr}");
         // Instances on one database share the user; the first one adds it.
         let _ = add_user(&state, "tester", &Role::ALL).await;

@@ -1,0 +1,556 @@
+//! What a hostile client can do to the server, and what it cannot: hold connections open, leave a
+//! stream unread, keep a revoked stream running, send text the databases disagree on, guess
+//! passwords in parallel, lie about its address; and what the server says back when it refuses.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use app::domain::demo::text;
+use app::domain::{Mutation, Role};
+use common::{PASSWORD, TestServer, envelope, error_message};
+use futures::StreamExt;
+use pantau::serve::Limits;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn addr(server: &TestServer) -> String {
+    server.base.trim_start_matches("http://").to_owned()
+}
+
+/// Reads until the server closes the connection; how long that took. `None` if still open at `wait`.
+async fn closed_within(stream: &mut TcpStream, wait: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at((start + wait).into(), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(start.elapsed()),
+            Ok(Ok(_)) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+fn quick_timeouts(header: u64) -> impl FnOnce(&mut pantau::config::Config) {
+    move |c| {
+        c.limits = Limits {
+            header_timeout: Duration::from_secs(header),
+            ..Limits::default()
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_slow_header_and_idle_connections_are_closed_by_the_header_timeout() {
+    let server = TestServer::sqlite_configured(quick_timeouts(1)).await;
+    // Sends nothing at all.
+    let mut silent = TcpStream::connect(addr(&server)).await.unwrap();
+    // Sends a request's head one byte every 300 ms: never done within the timeout.
+    let mut slow = TcpStream::connect(addr(&server)).await.unwrap();
+    let dripping = tokio::spawn(async move {
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaa" {
+            if slow.write_all(&[*byte]).await.is_err() {
+                return (slow, true);
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        (slow, false)
+    });
+    // One whole request, answered, then idle on keep-alive.
+    let mut idle = TcpStream::connect(addr(&server)).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 1024];
+    let n = idle.read(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"));
+
+    let silent_after = closed_within(&mut silent, Duration::from_secs(5)).await;
+    let idle_after = closed_within(&mut idle, Duration::from_secs(5)).await;
+    let (mut slow, cut_while_sending) = dripping.await.unwrap();
+    let slow_after = closed_within(&mut slow, Duration::from_secs(5)).await;
+    assert!(silent_after.is_some(), "a silent connection is closed");
+    assert!(
+        idle_after.is_some(),
+        "an idle keep-alive connection is closed"
+    );
+    assert!(
+        cut_while_sending || slow_after.is_some(),
+        "a connection sending its head slowly is closed"
+    );
+    // And the server still answers everyone else.
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_every_connection_slot_taken_healthz_still_answers_and_the_rest_hear_busy() {
+    let server = TestServer::sqlite_configured(|c| {
+        c.limits = Limits {
+            header_timeout: Duration::from_secs(30),
+            max_connections: 16,
+            ..Limits::default()
+        }
+    })
+    .await;
+    // The start-up login's connection goes first (its slot must not come free halfway through).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        held.push(TcpStream::connect(addr(&server)).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let fresh = || {
+        reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
+    };
+    let health = fresh().get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "/healthz answers past the cap");
+    let busy = fresh().get(server.url("/api/board")).send().await.unwrap();
+    assert_eq!(busy.headers()["retry-after"], "5");
+    let message = error_message(busy, 503).await;
+    assert!(message.contains("server sedang penuh"), "{message}");
+    // When the held connections go, everything is served again.
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let res = fresh().get(server.url("/api/board")).send().await.unwrap();
+    assert_eq!(res.status(), 401, "served normally again (not signed in)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
+    let server = TestServer::sqlite_configured(|c| {
+        c.limits = Limits {
+            write_stall: Duration::from_secs(1),
+            ..Limits::default()
+        }
+    })
+    .await;
+    let token = server.kiosk("tv-lambat").await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stalled = socket
+        .connect(addr(&server).parse().unwrap())
+        .await
+        .unwrap();
+    stalled
+        .write_all(
+            format!("GET /api/events?token={token}&since=0 HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    let hub = &server.state.hub;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hub.subscribers() < 1 {
+        assert!(Instant::now() < deadline, "the stream subscribes");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let card = server.create(1).await;
+    let note = "x".repeat(2000);
+    let mut pushed = 0;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while hub.subscribers() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the unread stream is dropped (after {pushed} events of ~2 KB)"
+        );
+        let batch = (0..50)
+            .map(|_| {
+                envelope(
+                    Role::Tu,
+                    Mutation::AddNote {
+                        card,
+                        text: text(&note),
+                    },
+                )
+            })
+            .collect();
+        server.push(batch).await;
+        pushed += 50;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("the unread stream was dropped after {pushed} events of ~2 KB");
+    // A stream that reads still gets every event.
+    let mut reader =
+        common::SseClient::connect(&server.http, &server.url("/api/events?since=0"), None).await;
+    let (first, _) = reader.next(Duration::from_secs(5)).await.expect("an event");
+    assert_eq!(first, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_kiosk_stream_ends_at_once_even_while_it_catches_up() {
+    let server = TestServer::sqlite().await;
+    let card = server.create(1).await;
+    for _ in 0..6 {
+        let batch = (0..100)
+            .map(|_| {
+                envelope(
+                    Role::Tu,
+                    Mutation::AddNote {
+                        card,
+                        text: text("catatan"),
+                    },
+                )
+            })
+            .collect();
+        server.push(batch).await;
+    }
+    let (end, ended) = tokio::sync::oneshot::channel::<()>();
+    let mut events = Box::pin(server.state.hub.events_for(
+        0,
+        Box::pin(async move {
+            let _ = ended.await;
+        }),
+    ));
+    for expected in 1..=10 {
+        let item = events.next().await.expect("an event while catching up");
+        assert_eq!(item.seq, expected);
+    }
+    // 591 events are still to come from the log when the credential ends.
+    end.send(()).unwrap();
+    let after = tokio::time::timeout(Duration::from_secs(1), events.next())
+        .await
+        .expect("the stream answers at once");
+    assert!(after.is_none(), "no event after the end: got {after:?}");
+
+    // Over HTTP, with a real revoke: the stream ends within a second.
+    let token = server.kiosk("tv-dicabut").await;
+    let kiosk = reqwest::Client::new();
+    let mut stream = common::SseClient::connect(
+        &kiosk,
+        &server.url(&format!("/api/events?token={token}&since=0")),
+        None,
+    )
+    .await;
+    stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("first event");
+    let res = server
+        .post("/api/kiosks/tv-dicabut/revoke")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let revoked_at = Instant::now();
+    // The credential list is re-read at once after a revoke; a loaded test machine gets slack.
+    while stream.next(Duration::from_secs(10)).await.is_some() {}
+    assert!(
+        revoked_at.elapsed() < Duration::from_secs(5),
+        "the stream ended {:?} after the revoke",
+        revoked_at.elapsed()
+    );
+}
+
+async fn nul_in_device_is_refused_not_failing_others(server: TestServer) {
+    let card = server.create(1).await;
+    let mut bad = envelope(
+        Role::Tu,
+        Mutation::AddNote {
+            card,
+            text: text("catatan"),
+        },
+    );
+    let mut body = json!({ "mutations": [bad.clone()] });
+    body["mutations"][0]["device"] = json!("tablet\u{0}tcm");
+    // Others push at the same moment, in the same group commit if the writer takes them together.
+    let others: Vec<_> = (0..20)
+        .map(|_| {
+            let env = envelope(
+                Role::Tu,
+                Mutation::AddNote {
+                    card,
+                    text: text("baik"),
+                },
+            );
+            let req = server
+                .post("/api/sync/push")
+                .json(&json!({ "mutations": [env] }));
+            tokio::spawn(async move { req.send().await.unwrap().status() })
+        })
+        .collect();
+    let res = server
+        .post("/api/sync/push")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let message = error_message(res, 422).await;
+    assert!(message.contains("device"), "names the field: {message}");
+    assert!(message.contains("control character"), "{message}");
+    for other in others {
+        assert_eq!(
+            other.await.unwrap(),
+            200,
+            "another user's push goes through"
+        );
+    }
+    // The same with a NUL in an override reason and in a note: refused, nothing stored.
+    bad.override_reason = Some(text("x"));
+    let mut body = json!({ "mutations": [bad] });
+    body["mutations"][0]["override_reason"] = json!("karena\u{0}");
+    let res = server
+        .post("/api/sync/push")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let events = server.state.hub.store.card_events(card).await.unwrap();
+    assert_eq!(events.len(), 21, "the card and the 20 good notes");
+    // A note may have line breaks and tabs; other control characters are refused.
+    let env = envelope(
+        Role::Tu,
+        Mutation::AddNote {
+            card,
+            text: text("baris 1\n\tbaris 2"),
+        },
+    );
+    let res = server
+        .post("/api/sync/push")
+        .json(&json!({ "mutations": [env] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut body =
+        json!({ "mutations": [envelope(Role::Tu, Mutation::AddNote { card, text: text("x") })] });
+    body["mutations"][0]["mutation"]["text"] = json!("bel\u{7}");
+    let res = server
+        .post("/api/sync/push")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}
+
+async fn login_names_of_any_size_or_content_are_refused_as_wrong_never_failing(server: TestServer) {
+    for name in [
+        "a".repeat(3000),
+        "budi\u{0}".to_owned(),
+        "\u{7f}".repeat(50),
+        "ß".repeat(2000),
+    ] {
+        let res = reqwest::Client::new()
+            .post(server.url("/api/auth/login"))
+            .json(&json!({ "username": name, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        let message = error_message(res, 401).await;
+        assert!(
+            message.contains("nama pengguna atau kata sandi salah"),
+            "{message}"
+        );
+    }
+    // The failed-login table keeps no name as typed.
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM login_failures")
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!keys.is_empty());
+    assert!(
+        keys.iter()
+            .all(|k| k.len() < 64 && !k.contains("budi") && !k.contains("aaa")),
+        "{keys:?}"
+    );
+    // A kiosk name with a NUL in a path is simply not there.
+    let res = server
+        .post("/api/kiosks/tv%00x/revoke")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+async fn parallel_guesses_get_no_more_password_checks_than_the_limit(server: TestServer) {
+    common::add_user(&server.state, "budi", &[Role::Tu])
+        .await
+        .unwrap();
+    let guesses: Vec<_> = (0..60)
+        .map(|i| {
+            let req = reqwest::Client::new()
+                .post(server.url("/api/auth/login"))
+                .json(&json!({ "username": "budi", "password": format!("tebakan-ke-{i}") }));
+            tokio::spawn(async move { req.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            401 => checked += 1,
+            429 => {}
+            other => panic!("a guess answered {other}"),
+        }
+    }
+    assert!(
+        checked <= pantau::auth::store::MAX_FAILURES_PER_ACCOUNT,
+        "{checked} of 60 parallel guesses had their password checked"
+    );
+    // The throttled guesses checked nothing and count for nothing: below the limit, the owner
+    // still signs in.
+    if checked < pantau::auth::store::MAX_FAILURES_PER_ACCOUNT {
+        common::session_cookie(&server.base, "budi").await;
+    }
+}
+
+async fn database_errors_say_nothing_of_the_database(server: TestServer) {
+    // A kiosk that exists already: 409 from the database's unique key, in plain words.
+    let first = server
+        .post("/api/kiosks")
+        .json(&json!({ "name": "tv-satu" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(first.status().is_success(), "{}", first.status());
+    let again = server
+        .post("/api/kiosks")
+        .json(&json!({ "name": "tv-satu" }))
+        .send()
+        .await
+        .unwrap();
+    let message = error_message(again, 409).await;
+    assert!(!message.to_lowercase().contains("unique"), "{message}");
+    // Health says which backend and whether it is up, nothing more, and is not cached.
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = res.json().await.unwrap();
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["database", "database_up", "status", "version"]);
+    // API answers with personal data are never cached.
+    let board = server.get("/api/board").send().await.unwrap();
+    assert_eq!(board.headers()["cache-control"], "no-store");
+}
+
+async fn report_dates_out_of_range_are_refused(server: TestServer) {
+    for (from, to) in [
+        ("-262143-01-01", "-262143-01-01"),
+        ("+262142-12-31", "+262142-12-31"),
+        ("1900-01-01", "1900-01-31"),
+        ("2026-01-01", "9999-12-31"),
+        ("2026-13-01", "2026-13-02"),
+    ] {
+        let res = server
+            .get(&format!("/api/reports/sla?from={from}&to={to}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{from}..{to}");
+    }
+}
+
+on_both_backends!(
+    nul_in_device_is_refused_not_failing_others,
+    login_names_of_any_size_or_content_are_refused_as_wrong_never_failing,
+    parallel_guesses_get_no_more_password_checks_than_the_limit,
+    database_errors_say_nothing_of_the_database,
+    report_dates_out_of_range_are_refused,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_is_unhealthy_when_a_background_task_has_died() {
+    let server = TestServer::sqlite().await;
+    assert_eq!(
+        reqwest::get(server.url("/healthz")).await.unwrap().status(),
+        200
+    );
+    server.state.tasks.abort("credential refresher");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 503);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["stopped"], json!(["credential refresher"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    // Behind a proxy (this test is it): failures from one client do not lock out another.
+    let server = TestServer::sqlite_configured(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    common::add_user(&server.state, "budi", &[Role::Tu])
+        .await
+        .unwrap();
+    let login = |name: String, password: &str, client: &str| {
+        reqwest::Client::new()
+            .post(server.url("/api/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&json!({ "username": name, "password": password }))
+            .send()
+    };
+    for i in 0..pantau::auth::store::MAX_FAILURES_PER_ADDRESS {
+        let res = login(format!("orang{i}"), "salah-salah-salah", "198.51.100.1")
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let locked = login("budi".into(), PASSWORD, "198.51.100.1")
+        .await
+        .unwrap();
+    assert_eq!(locked.status(), 429, "the guessing client is throttled");
+    let other = login("budi".into(), PASSWORD, "198.51.100.2")
+        .await
+        .unwrap();
+    assert_eq!(
+        other.status(),
+        200,
+        "another client behind the proxy signs in"
+    );
+
+    // Without a trusted proxy the header is the client's own word, and not believed.
+    let direct = TestServer::sqlite().await;
+    common::add_user(&direct.state, "budi", &[Role::Tu])
+        .await
+        .unwrap();
+    for i in 0..pantau::auth::store::MAX_FAILURES_PER_ADDRESS {
+        let _ = reqwest::Client::new()
+            .post(direct.url("/api/auth/login"))
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .json(&json!({ "username": format!("orang{i}"), "password": "salah-salah-salah" }))
+            .send()
+            .await
+            .unwrap();
+    }
+    let res = reqwest::Client::new()
+        .post(direct.url("/api/auth/login"))
+        .header("x-forwarded-for", "203.0.113.250")
+        .json(&json!({ "username": "budi", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        429,
+        "a forged header does not escape the address's limit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_adding_one_user_at_once_add_it_once() {
+    let server = TestServer::sqlite().await;
+    let adds: Vec<_> = (0..8)
+        .map(|_| {
+            let state = server.state.clone();
+            tokio::spawn(async move { common::add_user(&state, "kembar", &[Role::Tu]).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for add in adds {
+        match add.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(pantau::auth::store::AuthError::UserExists(_)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}
