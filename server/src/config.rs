@@ -106,15 +106,7 @@ impl ServerFile {
         mut self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<ServerFile, ConfigError> {
-        let number = |key: &str| -> Result<Option<u64>, ConfigError> {
-            env(key)
-                .map(|v| {
-                    v.trim()
-                        .parse()
-                        .map_err(|_| value_error(key, "a whole number"))
-                })
-                .transpose()
-        };
+        let number = |key: &str| env_number(&env, key);
         if let Some(n) = number("PANTAU_HEADER_TIMEOUT_SECS")? {
             self.header_timeout_secs = Some(n);
         }
@@ -269,15 +261,7 @@ impl CamerasFile {
         mut self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<CamerasFile, ConfigError> {
-        let number = |key: &str| -> Result<Option<u64>, ConfigError> {
-            env(key)
-                .map(|v| {
-                    v.trim()
-                        .parse()
-                        .map_err(|_| value_error(key, "a whole number"))
-                })
-                .transpose()
-        };
+        let number = |key: &str| env_number(&env, key);
         if let Some(n) = number("PANTAU_CAMERA_INTERVAL_SECS")? {
             self.interval_secs = Some(n);
         }
@@ -386,6 +370,20 @@ impl FileConfig {
 }
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A whole number from the environment variable `key`, if it is set.
+fn env_number(
+    env: &impl Fn(&str) -> Option<String>,
+    key: &str,
+) -> Result<Option<u64>, ConfigError> {
+    env(key)
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| value_error(key, "a whole number"))
+        })
+        .transpose()
+}
 
 fn value_error(key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::Value {

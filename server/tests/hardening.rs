@@ -245,6 +245,16 @@ async fn a_revoked_kiosk_stream_ends_at_once_even_while_it_catches_up() {
     );
 }
 
+/// Pushes a JSON body as the tester, as it is (it may be one the types could not make).
+async fn push_raw(server: &TestServer, body: &serde_json::Value) -> reqwest::Response {
+    server
+        .post("/api/sync/push")
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn nul_in_device_is_refused_not_failing_others(server: TestServer) {
     let card = server.create(1).await;
     let mut bad = envelope(
@@ -272,12 +282,7 @@ async fn nul_in_device_is_refused_not_failing_others(server: TestServer) {
             tokio::spawn(async move { req.send().await.unwrap().status() })
         })
         .collect();
-    let res = server
-        .post("/api/sync/push")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = push_raw(&server, &body).await;
     let message = error_message(res, 422).await;
     assert!(message.contains("device"), "names the field: {message}");
     assert!(message.contains("control character"), "{message}");
@@ -292,12 +297,7 @@ async fn nul_in_device_is_refused_not_failing_others(server: TestServer) {
     bad.override_reason = Some(text("x"));
     let mut body = json!({ "mutations": [bad] });
     body["mutations"][0]["override_reason"] = json!("karena\u{0}");
-    let res = server
-        .post("/api/sync/push")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = push_raw(&server, &body).await;
     assert_eq!(res.status(), 422);
     let events = server.state.hub.store.card_events(card).await.unwrap();
     assert_eq!(events.len(), 21, "the card and the 20 good notes");
@@ -309,22 +309,12 @@ async fn nul_in_device_is_refused_not_failing_others(server: TestServer) {
             text: text("baris 1\n\tbaris 2"),
         },
     );
-    let res = server
-        .post("/api/sync/push")
-        .json(&json!({ "mutations": [env] }))
-        .send()
-        .await
-        .unwrap();
+    let res = push_raw(&server, &json!({ "mutations": [env] })).await;
     assert_eq!(res.status(), 200);
     let mut body =
         json!({ "mutations": [envelope(Role::Tu, Mutation::AddNote { card, text: text("x") })] });
     body["mutations"][0]["mutation"]["text"] = json!("bel\u{7}");
-    let res = server
-        .post("/api/sync/push")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = push_raw(&server, &body).await;
     assert_eq!(res.status(), 422);
 }
 
