@@ -37,6 +37,9 @@ pub struct Config {
     pub limits: crate::serve::Limits,
     /// Reverse proxies whose `X-Forwarded-For` names the real client (`[server] trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The key secrets are sealed with, base64 (`PANTAU_SECRET_KEY`); else `secret.key` in the data
+    /// directory ([`crate::secrets`]).
+    pub secret_key: Option<String>,
 }
 
 impl Config {

@@ -45,6 +45,9 @@ pub enum DbError {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The key secrets in this database are sealed with ([`crate::secrets`]); set by the server's
+    /// start, not by the CLI's account commands (which touch no sealed value).
+    pub secrets: Option<std::sync::Arc<crate::secrets::SecretKey>>,
 }
 
 impl Db {
@@ -88,7 +91,11 @@ impl Db {
                 backend: backend.name(),
                 source,
             })?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            secrets: None,
+        })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at its start
@@ -100,6 +107,13 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// The secret key: an error for a `Db` opened without one (a bug: the server's start sets it).
+    pub fn key(&self) -> Result<&crate::secrets::SecretKey, sqlx::Error> {
+        self.secrets
+            .as_deref()
+            .ok_or_else(|| sqlx::Error::Configuration("no secret key loaded".into()))
     }
 
     /// A round trip to the database.

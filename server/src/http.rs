@@ -45,9 +45,25 @@ impl AppState {
         config: &Config,
         shutdown: watch::Receiver<bool>,
     ) -> Result<AppState, String> {
-        let db = Db::open(config.database_url.as_deref(), &config.data_dir)
+        let mut db = Db::open(config.database_url.as_deref(), &config.data_dir)
             .await
             .map_err(|e| e.to_string())?;
+        crate::sync::store::migrate(&db)
+            .await
+            .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        let key = crate::secrets::SecretKey::load(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(|e| e.to_string())?;
+        key.check(&db).await.map_err(|e| e.to_string())?;
+        db.secrets = Some(Arc::new(key));
+        let links = crate::tracking::seal_plain_links(&db)
+            .await
+            .map_err(|e| format!("cannot seal the tracking links: {e}"))?;
+        let logins = crate::cameras::store::seal_plain_logins(&db)
+            .await
+            .map_err(|e| format!("cannot seal the camera logins: {e}"))?;
+        if links + logins > 0 {
+            tracing::info!(links, logins, "sealed secrets stored before sealing began");
+        }
         let tasks = health::Tasks::default();
         let store = Store::open(db.clone(), &tasks)
             .await

@@ -15,6 +15,7 @@ pub mod health;
 pub mod http;
 pub mod records;
 pub mod reports;
+pub mod secrets;
 pub mod serve;
 pub mod site;
 pub mod sync;

@@ -14,7 +14,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::guard::Staff;
-use crate::auth::random_token;
+use crate::auth::{random_token, token_hash};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::sync::Hub;
@@ -34,37 +34,61 @@ fn invalid_link() -> ApiError {
     )
 }
 
-/// The card's live link, made now if it has none.
-pub async fn link(db: &Db, card: CardId) -> Result<String, sqlx::Error> {
+/// The card's live link, made now if it has none. The database keeps the token's SHA-256 (what a
+/// visit is looked up by) and the token sealed with the server's key (to show the link again), so
+/// a copied database alone opens no link. One statement makes or revives the row, so two staff
+/// giving the link at once get the same one.
+pub async fn link(db: &Db, card: CardId) -> Result<String, ApiError> {
     let id = card.0.to_string();
-    let live: Option<String> = sqlx::query_scalar(
-        "SELECT token FROM tracking_links WHERE card_id = $1 AND revoked_at IS NULL",
+    let key = db.key()?;
+    let token = random_token(24);
+    sqlx::query(
+        "INSERT INTO tracking_links (card_id, token, token_sealed, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (card_id) DO UPDATE SET token = excluded.token, token_sealed = excluded.token_sealed, \
+         created_at = excluded.created_at, revoked_at = NULL \
+         WHERE tracking_links.revoked_at IS NOT NULL",
+    )
+    .bind(&id)
+    .bind(token_hash(&token))
+    .bind(key.seal(&token))
+    .bind(Utc::now().timestamp_millis())
+    .execute(&db.pool)
+    .await?;
+    let sealed: Option<String> = sqlx::query_scalar(
+        "SELECT token_sealed FROM tracking_links WHERE card_id = $1 AND revoked_at IS NULL",
     )
     .bind(&id)
     .fetch_optional(&db.pool)
-    .await?;
-    if let Some(token) = live {
-        return Ok(token);
-    }
-    let token = random_token(24);
-    let now = Utc::now().timestamp_millis();
-    let replaced = sqlx::query(
-        "UPDATE tracking_links SET token = $2, created_at = $3, revoked_at = NULL WHERE card_id = $1",
-    )
-    .bind(&id)
-    .bind(&token)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    if replaced.rows_affected() == 0 {
-        sqlx::query("INSERT INTO tracking_links (card_id, token, created_at) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(&token)
-            .bind(now)
-            .execute(&db.pool)
+    .await?
+    .flatten();
+    let sealed = sealed
+        .ok_or_else(|| ApiError::Internal(format!("no live link for {id} after making one")))?;
+    key.open(&sealed)
+        .map_err(|e| ApiError::Internal(format!("tracking link of {id}: {e}")))
+}
+
+/// Seals the tracking links stored before sealing began: their token becomes its hash (once;
+/// another instance doing the same at the same time changes nothing twice).
+pub async fn seal_plain_links(db: &Db) -> Result<u64, sqlx::Error> {
+    let key = db.key()?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT card_id, token FROM tracking_links WHERE token_sealed IS NULL")
+            .fetch_all(&db.pool)
             .await?;
+    let mut sealed = 0;
+    for (card, token) in rows {
+        sealed += sqlx::query(
+            "UPDATE tracking_links SET token = $2, token_sealed = $3 \
+             WHERE card_id = $1 AND token_sealed IS NULL",
+        )
+        .bind(&card)
+        .bind(token_hash(&token))
+        .bind(key.seal(&token))
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
     }
-    Ok(token)
+    Ok(sealed)
 }
 
 /// `POST /api/cards/{id}/tracking` (staff): the link to send to the applicant.
@@ -75,9 +99,10 @@ pub async fn create(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Link>), ApiError> {
     let card = card_id(&id)?;
-    if hub.store.card(card).await?.is_none() {
+    let Some(found) = hub.store.card(card).await? else {
         return Err(ApiError::NotFound(format!("no card {id}")));
-    }
+    };
+    applicant_may(&user, &found)?;
     let token = link(&db, card).await?;
     tracing::info!(card = %id, by = %user.username, "tracking link given");
     Ok((
@@ -89,13 +114,32 @@ pub async fn create(
     ))
 }
 
+/// An applicant (holding no other role) handles only its own agency's requests.
+fn applicant_may(
+    user: &crate::auth::store::User,
+    card: &app::domain::Card,
+) -> Result<(), ApiError> {
+    if user.applicant_only() && !user.as_applicant().may_see(card) {
+        return Err(ApiError::Forbidden(
+            app::domain::Refusal::OtherAgency.message(app::i18n::Lang::Id)
+                + " / "
+                + &app::domain::Refusal::OtherAgency.message(app::i18n::Lang::En),
+        ));
+    }
+    Ok(())
+}
+
 /// `DELETE /api/cards/{id}/tracking` (staff): the link stops working at once.
 pub async fn revoke(
+    State(hub): State<Hub>,
     State(db): State<Db>,
     Staff(user): Staff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let card = card_id(&id)?;
+    if let Some(found) = hub.store.card(card).await? {
+        applicant_may(&user, &found)?;
+    }
     let done = sqlx::query(
         "UPDATE tracking_links SET revoked_at = $2 WHERE card_id = $1 AND revoked_at IS NULL",
     )
@@ -129,7 +173,7 @@ pub async fn view(
     let card: Option<String> = sqlx::query_scalar(
         "SELECT card_id FROM tracking_links WHERE token = $1 AND revoked_at IS NULL",
     )
-    .bind(&token)
+    .bind(token_hash(&token))
     .fetch_optional(&db.pool)
     .await?;
     let card = card

@@ -88,6 +88,23 @@ async fn every_role_may_complete_exactly_the_steps_the_sop_assigns_it(server: Te
     let mut clients = vec![];
     for role in Role::ALL {
         let name = format!("only-{}", pantau::sync::store::role_name(role)).replace('_', "-");
+        if role == Role::Pemohon {
+            // An applicant acts on its own agency's requests: every card here is Dinas Perhubungan's.
+            common::add_user(&server.state, &name, &[role])
+                .await
+                .unwrap();
+            let agency = app::domain::request::AgencyName::parse(
+                app::domain::Field::Agency,
+                "Dinas Perhubungan",
+            )
+            .unwrap();
+            let username = pantau::auth::Username::parse(&name).unwrap();
+            pantau::auth::store::set_agency(&server.state.db, &username, Some(&agency))
+                .await
+                .unwrap();
+            clients.push((role, common::signed_in(&server.base, &name).await));
+            continue;
+        }
         clients.push((role, server.user(&name, &[role]).await));
     }
     let mut n = 0;
@@ -95,7 +112,8 @@ async fn every_role_may_complete_exactly_the_steps_the_sop_assigns_it(server: Te
     for (step, performer) in SOP {
         for (role, client) in &clients {
             n += 1;
-            let card = card_at(&server, step, n).await;
+            // sample_request(6k) is a letter of Dinas Perhubungan.
+            let card = card_at(&server, step, n * 6).await;
             let state = server.card(card).await;
             let complete = Mutation::CompleteStep {
                 card,

@@ -129,7 +129,8 @@ async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
         }
     })
     .await;
-    let token = server.kiosk("tv-lambat").await;
+    // A staff session: a wall's events come without their notes, far smaller.
+    let cookie = common::session_cookie(&server.base, "tester").await;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let mut stalled = socket
@@ -138,7 +139,8 @@ async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
         .unwrap();
     stalled
         .write_all(
-            format!("GET /api/events?token={token}&since=0 HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+            format!("GET /api/events?since=0 HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\r\n")
+                .as_bytes(),
         )
         .await
         .unwrap();
@@ -438,7 +440,170 @@ async fn report_dates_out_of_range_are_refused(server: TestServer) {
     }
 }
 
+async fn a_wall_reads_the_board_without_personal_data(server: TestServer) {
+    let card = server.create(1).await; // "Siti Rahmawati", her phone, by the tester
+    let env = envelope(
+        Role::Tu,
+        Mutation::AddNote {
+            card,
+            text: text("Ibu Siti minta ditelepon di 0812-7777-1234"),
+        },
+    );
+    server.push(vec![env]).await;
+    let token = server.kiosk("tv-ruang-tcm").await;
+    let kiosk = reqwest::Client::new();
+    let as_kiosk = |path: &str| kiosk.get(server.url(path)).bearer_auth(&token).send();
+    let board = as_kiosk("/api/board").await.unwrap().text().await.unwrap();
+    let pull = as_kiosk("/api/sync/pull?since=0")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut stream = common::SseClient::connect(
+        &kiosk,
+        &server.url(&format!("/api/events?since=0&token={token}")),
+        None,
+    )
+    .await;
+    let mut streamed = String::new();
+    while let Some((_, event)) = stream.next(Duration::from_secs(2)).await {
+        streamed.push_str(&event.to_string());
+        if event["seq"] == 2 {
+            break;
+        }
+    }
+    let staff = server
+        .get("/api/board")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let personal = [
+        "Siti Rahmawati",
+        "6281256701001",
+        "0812-7777",
+        "tester",
+        "\"test\"",
+    ];
+    assert!(staff.contains("Siti Rahmawati"), "staff see the contact");
+    for (what, body) in [("board", &board), ("pull", &pull), ("stream", &streamed)] {
+        assert!(
+            body.contains("000.8"),
+            "{what} still has the letter: {body}"
+        );
+        for p in personal {
+            assert!(!body.contains(p), "{what} shows {p}: {body}");
+        }
+    }
+    // Staff and the wall fold the same log to the same steps.
+    let wall: serde_json::Value = serde_json::from_str(&board).unwrap();
+    let full: serde_json::Value = serde_json::from_str(&staff).unwrap();
+    assert_eq!(wall["cards"][0]["stage"], full["cards"][0]["stage"]);
+    assert_eq!(wall["cards"][0]["visits"], full["cards"][0]["visits"]);
+}
+
+/// An applicant account of `agency`, signed in.
+async fn applicant(server: &TestServer, name: &str, agency: &str) -> reqwest::Client {
+    common::add_user(&server.state, name, &[Role::Pemohon])
+        .await
+        .unwrap();
+    let agency =
+        app::domain::request::AgencyName::parse(app::domain::Field::Agency, agency).unwrap();
+    pantau::auth::store::set_agency(
+        &server.state.db,
+        &pantau::auth::Username::parse(name).unwrap(),
+        Some(&agency),
+    )
+    .await
+    .unwrap();
+    common::signed_in(&server.base, name).await
+}
+
+async fn an_applicant_acts_only_on_its_own_agency_s_requests(server: TestServer) {
+    let dishub_card = server.create(0).await; // Dinas Perhubungan, registered by TU
+    let dishub = applicant(&server, "dishub", "dinas perhubungan").await;
+    let satpol = applicant(&server, "satpol", "Satpol PP").await;
+    let push = |client: &reqwest::Client, mutation: Mutation| {
+        let env = envelope(Role::Pemohon, mutation);
+        let req = client
+            .post(server.url("/api/sync/push"))
+            .json(&json!({ "mutations": [env] }));
+        async move {
+            let answer: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            answer["results"][0].clone()
+        }
+    };
+    let edit = |n| Mutation::EditRequest {
+        card: dishub_card,
+        request: app::domain::demo::sample_request(n, chrono::Utc::now(), 5),
+    };
+    // Another agency's applicant can neither correct the request nor note on it.
+    let refused = push(&satpol, edit(0)).await;
+    assert_eq!(refused["code"], "other_agency", "{refused}");
+    assert!(
+        refused["message"]["id"]
+            .as_str()
+            .unwrap()
+            .contains("instansi lain")
+    );
+    let note = push(
+        &satpol,
+        Mutation::AddNote {
+            card: dishub_card,
+            text: text("bukan urusan saya"),
+        },
+    )
+    .await;
+    assert_eq!(note["code"], "other_agency", "{note}");
+    // Nor register a letter in another agency's name.
+    let forged = push(
+        &satpol,
+        Mutation::CreateRequest {
+            card: app::domain::CardId(uuid::Uuid::new_v4()),
+            request: app::domain::demo::sample_request(0, chrono::Utc::now(), 5),
+        },
+    )
+    .await;
+    assert_eq!(forged["code"], "other_agency", "{forged}");
+    // Nor give or revoke the request's tracking link.
+    let link = satpol
+        .post(server.url(&format!("/api/cards/{}/tracking", dishub_card.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 403);
+    // Its own agency's applicant can (the agency named in any case).
+    let own = push(&dishub, edit(0)).await;
+    assert_eq!(own["status"], "accepted", "{own}");
+    // And may not move it to another agency's name.
+    let moved = push(&dishub, edit(2)).await;
+    assert_eq!(moved["code"], "other_agency", "{moved}");
+    let link = dishub
+        .post(server.url(&format!("/api/cards/{}/tracking", dishub_card.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), 201);
+    let revoked = satpol
+        .delete(server.url(&format!("/api/cards/{}/tracking", dishub_card.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 403);
+    // Staff are not bound to an agency.
+    let staff = server.push_one(envelope(Role::Tu, edit(0))).await;
+    assert!(
+        matches!(staff, pantau::sync::api::PushResult::Accepted { .. }),
+        "{staff:?}"
+    );
+}
+
 on_both_backends!(
+    an_applicant_acts_only_on_its_own_agency_s_requests,
+    a_wall_reads_the_board_without_personal_data,
     nul_in_device_is_refused_not_failing_others,
     login_names_of_any_size_or_content_are_refused_as_wrong_never_failing,
     parallel_guesses_get_no_more_password_checks_than_the_limit,
@@ -543,4 +708,145 @@ async fn two_instances_adding_one_user_at_once_add_it_once() {
         }
     }
     assert_eq!(ok, 1);
+}
+
+async fn a_copied_database_opens_no_tracking_link_and_reveals_no_camera_password(
+    server: TestServer,
+) {
+    let card = server.create(1).await;
+    let give = || async {
+        let res = server
+            .post(&format!("/api/cards/{}/tracking", card.0))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        res.json::<pantau::tracking::Link>().await.unwrap().token
+    };
+    let token = give().await;
+    assert_eq!(give().await, token, "the same link is shown again");
+    // Given by several people at once after a revoke: one new link for all.
+    let res = server
+        .http
+        .delete(server.url(&format!("/api/cards/{}/tracking", card.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let gives = futures::future::join_all((0..8).map(|_| give())).await;
+    assert!(gives.iter().all(|t| *t == gives[0]), "{gives:?}");
+    assert_ne!(gives[0], token);
+    let token = gives[0].clone();
+    server
+        .add_camera(json!({"name": "Kamera rahasia", "kind": "http",
+            "url": "http://127.0.0.1:9/snapshot.jpg",
+            "username": "petugas-rahasia", "password": "sandi-kamera-rahasia"}))
+        .await;
+    // What a copy of the database holds.
+    let links: Vec<String> = sqlx::query_scalar(
+        "SELECT card_id || '|' || token || '|' || COALESCE(token_sealed, '') FROM tracking_links",
+    )
+    .fetch_all(&server.state.db.pool)
+    .await
+    .unwrap();
+    let cameras: Vec<String> = sqlx::query_scalar(
+        "SELECT url || '|' || COALESCE(username, '') || '|' || COALESCE(password, '') || '|' \
+         || COALESCE(login_sealed, '') FROM cameras",
+    )
+    .fetch_all(&server.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(links.len(), 1);
+    assert!(!links[0].contains(&token), "{links:?}");
+    assert!(
+        cameras.iter().all(|c| !c.contains("rahasia")),
+        "{cameras:?}"
+    );
+    // And the link works.
+    let res = reqwest::get(server.url(&format!("/api/track/{token}")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+async fn an_instance_with_another_secret_key_refuses_to_start(server: TestServer) {
+    let mut config = common::config(
+        "127.0.0.1:0".parse().unwrap(),
+        server.data_dir.clone(),
+        server.database_url.clone(),
+    );
+    config.secret_key = Some("b3RoZXIta2V5LW90aGVyLWtleS1vdGhlci1rZXktMzI=".into());
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let err = pantau::http::AppState::open(&config, stopped)
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.contains("another secret key"), "{err}");
+    assert!(err.contains("PANTAU_SECRET_KEY"), "{err}");
+}
+
+on_both_backends!(
+    a_copied_database_opens_no_tracking_link_and_reveals_no_camera_password,
+    an_instance_with_another_secret_key_refuses_to_start,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_and_logins_stored_before_sealing_are_sealed_at_start_and_still_work() {
+    let server = TestServer::sqlite().await;
+    let card = server.create(1).await;
+    let camera = server
+        .add_camera(json!({"name": "Kamera lama", "kind": "http", "url": "http://127.0.0.1:9/snapshot.jpg"}))
+        .await;
+    // As Pantau stored them before this version.
+    let old_token = "tokenLamaYangSudahDikirimKePemohon";
+    let db = &server.state.db.pool;
+    sqlx::query("INSERT INTO tracking_links (card_id, token, created_at) VALUES ($1, $2, 0)")
+        .bind(card.0.to_string())
+        .bind(old_token)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE cameras SET username = 'petugas-lama', password = 'sandi-lama-rahasia', \
+         login_sealed = NULL WHERE id = $1",
+    )
+    .bind(&camera.id)
+    .execute(db)
+    .await
+    .unwrap();
+    // The upgrade: the next start seals them.
+    let upgraded = TestServer::on_sqlite_dir(server.data_dir.clone()).await;
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT token || COALESCE(token_sealed, '') FROM tracking_links UNION ALL \
+         SELECT COALESCE(username, '') || COALESCE(password, '') || COALESCE(login_sealed, '') FROM cameras",
+    )
+    .fetch_all(&upgraded.state.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| !r.contains(old_token) && !r.contains("rahasia")),
+        "{rows:?}"
+    );
+    // The link the applicant already has still opens, and is the one shown again.
+    let res = reqwest::get(upgraded.url(&format!("/api/track/{old_token}")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let shown: pantau::tracking::Link = upgraded
+        .post(&format!("/api/cards/{}/tracking", card.0))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown.token, old_token);
+    // The camera keeps its login.
+    let row = pantau::cameras::store::get(&upgraded.state.db, &camera.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let login = row.login.expect("the login is kept");
+    assert_eq!(login.password.reveal(), "sandi-lama-rahasia");
 }

@@ -274,6 +274,56 @@ impl Envelope {
             Err(Refusal::RoleNotHeld { role: self.role })
         }
     }
+
+    /// In the applicant's role, a person acts only on requests of its own agency (or that it
+    /// made itself), and registers or corrects requests only in its own agency's name when its
+    /// account names one. `card` is the card the mutation is for, as it stands. Other roles pass.
+    pub fn authorize_applicant(
+        &self,
+        card: Option<&Card>,
+        who: &Applicant<'_>,
+    ) -> Result<(), Refusal> {
+        if self.role != Role::Pemohon {
+            return Ok(());
+        }
+        let named = match &self.mutation {
+            Mutation::CreateRequest { request, .. } | Mutation::EditRequest { request, .. } => {
+                Some(request.agency.as_str())
+            }
+            _ => None,
+        };
+        if let (Some(named), Some(own)) = (named, who.agency)
+            && !same_agency(named, own)
+        {
+            return Err(Refusal::OtherAgency);
+        }
+        match card {
+            Some(card) if !who.may_see(card) => Err(Refusal::OtherAgency),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// An applicant's account: its user name and the agency it belongs to, if it names one.
+#[derive(Clone, Copy, Debug)]
+pub struct Applicant<'a> {
+    pub username: &'a str,
+    pub agency: Option<&'a str>,
+}
+
+impl Applicant<'_> {
+    /// A request of this applicant: one it made, or one of its agency.
+    pub fn may_see(&self, card: &Card) -> bool {
+        card.created_by.as_str() == self.username
+            || self
+                .agency
+                .is_some_and(|own| same_agency(card.request.agency.as_str(), own))
+    }
+}
+
+/// Agency names as people type them: the same when equal but for case and surrounding space.
+pub fn same_agency(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// What an accepted mutation changed.
@@ -519,6 +569,8 @@ pub enum Refusal {
     RoleNotHeld {
         role: Role,
     },
+    /// An applicant acting on (or creating) a request of another agency.
+    OtherAgency,
 }
 
 impl Refusal {
@@ -541,6 +593,7 @@ impl Refusal {
             Refusal::AlreadyWaiting => "already_waiting",
             Refusal::NotWaiting => "not_waiting",
             Refusal::RoleNotHeld { .. } => "role_not_held",
+            Refusal::OtherAgency => "other_agency",
         }
     }
 
@@ -662,6 +715,14 @@ impl Refusal {
             Refusal::RoleNotHeld { role: r } => {
                 format!("Your account does not hold the role {}", role(*r))
             }
+            Refusal::OtherAgency if id => {
+                "Permohonan ini milik instansi lain: pemohon hanya dapat \
+                mengurus permohonan instansinya sendiri"
+                    .into()
+            }
+            Refusal::OtherAgency => "This request belongs to another agency: an applicant acts \
+                only on its own agency's requests"
+                .into(),
         }
     }
 }

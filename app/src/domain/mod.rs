@@ -6,6 +6,7 @@ pub mod demo;
 pub mod flow;
 #[cfg(test)]
 mod flow_props;
+pub mod kiosk;
 pub mod moves;
 pub mod record;
 pub mod report;
@@ -16,7 +17,8 @@ pub mod tracking;
 pub mod utc;
 
 pub use flow::{
-    Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage, StepOutput,
+    Applicant, Board, Card, CardId, Change, Envelope, Event, Mutation, MutationId, Refusal, Stage,
+    StepOutput,
 };
 pub use request::{Field, FieldError, Problem, Request, RequestInput, Window};
 pub use sla::{Calendar, OfficeHours, Sla, SlaConfig, SlaState};

@@ -31,6 +31,11 @@ pub enum Principal {
 }
 
 impl Principal {
+    /// A wall screen's token: it reads the board without personal data.
+    pub fn is_kiosk(&self) -> bool {
+        matches!(self, Principal::Kiosk { .. })
+    }
+
     /// The hash of the session id or kiosk token this principal came with.
     pub fn credential(&self) -> &str {
         match self {

@@ -15,6 +15,22 @@ pub struct User {
     pub roles: Vec<Role>,
     pub disabled: bool,
     pub demo_password: bool,
+    /// An applicant account's agency (OPD), if it names one.
+    pub agency: Option<String>,
+}
+
+impl User {
+    /// Whether the user holds no role but the applicant's.
+    pub fn applicant_only(&self) -> bool {
+        self.roles.iter().all(|r| *r == Role::Pemohon)
+    }
+
+    pub fn as_applicant(&self) -> app::domain::Applicant<'_> {
+        app::domain::Applicant {
+            username: &self.username,
+            agency: self.agency.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,11 +73,11 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         roles: parse_roles(&roles).unwrap_or_default(),
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         demo_password: row.try_get::<i64, _>("demo_password")? != 0,
+        agency: row.try_get("agency")?,
     })
 }
 
-const USER_COLUMNS: &str =
-    "SELECT id, username, display_name, password_hash, roles, disabled, demo_password FROM users";
+const USER_COLUMNS: &str = "SELECT id, username, display_name, password_hash, roles, disabled, demo_password, agency FROM users";
 
 pub async fn add_user(
     db: &Db,
@@ -136,6 +152,23 @@ pub async fn set_password(
         .execute(&db.pool)
         .await?;
     end_sessions_of(db, &user.id).await
+}
+
+/// Sets the agency (OPD) an applicant account belongs to (`None`: none named).
+pub async fn set_agency(
+    db: &Db,
+    username: &Username,
+    agency: Option<&app::domain::request::AgencyName>,
+) -> Result<(), AuthError> {
+    let done = sqlx::query("UPDATE users SET agency = $1 WHERE username = $2")
+        .bind(agency.map(|a| a.as_str().to_owned()))
+        .bind(username.as_str())
+        .execute(&db.pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AuthError::NoUser(username.to_string()));
+    }
+    Ok(())
 }
 
 /// Disables an account and ends its sessions at once.
@@ -281,7 +314,7 @@ pub async fn session_user(
 ) -> Result<Option<User>, AuthError> {
     let hash = token_hash(token);
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.password_hash, u.roles, u.disabled, u.demo_password, s.last_seen \
+        "SELECT u.id, u.username, u.display_name, u.password_hash, u.roles, u.disabled, u.demo_password, u.agency, s.last_seen \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
     )
     .bind(&hash)
@@ -312,7 +345,7 @@ pub async fn live_sessions(
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, User)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT s.id_hash, u.id, u.username, u.display_name, u.roles, u.disabled, u.demo_password \
+        "SELECT s.id_hash, u.id, u.username, u.display_name, u.roles, u.disabled, u.demo_password, u.agency \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.disabled = 0 AND s.last_seen >= $1",
     )
     .bind((now - IDLE_TIMEOUT).timestamp_millis())

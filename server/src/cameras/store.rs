@@ -55,12 +55,35 @@ pub fn status_of(raw: &str) -> CameraStatus {
 }
 
 const COLUMNS: &str = "SELECT id, name, location, latitude, longitude, kind, url, username, password, \
-                       enabled, updated_at FROM cameras";
+                       login_sealed, enabled, updated_at FROM cameras";
 
-fn row_of(row: &sqlx::any::AnyRow) -> Result<CameraRow, sqlx::Error> {
+/// A camera's login as it is sealed in `login_sealed`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SealedLogin {
+    username: String,
+    password: String,
+}
+
+fn row_of(row: &sqlx::any::AnyRow, db: &Db) -> Result<CameraRow, sqlx::Error> {
     let url: String = row.try_get("url")?;
-    let username: Option<String> = row.try_get("username")?;
-    let password: Option<String> = row.try_get("password")?;
+    let sealed: Option<String> = row.try_get("login_sealed")?;
+    let (username, password): (Option<String>, Option<String>) = match sealed {
+        Some(sealed) => {
+            let opened = db
+                .key()?
+                .open(&sealed)
+                .ok()
+                .and_then(|json| serde_json::from_str::<SealedLogin>(&json).ok())
+                .ok_or_else(|| {
+                    sqlx::Error::Decode(
+                        "a camera's sealed login does not open with this key".into(),
+                    )
+                })?;
+            (Some(opened.username), Some(opened.password))
+        }
+        // Stored before logins were sealed (sealed at the next start).
+        None => (row.try_get("username")?, row.try_get("password")?),
+    };
     let kind: String = row.try_get("kind")?;
     Ok(CameraRow {
         id: row.try_get("id")?,
@@ -87,7 +110,7 @@ pub async fn list(db: &Db) -> Result<Vec<CameraRow>, sqlx::Error> {
     let rows = sqlx::query(&format!("{COLUMNS} ORDER BY name_key"))
         .fetch_all(&db.pool)
         .await?;
-    rows.iter().map(row_of).collect()
+    rows.iter().map(|r| row_of(r, db)).collect()
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<CameraRow>, sqlx::Error> {
@@ -95,7 +118,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<CameraRow>, sqlx::Error> {
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    row.as_ref().map(row_of).transpose()
+    row.as_ref().map(|r| row_of(r, db)).transpose()
 }
 
 /// The id of the camera with this name, ignoring case.
@@ -114,14 +137,43 @@ pub async fn versions(db: &Db) -> Result<HashMap<String, i64>, sqlx::Error> {
     Ok(rows.into_iter().collect())
 }
 
-fn login_parts(login: &Option<Login>) -> (Option<String>, Option<String>) {
-    match login {
-        Some(l) => (
-            Some(l.username.reveal().to_owned()),
-            Some(l.password.reveal().to_owned()),
-        ),
-        None => (None, None),
+/// A login as it is stored: sealed with the server's key.
+fn sealed_login(db: &Db, login: &Option<Login>) -> Result<Option<String>, sqlx::Error> {
+    let Some(l) = login else { return Ok(None) };
+    let json = serde_json::to_string(&SealedLogin {
+        username: l.username.reveal().to_owned(),
+        password: l.password.reveal().to_owned(),
+    })
+    .expect("a login serializes");
+    Ok(Some(db.key()?.seal(&json)))
+}
+
+/// Seals the logins stored before sealing began (once; another instance doing the same at the
+/// same time changes nothing twice).
+pub async fn seal_plain_logins(db: &Db) -> Result<u64, sqlx::Error> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, username, password FROM cameras WHERE login_sealed IS NULL \
+         AND (username IS NOT NULL OR password IS NOT NULL)",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut sealed = 0;
+    for (id, username, password) in rows {
+        let login = Some(Login {
+            username: Secret::new(username.unwrap_or_default()),
+            password: Secret::new(password.unwrap_or_default()),
+        });
+        sealed += sqlx::query(
+            "UPDATE cameras SET login_sealed = $2, username = NULL, password = NULL \
+             WHERE id = $1 AND login_sealed IS NULL",
+        )
+        .bind(&id)
+        .bind(sealed_login(db, &login)?)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
     }
+    Ok(sealed)
 }
 
 pub async fn insert(
@@ -133,13 +185,13 @@ pub async fn insert(
         return Err(CameraStoreError::NameTaken(entry.name.clone()));
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let (username, password) = login_parts(&entry.login.clone().flatten());
+    let login = sealed_login(db, &entry.login.clone().flatten())?;
     let ms = now.timestamp_millis();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO cameras (id, name, name_key, location, latitude, longitude, kind, url, username, \
-         password, enabled, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+        "INSERT INTO cameras (id, name, name_key, location, latitude, longitude, kind, url, login_sealed, \
+         enabled, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
     )
     .bind(&id)
     .bind(&entry.name)
@@ -149,8 +201,7 @@ pub async fn insert(
     .bind(entry.longitude)
     .bind(wire_name(&entry.kind))
     .bind(entry.url.as_str())
-    .bind(username)
-    .bind(password)
+    .bind(login)
     .bind(i64::from(entry.enabled))
     .bind(ms)
     .execute(&mut *tx)
@@ -208,13 +259,13 @@ pub async fn update(
         return Err(CameraStoreError::NoCamera(id.to_owned()));
     }
     if let Some(login) = &entry.login {
-        let (username, password) = login_parts(login);
-        sqlx::query("UPDATE cameras SET username = $2, password = $3 WHERE id = $1")
-            .bind(id)
-            .bind(username)
-            .bind(password)
-            .execute(&db.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE cameras SET login_sealed = $2, username = NULL, password = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(sealed_login(db, login)?)
+        .execute(&db.pool)
+        .await?;
     }
     Ok(())
 }

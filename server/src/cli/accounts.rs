@@ -56,16 +56,30 @@ pub(super) async fn user(command: UserCommand) -> Result<(), String> {
             username,
             role,
             name,
+            agency,
             password_stdin,
             db,
         } => {
             let username = Username::parse(&username).map_err(|e| e.to_string())?;
             let roles = parse_roles(&role).map_err(|e| e.to_string())?;
+            let agency = agency
+                .as_deref()
+                .map(|a| {
+                    app::domain::request::AgencyName::parse(app::domain::Field::Agency, a)
+                        .map_err(|e| e.to_string())
+                })
+                .transpose()?;
             let (password, generated) = password(password_stdin)?;
             let db = db.open().await?;
             let user = store::add_user(&db, &username, &name, &password, &roles, false, Utc::now())
                 .await
                 .map_err(message)?;
+            if let Some(agency) = &agency {
+                store::set_agency(&db, &username, Some(agency))
+                    .await
+                    .map_err(message)?;
+                println!("agency: {agency}");
+            }
             println!(
                 "added {} ({}) with roles {}",
                 user.username,

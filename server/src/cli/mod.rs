@@ -82,6 +82,10 @@ enum UserCommand {
         /// The name people see [default: the user name].
         #[arg(long, default_value = "")]
         name: String,
+        /// For an applicant account: its agency (OPD), as requests name it ("Dinas Perhubungan").
+        /// It then acts only on that agency's requests (and on those it made).
+        #[arg(long)]
+        agency: Option<String>,
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
@@ -216,6 +220,7 @@ impl ServeArgs {
             letterhead,
             limits,
             trusted_proxies: server.trusted_proxies.unwrap_or_default(),
+            secret_key: env("PANTAU_SECRET_KEY"),
             secure_cookies: env("PANTAU_SECURE_COOKIES")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .or(file.secure_cookies)

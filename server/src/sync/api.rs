@@ -77,7 +77,13 @@ pub async fn push(
     let mut checked = Vec::with_capacity(ids.len());
     let mut allowed = Vec::with_capacity(ids.len());
     for mut envelope in body.mutations {
-        match envelope.authorize(&user.roles) {
+        let applicant = if envelope.role == app::domain::Role::Pemohon {
+            let card = hub.store.card(envelope.mutation.card()).await?;
+            envelope.authorize_applicant(card.as_ref(), &user.as_applicant())
+        } else {
+            Ok(())
+        };
+        match envelope.authorize(&user.roles).and(applicant) {
             Ok(()) => {
                 envelope.actor = actor.clone();
                 checked.push(None);
@@ -140,7 +146,7 @@ pub struct PullAnswer {
 
 pub async fn pull(
     State(hub): State<Hub>,
-    _reader: Reader,
+    Reader(principal): Reader,
     ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<axum::Json<PullAnswer>, ApiError> {
     let limit = q.limit.unwrap_or(500);
@@ -151,6 +157,9 @@ pub async fn pull(
     }
     // One more than asked tells whether there is more.
     let mut events = hub.store.events_after(q.since, limit + 1).await?;
+    if principal.is_kiosk() {
+        events = events.iter().map(app::domain::kiosk::event).collect();
+    }
     let more = events.len() > limit as usize;
     events.truncate(limit as usize);
     let next = events.last().and_then(|e| e.seq).unwrap_or(q.since);
@@ -171,10 +180,22 @@ pub async fn pull(
 /// clock (for the browsers' clock offset) and the SLA settings (for their timers).
 pub async fn board(
     State(hub): State<Hub>,
-    _reader: Reader,
+    Reader(principal): Reader,
     State(sla): State<std::sync::Arc<SlaConfig>>,
 ) -> Result<Response, ApiError> {
-    let (seq, cards) = hub.store.snapshot().await?;
+    let (seq, mut cards) = hub.store.snapshot().await?;
+    if principal.is_kiosk() {
+        // A wall gets the board without personal data (`app::domain::kiosk`).
+        cards = cards
+            .iter()
+            .map(|json| {
+                let card: app::domain::Card = serde_json::from_str(json)
+                    .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))?;
+                Ok(serde_json::to_string(&app::domain::kiosk::card(&card))
+                    .expect("a card serializes"))
+            })
+            .collect::<Result<_, ApiError>>()?;
+    }
     let server_time: DateTime<Utc> = Utc::now();
     // The cards are stored as JSON already: join them rather than parse and print them again.
     let body = format!(
@@ -263,6 +284,7 @@ pub async fn events(
         None => hub.store.last_seq().await?,
     };
     let credential = principal.credential().to_owned();
+    let redact = principal.is_kiosk();
     let ended = Box::pin(async move { credentials.revoked(credential).await });
-    Ok(hub.sse(after, ended).into_response())
+    Ok(hub.sse(after, ended, redact).into_response())
 }

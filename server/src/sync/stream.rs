@@ -89,16 +89,21 @@ impl Hub {
 
     /// The SSE response for a client whose last event is `after`. The stream ends when `ended`
     /// resolves (the client's session or kiosk token stopped being valid) or the server shuts down.
+    /// With `redact` (a wall screen) each event comes without personal data (`app::domain::kiosk`).
     pub fn sse(
         &self,
         after: u64,
         ended: Pin<Box<dyn Future<Output = ()> + Send>>,
+        redact: bool,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
         use futures::StreamExt;
-        let stream = self.events_for(after, ended).map(|item| {
-            Ok(SseEvent::default()
-                .id(item.seq.to_string())
-                .data(item.json.as_str()))
+        let stream = self.events_for(after, ended).map(move |item| {
+            let event = SseEvent::default().id(item.seq.to_string());
+            Ok(if redact {
+                event.data(redacted(&item.json))
+            } else {
+                event.data(item.json.as_str())
+            })
         });
         Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
     }
@@ -184,6 +189,20 @@ impl ClientStream {
                 _ = self.shutdown.changed() => return None,
                 _ = &mut self.ended => return None,
             }
+        }
+    }
+}
+
+/// An event's JSON as a wall screen is sent it.
+fn redacted(json: &str) -> String {
+    match serde_json::from_str::<app::domain::Event>(json) {
+        Ok(event) => {
+            serde_json::to_string(&app::domain::kiosk::event(&event)).expect("an event serializes")
+        }
+        // Published events are made from parsed events; this cannot happen. Send nothing personal.
+        Err(e) => {
+            tracing::error!(error = %e, "a published event does not read back");
+            "{}".to_owned()
         }
     }
 }

@@ -69,6 +69,8 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         letterhead: app::domain::record::Letterhead::default(),
         limits: pantau::serve::Limits::default(),
         trusted_proxies: Vec::new(),
+        // One key for every test instance, as instances sharing a database must have.
+        secret_key: Some("cGFudGF1LXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdCE=".into()),
     }
 }
 
