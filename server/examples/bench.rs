@@ -78,6 +78,8 @@ async fn start_server(bin: &str, args: &[&str]) -> (Child, String) {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
         .env("RUST_LOG", "warn")
+        // The push benchmark sends thousands of moves a second as one user.
+        .env("PANTAU_MUTATIONS_PER_MINUTE", "100000000")
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()

@@ -97,6 +97,8 @@ pub struct ServerFile {
     pub write_stall_secs: Option<u64>,
     /// At most this many client connections at once (default 4096; every wall screen holds two).
     pub max_connections: Option<usize>,
+    /// Mutations one user may push per minute (default 600).
+    pub mutations_per_minute: Option<u32>,
     /// Addresses of the reverse proxies in front of Pantau: only from them is `X-Forwarded-For`
     /// believed (default none: the connection's own address is the client's).
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
@@ -104,7 +106,7 @@ pub struct ServerFile {
 
 impl ServerFile {
     /// Environment variables over the file: `PANTAU_HEADER_TIMEOUT_SECS`, `PANTAU_WRITE_STALL_SECS`,
-    /// `PANTAU_MAX_CONNECTIONS`, `PANTAU_TRUSTED_PROXIES` (`127.0.0.1,::1`).
+    /// `PANTAU_MAX_CONNECTIONS`, `PANTAU_MUTATIONS_PER_MINUTE`, `PANTAU_TRUSTED_PROXIES` (`127.0.0.1,::1`).
     pub fn with_env(
         mut self,
         env: impl Fn(&str) -> Option<String>,
@@ -118,6 +120,9 @@ impl ServerFile {
         }
         if let Some(n) = number("PANTAU_MAX_CONNECTIONS")? {
             self.max_connections = Some(n as usize);
+        }
+        if let Some(n) = number("PANTAU_MUTATIONS_PER_MINUTE")? {
+            self.mutations_per_minute = Some(n.min(u64::from(u32::MAX)) as u32);
         }
         if let Some(v) = env("PANTAU_TRUSTED_PROXIES") {
             let proxies = v
@@ -163,6 +168,12 @@ impl ServerFile {
                 ));
             }
             limits.max_connections = n;
+        }
+        if let Some(n) = self.mutations_per_minute {
+            if n < 10 {
+                return Err(value_error("server.mutations_per_minute", "at least 10"));
+            }
+            limits.mutations_per_minute = n;
         }
         Ok(limits)
     }

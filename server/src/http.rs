@@ -36,6 +36,8 @@ pub struct AppState {
     pub tasks: health::Tasks,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub proxies: crate::client::TrustedProxies,
+    /// Mutations per user per minute.
+    pub push_rate: crate::sync::api::PushRate,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             letterhead: Arc::new(config.letterhead.clone()),
             tasks,
             proxies: crate::client::TrustedProxies::new(config.trusted_proxies.clone()),
+            push_rate: crate::sync::api::PushRate::per_minute(config.limits.mutations_per_minute),
         })
     }
 }

@@ -51,6 +51,8 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub write_stall: Duration,
     pub max_connections: usize,
+    /// Mutations one user may push per minute (a burst of as many, refilled evenly).
+    pub mutations_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -59,6 +61,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             write_stall: Duration::from_secs(30),
             max_connections: 4096,
+            mutations_per_minute: 600,
         }
     }
 }

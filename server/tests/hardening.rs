@@ -10,7 +10,6 @@ use app::domain::demo::text;
 use app::domain::{Mutation, Role};
 use common::{PASSWORD, TestServer, envelope, error_message};
 use futures::StreamExt;
-use pantau::serve::Limits;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -33,12 +32,7 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> Option<Duratio
 }
 
 fn quick_timeouts(header: u64) -> impl FnOnce(&mut pantau::config::Config) {
-    move |c| {
-        c.limits = Limits {
-            header_timeout: Duration::from_secs(header),
-            ..Limits::default()
-        }
-    }
+    move |c| c.limits.header_timeout = Duration::from_secs(header)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,11 +81,8 @@ async fn silent_slow_header_and_idle_connections_are_closed_by_the_header_timeou
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_every_connection_slot_taken_healthz_still_answers_and_the_rest_hear_busy() {
     let server = TestServer::sqlite_configured(|c| {
-        c.limits = Limits {
-            header_timeout: Duration::from_secs(30),
-            max_connections: 16,
-            ..Limits::default()
-        }
+        c.limits.header_timeout = Duration::from_secs(30);
+        c.limits.max_connections = 16;
     })
     .await;
     // The start-up login's connection goes first (its slot must not come free halfway through).
@@ -122,13 +113,8 @@ async fn with_every_connection_slot_taken_healthz_still_answers_and_the_rest_hea
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
-    let server = TestServer::sqlite_configured(|c| {
-        c.limits = Limits {
-            write_stall: Duration::from_secs(1),
-            ..Limits::default()
-        }
-    })
-    .await;
+    let server =
+        TestServer::sqlite_configured(|c| c.limits.write_stall = Duration::from_secs(1)).await;
     // A staff session: a wall's events come without their notes, far smaller.
     let cookie = common::session_cookie(&server.base, "tester").await;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -150,8 +136,8 @@ async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
         assert!(Instant::now() < deadline, "the stream subscribes");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let card = server.create(1).await;
     let note = "x".repeat(2000);
+    let mut card = server.create(1).await;
     let mut pushed = 0;
     let deadline = Instant::now() + Duration::from_secs(60);
     while hub.subscribers() > 0 {
@@ -172,6 +158,10 @@ async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
             .collect();
         server.push(batch).await;
         pushed += 50;
+        if pushed % 150 == 0 {
+            // A card holds at most 200 notes.
+            card = server.create(pushed).await;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!("the unread stream was dropped after {pushed} events of ~2 KB");
@@ -849,4 +839,458 @@ async fn links_and_logins_stored_before_sealing_are_sealed_at_start_and_still_wo
         .unwrap();
     let login = row.login.expect("the login is kept");
     assert_eq!(login.password.reveal(), "sandi-lama-rahasia");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_user_flooding_pushes_is_slowed_and_others_are_not() {
+    let server = TestServer::sqlite_configured(|c| c.limits.mutations_per_minute = 50).await;
+    let card = server.create(1).await;
+    let flood = server.user("banjir", &[Role::Tu]).await;
+    let note = || {
+        envelope(
+            Role::Tu,
+            Mutation::AddNote {
+                card,
+                text: text("spam"),
+            },
+        )
+    };
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        let batch: Vec<_> = (0..20).map(|_| note()).collect();
+        let res = flood
+            .post(server.url("/api/sync/push"))
+            .json(&json!({ "mutations": batch }))
+            .send()
+            .await
+            .unwrap();
+        answers.push(res.status().as_u16());
+        if res.status() == 429 {
+            let wait: i64 = res.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&wait), "{wait}");
+            let message = error_message(res, 429).await;
+            assert!(message.contains("terlalu banyak perubahan"), "{message}");
+        }
+    }
+    assert_eq!(
+        answers,
+        [200, 200, 429, 429],
+        "50 a minute: two batches of 20, not a third"
+    );
+    // Another user's push is not held back.
+    let other = server.user("rina", &[Role::Tu]).await;
+    let res = other
+        .post(server.url("/api/sync/push"))
+        .json(&json!({ "mutations": [note()] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated bad input to every route, as every kind of principal.
+
+/// Every route of the server: method and path, `{}` where a path parameter goes.
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/api/board"),
+    ("POST", "/api/sync/push"),
+    ("GET", "/api/sync/pull"),
+    ("GET", "/api/cards/{}"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/logout"),
+    ("GET", "/api/auth/me"),
+    ("GET", "/api/kiosks"),
+    ("POST", "/api/kiosks"),
+    ("POST", "/api/kiosks/{}/revoke"),
+    ("GET", "/api/cameras"),
+    ("POST", "/api/cameras"),
+    ("POST", "/api/cameras/import"),
+    ("PUT", "/api/cameras/{}"),
+    ("GET", "/api/cameras/{}/history"),
+    ("GET", "/api/cameras/{}/settings"),
+    ("POST", "/api/cameras/{}/enabled"),
+    ("GET", "/api/reports/sla"),
+    ("POST", "/api/cards/{}/tracking"),
+    ("DELETE", "/api/cards/{}/tracking"),
+    ("GET", "/api/cards/{}/record"),
+    ("GET", "/api/track/{}"),
+    ("GET", "/api/events"),
+    ("GET", "/api/cameras/stream"),
+    ("GET", "/api/{}"),
+    ("GET", "/"),
+    ("GET", "/masuk"),
+    ("GET", "/wall"),
+    ("GET", "/kamera"),
+    ("GET", "/laporan"),
+    ("GET", "/lacak/{}"),
+    ("GET", "/rekaman/{}/surat-balasan"),
+    ("GET", "/rekaman/{}/laporan-monitoring"),
+    ("GET", "/pkg/{}"),
+];
+
+/// A small, seeded generator: the same seed gives the same cases.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+}
+
+/// Text that has broken servers before: control characters, NUL, very long, odd Unicode, paths.
+fn nasty_text(g: &mut Gen) -> String {
+    let pieces = [
+        "",
+        " ",
+        "\u{0}",
+        "a\u{0}b",
+        "\u{1b}[31m",
+        "\u{7f}",
+        "\u{85}",
+        "\u{202e}gnp.exe",
+        "\u{feff}",
+        "🚦🚓",
+        "ß",
+        "Ω",
+        "../../etc/passwd",
+        "%00",
+        "%ff%fe",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE events; --",
+        "=HYPERLINK(\"x\")",
+        "\r\n\r\nHTTP/1.1 200 OK",
+        "null",
+        "-1",
+        "18446744073709551616",
+        "-262143-01-01",
+        "+262142-12-31T23:59:59Z",
+        "2026-02-30",
+        "9999-12-31T23:59:59Z",
+        "0000-00-00",
+        "tv-1",
+        "demo.tu",
+        "00000000-0000-0000-0000-000000000000",
+        "de400000-0000-0000-0000-000000000001",
+    ];
+    let mut text = String::new();
+    for _ in 0..=g.below(3) {
+        text.push_str(g.pick::<&str>(&pieces));
+    }
+    if g.chance(8) {
+        let unit = g.pick(&["a", "ß", "🚦", "\u{0}", "/"]).to_string();
+        text.push_str(&unit.repeat(1 + g.below(5000)));
+    }
+    text
+}
+
+fn nasty_json(g: &mut Gen, depth: usize) -> serde_json::Value {
+    use serde_json::Value;
+    match g.below(if depth > 3 { 6 } else { 9 }) {
+        0 => Value::Null,
+        1 => Value::Bool(g.chance(2)),
+        2 => json!(*g.pick(&[0i64, -1, 1, i64::MIN, i64::MAX, 4_294_967_296])),
+        3 => json!(*g.pick(&[u64::MAX, 1u64 << 53])),
+        4 => json!(*g.pick(&[1e308f64, -1e-308, 0.5, f64::MIN_POSITIVE])),
+        5 => Value::String(nasty_text(g)),
+        6 => Value::Array((0..g.below(4)).map(|_| nasty_json(g, depth + 1)).collect()),
+        _ => {
+            let keys = [
+                "mutations",
+                "id",
+                "actor",
+                "role",
+                "device",
+                "client_time",
+                "mutation",
+                "type",
+                "card",
+                "request",
+                "step",
+                "output",
+                "username",
+                "password",
+                "name",
+                "kind",
+                "url",
+                "enabled",
+                "letter_number",
+                "agency",
+                "cameras",
+                "window_start",
+                "override_reason",
+            ];
+            Value::Object(
+                (0..g.below(5))
+                    .map(|_| (g.pick(&keys[..]).to_string(), nasty_json(g, depth + 1)))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// A valid JSON value with one of its parts (any depth) replaced by something nasty.
+fn mutated(g: &mut Gen, mut value: serde_json::Value) -> serde_json::Value {
+    fn walk(g: &mut Gen, v: &mut serde_json::Value) {
+        let children: Vec<&mut serde_json::Value> = match v {
+            serde_json::Value::Object(map) => map.values_mut().collect(),
+            serde_json::Value::Array(items) => items.iter_mut().collect(),
+            _ => Vec::new(),
+        };
+        if children.is_empty() || g.chance(3) {
+            *v = nasty_json(g, 2);
+            return;
+        }
+        let n = children.len();
+        let i = g.below(n);
+        if let Some(child) = children.into_iter().nth(i) {
+            walk(g, child);
+        }
+    }
+    walk(g, &mut value);
+    value
+}
+
+/// Bodies a route may get: valid ones with a part spoiled, random JSON, and bytes that are not JSON.
+fn nasty_body(g: &mut Gen, card: app::domain::CardId) -> (Option<&'static str>, Vec<u8>) {
+    let valid = [
+        json!({ "mutations": [envelope(Role::Tu, Mutation::AddNote { card, text: text("catatan") })] }),
+        json!({ "mutations": [envelope(Role::Tu, Mutation::CreateRequest {
+            card: app::domain::CardId(uuid::Uuid::from_u64_pair(g.next(), g.next())),
+            request: app::domain::demo::sample_request(3, chrono::Utc::now(), 5),
+        })] }),
+        json!({ "username": "tester", "password": PASSWORD }),
+        json!({ "name": "tv-fuzz", "kind": "http", "url": "http://127.0.0.1:9/s.jpg",
+                "username": "u", "password": "p", "enabled": true, "location": "Simpang" }),
+        json!({ "enabled": false }),
+    ];
+    match g.below(10) {
+        0..=4 => {
+            let base = g.pick(&valid[..]).clone();
+            let v = mutated(g, base);
+            (Some("application/json"), serde_json::to_vec(&v).unwrap())
+        }
+        5 | 6 => (
+            Some("application/json"),
+            serde_json::to_vec(&nasty_json(g, 0)).unwrap(),
+        ),
+        7 => {
+            let raw: &[&[u8]] = &[
+                b"\xff\xfe\xfd",
+                b"{\"mutations\": [",
+                b"{\"a\":\"\xc3\x28\"}",
+                b"",
+                b"{}{}",
+                b"\x00\x00\x00",
+            ];
+            (Some("application/json"), g.pick(raw).to_vec())
+        }
+        8 => {
+            // Deeply nested: past serde_json's recursion limit.
+            let depth = 10 + g.below(20_000);
+            let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            (Some("application/json"), body.into_bytes())
+        }
+        _ => {
+            let types = [
+                "application/x-www-form-urlencoded",
+                "text/csv",
+                "text/plain",
+                "multipart/form-data",
+            ];
+            let body = format!(
+                "username={}&password={}&lanjut={}",
+                urlencode(&nasty_text(g)),
+                urlencode(&nasty_text(g)),
+                urlencode(&nasty_text(g))
+            );
+            (Some(*g.pick(&types[..])), body.into_bytes())
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn nasty_query(g: &mut Gen) -> String {
+    let keys = [
+        "since", "limit", "from", "to", "format", "token", "download", "lanjut", "x", "",
+    ];
+    let mut pairs = Vec::new();
+    for _ in 0..g.below(4) {
+        let value = if g.chance(3) {
+            g.pick(&[
+                "-1",
+                "0",
+                "18446744073709551616",
+                "99999999999",
+                "csv",
+                "json",
+                "1",
+                "2026-01-01",
+            ])
+            .to_string()
+        } else {
+            nasty_text(g)
+        };
+        pairs.push(format!(
+            "{}={}",
+            urlencode(g.pick::<&str>(&keys)),
+            urlencode(&value)
+        ));
+    }
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+fn nasty_segment(g: &mut Gen, card: app::domain::CardId) -> String {
+    match g.below(4) {
+        0 => card.0.to_string(),
+        1 => uuid::Uuid::from_u64_pair(g.next(), g.next()).to_string(),
+        _ => urlencode(&nasty_text(g)).replace('+', "%20"),
+    }
+}
+
+async fn every_route_answers_generated_bad_input_with_4xx_never_5xx(server: TestServer) {
+    let seed: u64 = std::env::var("PANTAU_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_micros() as u64 | 1);
+    let cases: usize = std::env::var("PANTAU_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2500);
+    eprintln!("fuzz: seed {seed}, {cases} cases (replay: PANTAU_FUZZ_SEED={seed})");
+    let card = server.create(1).await;
+    let kiosk = server.kiosk("tv-fuzz").await;
+    common::add_user(&server.state, "pemohon-fuzz", &[Role::Pemohon])
+        .await
+        .unwrap();
+    // No connection is kept between cases: "no answer" then means the server dropped this one
+    // (a kept connection the server closed after an unread body is a race the client would retry).
+    let client = |cookie: Option<String>| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(cookie) = cookie {
+            headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+        }
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap()
+    };
+    let nobody = client(None);
+    let admin = client(Some(common::session_cookie(&server.base, "tester").await));
+    let applicant = client(Some(
+        common::session_cookie(&server.base, "pemohon-fuzz").await,
+    ));
+    let principals: [(&str, &reqwest::Client); 4] = [
+        ("nobody", &nobody),
+        ("admin", &admin),
+        ("applicant", &applicant),
+        ("kiosk", &nobody),
+    ];
+    let panics_before = panics();
+    let mut g = Gen(seed);
+    let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
+    for case in 0..cases {
+        let (method, template) = *g.pick(ROUTES);
+        let (mut who, mut client) = *g.pick(&principals[..]);
+        if template.starts_with("/api/auth/log") {
+            // Signing in or out ends the session a request carries: keep the principals signed in.
+            (who, client) = principals[0];
+        }
+        let path = template.replace("{}", &nasty_segment(&mut g, card));
+        let url = format!("{}{path}{}", server.base, nasty_query(&mut g));
+        let method = if g.chance(20) {
+            g.pick(&["PATCH", "OPTIONS", "HEAD", "PUT", "DELETE"])
+                .to_string()
+        } else {
+            method.to_owned()
+        };
+        let mut req = client
+            .request(method.parse().unwrap(), &url)
+            .timeout(Duration::from_secs(10));
+        if who == "kiosk" {
+            req = req.bearer_auth(&kiosk);
+        }
+        if method != "GET" && method != "HEAD" {
+            let (content_type, body) = nasty_body(&mut g, card);
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            req = req.body(body);
+        }
+        if g.chance(10) {
+            req = req.header(
+                "last-event-id",
+                nasty_text(&mut g).replace(['\r', '\n', '\0'], ""),
+            );
+        }
+        let what = format!("case {case} (seed {seed}): {method} {url} as {who}");
+        let res = match req.send().await {
+            Ok(res) => res,
+            Err(e) if e.is_builder() => continue, // a URL or header reqwest itself refuses
+            Err(e) => panic!("{what}: no answer: {e}"),
+        };
+        let status = res.status().as_u16();
+        *by_status.entry(status).or_default() += 1;
+        assert!(
+            status < 500,
+            "{what}: {status} {}",
+            res.text().await.unwrap_or_default()
+        );
+        // Streams stay open: do not wait on them.
+        if !url.contains("/events") && !url.contains("/stream") {
+            let _ = res.bytes().await;
+        }
+        assert_eq!(panics(), panics_before, "{what}: the server panicked");
+    }
+    eprintln!("fuzz: answers by status {by_status:?}");
+    // The server still works for everyone.
+    assert_eq!(server.get("/api/board").send().await.unwrap().status(), 200);
+}
+
+on_both_backends!(every_route_answers_generated_bad_input_with_4xx_never_5xx);
+
+/// How many panics this process has seen (the server runs in it): a panicking handler or task.
+fn panics() -> usize {
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // The servers' tasks run on the runtimes' workers; a test's own assertions on its
+            // thread (named after the test) are not the server's.
+            if std::thread::current().name() == Some("tokio-runtime-worker") {
+                COUNT.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+    COUNT.load(Ordering::SeqCst)
 }

@@ -28,6 +28,8 @@ async fn start_with(data_dir: &Path, extra: &[&str]) -> (Child, String) {
         .arg(data_dir)
         .args(extra)
         .env("RUST_LOG", "warn")
+        // The crash test pushes as fast as it can as one user; the rate limit has its own test.
+        .env("PANTAU_MUTATIONS_PER_MINUTE", "1000000")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)

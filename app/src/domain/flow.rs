@@ -571,7 +571,15 @@ pub enum Refusal {
     },
     /// An applicant acting on (or creating) a request of another agency.
     OtherAgency,
+    /// A card holds at most this many notes.
+    TooManyNotes {
+        max: usize,
+    },
 }
+
+/// The most notes one card holds: a request's notes are for people to read, and every note makes
+/// every later change of the card (stored whole) a little dearer.
+pub const MAX_NOTES: usize = 200;
 
 impl Refusal {
     pub fn code(&self) -> &'static str {
@@ -594,6 +602,7 @@ impl Refusal {
             Refusal::NotWaiting => "not_waiting",
             Refusal::RoleNotHeld { .. } => "role_not_held",
             Refusal::OtherAgency => "other_agency",
+            Refusal::TooManyNotes { .. } => "too_many_notes",
         }
     }
 
@@ -723,6 +732,12 @@ impl Refusal {
             Refusal::OtherAgency => "This request belongs to another agency: an applicant acts \
                 only on its own agency's requests"
                 .into(),
+            Refusal::TooManyNotes { max } if id => {
+                format!("Kartu ini sudah memuat {max} catatan, batas terbanyak")
+            }
+            Refusal::TooManyNotes { max } => {
+                format!("This card already holds {max} notes, the most it may")
+            }
         }
     }
 }
@@ -883,7 +898,10 @@ impl Board {
                 Change::Edited { request }
             }
             Mutation::AddNote { card, text } => {
-                self.cards.get(card).ok_or(Refusal::UnknownCard)?;
+                let card = self.cards.get(card).ok_or(Refusal::UnknownCard)?;
+                if card.notes.len() >= MAX_NOTES {
+                    return Err(Refusal::TooManyNotes { max: MAX_NOTES });
+                }
                 Change::NoteAdded { text: text.clone() }
             }
             Mutation::SetWaiting {

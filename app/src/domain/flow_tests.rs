@@ -788,3 +788,51 @@ fn a_board_from_a_snapshot_does_not_apply_again_what_the_snapshot_holds() {
     assert_eq!(client_board.cards, server.cards);
     assert_eq!(client_board.card(id).unwrap().seq, 2);
 }
+
+#[test]
+fn a_card_holds_a_bounded_number_of_notes() {
+    let now = chrono::Utc::now();
+    let mut board = Board::new();
+    let card = crate::domain::demo::demo_card_id(1);
+    let push = |board: &mut Board, n: u128, role: Role, mutation: Mutation| {
+        let envelope = Envelope {
+            id: MutationId(uuid::Uuid::from_u128(n)),
+            actor: text("budi"),
+            role,
+            device: text("uji"),
+            client_time: now,
+            override_reason: None,
+            mutation,
+        };
+        let change = board.decide(&envelope, now)?.expect("a change");
+        board.apply(&Event::from_envelope(&envelope, change).stamped(n as u64, now));
+        Ok::<(), Refusal>(())
+    };
+    let request = crate::domain::demo::sample_request(1, now, 5);
+    push(
+        &mut board,
+        1,
+        Role::Tu,
+        Mutation::CreateRequest { card, request },
+    )
+    .unwrap();
+    let note = || Mutation::AddNote {
+        card,
+        text: text("catatan"),
+    };
+    for n in 0..super::MAX_NOTES as u128 {
+        push(&mut board, n + 2, Role::Tu, note()).unwrap();
+    }
+    let refused = push(&mut board, 9999, Role::Tu, note()).unwrap_err();
+    assert_eq!(
+        refused,
+        Refusal::TooManyNotes {
+            max: super::MAX_NOTES
+        }
+    );
+    assert!(
+        refused
+            .message(crate::i18n::Lang::Id)
+            .contains("200 catatan")
+    );
+}

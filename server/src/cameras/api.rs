@@ -180,6 +180,7 @@ pub async fn history(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<Json<HistoryAnswer>, ApiError> {
+    let id = camera_id(&id)?;
     let camera = monitor
         .camera(&id)
         .ok_or_else(|| ApiError::NotFound(CameraStoreError::NoCamera(id.clone()).to_string()))?;
@@ -212,6 +213,7 @@ pub async fn settings(
     _admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Json<CameraSettings>, ApiError> {
+    let id = camera_id(&id)?;
     let row = store::get(&db, &id)
         .await?
         .ok_or_else(|| ApiError::from(CameraStoreError::NoCamera(id.clone())))?;
@@ -258,6 +260,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<CameraInput>,
 ) -> Result<Json<CameraInfo>, ApiError> {
+    let id = camera_id(&id)?;
     let entry = input.parse().map_err(field_errors)?;
     store::update(&db, &id, &entry, Utc::now()).await?;
     tracing::info!(camera = %entry.name, by = %admin.username, enabled = entry.enabled, "camera changed");
@@ -280,6 +283,7 @@ pub async fn set_enabled(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<EnableBody>,
 ) -> Result<Json<CameraInfo>, ApiError> {
+    let id = camera_id(&id)?;
     let row = store::get(&db, &id)
         .await?
         .ok_or_else(|| ApiError::from(CameraStoreError::NoCamera(id.clone())))?;
@@ -382,4 +386,11 @@ pub async fn import(
         "cameras imported"
     );
     Ok(Json(answer))
+}
+
+/// A camera id from a path: cameras are named by UUIDs, so anything else is simply not there.
+fn camera_id(raw: &str) -> Result<String, ApiError> {
+    raw.parse::<uuid::Uuid>()
+        .map(|id| id.to_string())
+        .map_err(|_| ApiError::NotFound("kamera itu tidak ada / no such camera".into()))
 }

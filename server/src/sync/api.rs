@@ -52,10 +52,51 @@ pub struct PushAnswer {
     pub results: Vec<PushResult>,
 }
 
+/// How many mutations each user may push: a burst of a minute's worth, refilled evenly (`governor`),
+/// so one account (a script, a stolen session) cannot flood the log and stall everyone else's pushes.
+#[derive(Clone)]
+pub struct PushRate(
+    std::sync::Arc<
+        governor::RateLimiter<
+            String,
+            governor::state::keyed::DefaultKeyedStateStore<String>,
+            governor::clock::DefaultClock,
+        >,
+    >,
+);
+
+impl PushRate {
+    pub fn per_minute(n: u32) -> PushRate {
+        let n = std::num::NonZeroU32::new(n.max(1)).expect("at least one");
+        PushRate(std::sync::Arc::new(governor::RateLimiter::keyed(
+            governor::Quota::per_minute(n),
+        )))
+    }
+
+    /// Takes `count` mutations from `user`'s allowance; when it has not that many, how many whole
+    /// seconds until it does.
+    pub fn take(&self, user: &str, count: usize) -> Result<(), i64> {
+        use governor::clock::Clock;
+        let Some(count) = std::num::NonZeroU32::new(count as u32) else {
+            return Ok(());
+        };
+        match self.0.check_key_n(&user.to_owned(), count) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => {
+                let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+                Err(wait.as_secs() as i64 + 1)
+            }
+            // More than a whole minute's allowance in one batch: never, so a minute.
+            Err(_) => Err(60),
+        }
+    }
+}
+
 /// `POST /api/sync/push`: signed-in users only. Each mutation is done as the signed-in user
 /// (the envelope's `actor` is replaced by the user name) and only in a role the user holds.
 pub async fn push(
     State(hub): State<Hub>,
+    State(rate): State<PushRate>,
     Staff(user): Staff,
     ApiJson(body): ApiJson<PushBody>,
 ) -> Result<Response, ApiError> {
@@ -69,6 +110,15 @@ pub async fn push(
             "mutations: {} in one batch; at most {MAX_BATCH}",
             body.mutations.len()
         )));
+    }
+    if let Err(seconds) = rate.take(&user.username, body.mutations.len()) {
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "terlalu banyak perubahan dalam semenit; coba lagi dalam {seconds} detik / \
+                 too many changes in a minute; try again in {seconds} seconds"
+            ),
+            retry_after: seconds,
+        });
     }
     let actor = Actor::parse(Field::Note, &user.username)
         .map_err(|e| ApiError::BadRequest(e.message(Lang::En)))?;
