@@ -305,7 +305,9 @@ impl Writer {
             } else if let Some(refusal) = stored_refusal(&mut tx, envelope.id).await? {
                 Outcome::Refused(refusal)
             } else {
-                let now = Utc::now();
+                // In the log's own precision (milliseconds), so the stored card is exactly its
+                // log folded, as every browser folds it.
+                let now = millis(Utc::now().timestamp_millis())?;
                 match self.board.decide(envelope, now) {
                     Ok(Some(change)) => {
                         seq += 1;
