@@ -177,3 +177,63 @@ test('a demo account signs in with the password printed at start and wears the D
   expect((await page.request.get('/api/board')).status()).toBe(401);
   await ctx.close();
 });
+
+test('a change the server cannot store does not hold back the others, and the person is told', async ({ browser, page }) => {
+  // Three moves queue while the push endpoint is away. Back, the server (stood in for by this test
+  // at the push endpoint only) fails every batch holding the first with 500, and refuses every
+  // batch holding the second with 422; the third is fine.
+  const cards: string[] = [];
+  for (const n of [41, 42, 43]) {
+    const card = await newRequest(page, n);
+    await complete(page.request, card, '1', 'pemohon', { kind: 'submitted' });
+    cards.push(card);
+  }
+  const other = await browser.newContext({ storageState: SIGNED_IN });
+  const b = await other.newPage();
+  const trouble = watchPage(b, (url, status) => url.includes('/api/sync/push') && (status === 500 || status === 422));
+  let away = true;
+  let sent500 = 0;
+  await b.route('**/api/sync/push', async (route) => {
+    const body = route.request().postData() ?? '';
+    if (away) return route.abort('internetdisconnected');
+    if (body.includes('AG-RUSAK')) {
+      sent500 += 1;
+      return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'uji' } }) });
+    }
+    if (body.includes('AG-TOLAK')) {
+      return route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_body', message: 'Ditolak oleh uji' } }) });
+    }
+    return route.continue();
+  });
+  await b.goto('/');
+  await hydrated(b);
+  for (const card of cards) await expect(b.locator(`section[data-step="2"] [data-card="${card}"]`)).toBeVisible();
+  await moveWithDialog(b, cards[0], null, { agenda_number: 'AG-RUSAK' });
+  await moveWithDialog(b, cards[1], null, { agenda_number: 'AG-TOLAK' });
+  await moveWithDialog(b, cards[2], null, { agenda_number: 'AG-BAIK' });
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '3');
+
+  away = false;
+  // The good one reaches the server, the refused one is undone with the server's words, the
+  // failing one is set aside and named; the queue is not stuck behind it.
+  await expect.poll(async () => (await (await page.request.get(`/api/cards/${cards[2]}`)).json()).card.stage, { timeout: 40_000 }).toEqual({ step: '3' });
+  await expect(b.getByTestId('notices')).toContainText('Ditolak oleh uji', { timeout: 10_000 });
+  const held = b.getByTestId('notices').locator('.notice.held');
+  await expect(held).toContainText('Tertahan: server tidak dapat menyimpan satu perubahan (HTTP 500)');
+  await expect(held).toContainText('tetap menunggu');
+  await expect(b.getByTestId('sync-state')).toHaveAttribute('data-pending', '1');
+  await expect(b.locator(`section[data-step="2"] [data-card="${cards[1]}"]`)).toBeVisible();
+  await screenshot(b, 'board-one-change-held-back');
+  // It was tried alone before it was set aside, and not sent again since.
+  expect(sent500).toBeGreaterThanOrEqual(4);
+  const tries = sent500;
+  await b.waitForTimeout(4000);
+  expect(sent500).toBe(tries);
+  for (const card of [cards[0], cards[1]]) {
+    expect((await (await page.request.get(`/api/cards/${card}`)).json()).card.stage).toEqual({ step: '2' });
+  }
+  // The only failures are the ones this test made: aborted, 500 and 422 pushes.
+  expect(trouble.pageErrors).toEqual([]);
+  expect(trouble.failedRequests.filter((r) => !r.includes('/api/sync/push'))).toEqual([]);
+  await other.close();
+});

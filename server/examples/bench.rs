@@ -4,6 +4,7 @@
 //!     bash .ci/bench push            # SQLite, and PostgreSQL when PANTAU_TEST_POSTGRES_URL is set
 //!     bash .ci/bench sse [N]         # N event-stream subscribers (default 10000)
 //!     bash .ci/bench cameras [secs]  # 500 cameras, half down, probed every 30 s: the server's CPU and memory
+//!     bash .ci/bench attack          # held connections, memory per stalled stream, throttle under a burst
 //!
 //! The server runs as its own process (the real `pantau` binary), so its memory is measured alone.
 
@@ -61,7 +62,10 @@ async fn main() {
             let secs: u64 = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(120);
             cameras_bench(&bin, secs).await;
         }
-        _ => eprintln!("usage: bench push | bench sse [subscribers] | bench cameras [seconds]"),
+        Some("attack") => attack_bench(&bin).await,
+        _ => eprintln!(
+            "usage: bench push | bench sse [subscribers] | bench cameras [seconds] | bench attack"
+        ),
     }
 }
 
@@ -74,12 +78,20 @@ async fn start(bin: &str, args: &[&str]) -> (Child, String, String) {
 }
 
 async fn start_server(bin: &str, args: &[&str]) -> (Child, String) {
+    start_server_with(bin, args, &[]).await
+}
+
+/// The server with these environment variables set too.
+async fn start_server_with(bin: &str, args: &[&str], envs: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(bin)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
         .env("RUST_LOG", "warn")
-        // The push benchmark sends thousands of moves a second as one user.
+        // The push benchmark sends thousands of moves a second as one user, the stream benchmark
+        // opens 10,000 streams from one address; `attack` sets its own limits.
         .env("PANTAU_MUTATIONS_PER_MINUTE", "100000000")
+        .env("PANTAU_MAX_PER_ADDRESS", "1000000")
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -412,4 +424,157 @@ async fn cameras_bench(bin: &str, secs: u64) {
     );
     drop(child);
     rtsp.stop().await;
+}
+
+/// What one hostile client can do: hold connections, stall streams, guess in parallel.
+async fn attack_bench(bin: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--data-dir", dir.path().to_str().unwrap()];
+    common::add_tester(bin, &args).await;
+    let envs = [
+        ("PANTAU_MAX_CONNECTIONS", "1000"),
+        ("PANTAU_MAX_PER_ADDRESS", "256"),
+        ("PANTAU_WRITE_STALL_SECS", "10"),
+    ];
+    let (child, base) = start_server_with(bin, &args, &envs).await;
+    let pid = child.id().unwrap();
+    let addr = base.trim_start_matches("http://").to_owned();
+    let cookie = common::session_cookie(&base, "tester").await;
+
+    // 1. Silent connections: more than the cap; does /healthz still answer, and when are they closed?
+    let mut silent = Vec::new();
+    for _ in 0..1050 {
+        if let Ok(s) = tokio::net::TcpStream::connect(&addr).await {
+            silent.push(s);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another client: 127.0.0.2 is this machine too.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let asked = Instant::now();
+    let health = other
+        .get(format!("{base}/healthz"))
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await;
+    let health_time = asked.elapsed();
+    let busy = other
+        .get(format!("{base}/api/board"))
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .map(|r| r.status().as_u16());
+    let start = Instant::now();
+    let mut closed_at = Vec::new();
+    let reads = silent.into_iter().map(|mut s| async move {
+        let mut buf = [0u8; 64];
+        let opened = Instant::now();
+        let _ = tokio::time::timeout(Duration::from_secs(20), s.read(&mut buf)).await;
+        opened.elapsed()
+    });
+    for t in futures::future::join_all(reads).await {
+        closed_at.push(t);
+    }
+    closed_at.sort();
+    println!(
+        "silent connections from one address: {} opened (256 may stay); another client's /healthz answered {} \
+         in {health_time:.1?}, its /api/board {busy:?}; all closed by the server within {:.1?} (the last after {:.1?})",
+        closed_at.len(),
+        health.map(|r| r.status().as_u16()).unwrap_or(0),
+        start.elapsed(),
+        closed_at.last().copied().unwrap_or_default(),
+    );
+
+    // 2. Never-read event streams while events flow: memory per stream, and when they are dropped.
+    let before = rss_kib(pid);
+    let mut stalled = Vec::new();
+    for _ in 0..250 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut s = socket.connect(addr.parse().unwrap()).await.unwrap();
+        s.write_all(
+            format!("GET /api/events?since=0 HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+        stalled.push(s);
+    }
+    let http = common::with_cookie(&cookie);
+    let note = "x".repeat(2000);
+    let mut peak = before;
+    let flowing = Instant::now();
+    let mut card = CardId(uuid::Uuid::new_v4());
+    let mut n = 0;
+    while flowing.elapsed() < Duration::from_secs(25) {
+        if n % 150 == 0 {
+            card = CardId(uuid::Uuid::new_v4());
+            push(
+                &http,
+                &base,
+                envelope(
+                    Role::Tu,
+                    Mutation::CreateRequest {
+                        card,
+                        request: sample_request(n, Utc::now(), 3),
+                    },
+                ),
+            )
+            .await;
+        }
+        let batch: Vec<Envelope> = (0..50)
+            .map(|_| {
+                envelope(
+                    Role::Tu,
+                    Mutation::AddNote {
+                        card,
+                        text: app::domain::demo::text(&note),
+                    },
+                )
+            })
+            .collect();
+        let _ = http
+            .post(format!("{base}/api/sync/push"))
+            .json(&serde_json::json!({ "mutations": batch }))
+            .send()
+            .await;
+        n += 50;
+        peak = peak.max(rss_kib(pid));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let after = rss_kib(pid);
+    drop(stalled);
+    println!(
+        "never-read streams: 250 while {n} events of ~2 KB flowed for 25 s; server memory {} MiB before, \
+         {} MiB at the peak ({:.0} KiB per stream), {} MiB at the end (streams cut after 10 s without progress)",
+        before / 1024,
+        peak / 1024,
+        peak.saturating_sub(before) as f64 / 250.0,
+        after / 1024
+    );
+
+    // 3. A burst of parallel guesses at one account.
+    let guesses = (0..100).map(|i| {
+        let base = base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/auth/login"))
+                .json(&serde_json::json!({ "username": "tester", "password": format!("tebakan-{i}-salah") }))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    let throttled = answers.iter().filter(|s| **s == 429).count();
+    println!(
+        "parallel guesses: 100 at one account: {checked} password checks (limit 10), {throttled} throttled, {} other",
+        100 - checked - throttled
+    );
+    drop(child);
 }

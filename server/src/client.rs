@@ -23,6 +23,11 @@ impl TrustedProxies {
         self.0.contains(&canonical(ip))
     }
 
+    /// Whether `ip` is one of the trusted proxies.
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
+        self.trusts(ip)
+    }
+
     /// The client's address: the peer's, unless the peer is a trusted proxy; then the last address
     /// of `X-Forwarded-For` that is not itself a trusted proxy (proxies append; what comes before
     /// the first trusted hop was written by the client and proves nothing).

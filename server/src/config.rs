@@ -99,6 +99,8 @@ pub struct ServerFile {
     pub max_connections: Option<usize>,
     /// Mutations one user may push per minute (default 600).
     pub mutations_per_minute: Option<u32>,
+    /// At most this many connections from one address, a trusted proxy excepted (default 256).
+    pub max_per_address: Option<usize>,
     /// Addresses of the reverse proxies in front of Pantau: only from them is `X-Forwarded-For`
     /// believed (default none: the connection's own address is the client's).
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
@@ -106,7 +108,7 @@ pub struct ServerFile {
 
 impl ServerFile {
     /// Environment variables over the file: `PANTAU_HEADER_TIMEOUT_SECS`, `PANTAU_WRITE_STALL_SECS`,
-    /// `PANTAU_MAX_CONNECTIONS`, `PANTAU_MUTATIONS_PER_MINUTE`, `PANTAU_TRUSTED_PROXIES` (`127.0.0.1,::1`).
+    /// `PANTAU_MAX_CONNECTIONS`, `PANTAU_MAX_PER_ADDRESS`, `PANTAU_MUTATIONS_PER_MINUTE`, `PANTAU_TRUSTED_PROXIES` (`127.0.0.1,::1`).
     pub fn with_env(
         mut self,
         env: impl Fn(&str) -> Option<String>,
@@ -120,6 +122,9 @@ impl ServerFile {
         }
         if let Some(n) = number("PANTAU_MAX_CONNECTIONS")? {
             self.max_connections = Some(n as usize);
+        }
+        if let Some(n) = number("PANTAU_MAX_PER_ADDRESS")? {
+            self.max_per_address = Some(n as usize);
         }
         if let Some(n) = number("PANTAU_MUTATIONS_PER_MINUTE")? {
             self.mutations_per_minute = Some(n.min(u64::from(u32::MAX)) as u32);
@@ -168,6 +173,15 @@ impl ServerFile {
                 ));
             }
             limits.max_connections = n;
+        }
+        if let Some(n) = self.max_per_address {
+            if !(4..=1_000_000).contains(&n) {
+                return Err(value_error(
+                    "server.max_per_address",
+                    "between 4 and 1000000",
+                ));
+            }
+            limits.max_per_address = n;
         }
         if let Some(n) = self.mutations_per_minute {
             if n < 10 {

@@ -11,6 +11,8 @@
 //!   for a request's first byte, so it is the keep-alive idle timeout too);
 //! - a response the client does not read (an event stream nobody reads) is cut after `write_stall`
 //!   without progress (`tokio-io-timeout`), and hyper buffers at most [`MAX_BUF`] of it meanwhile;
+//! - at most `max_per_address` from one address (a trusted proxy excepted), so one client cannot
+//!   take every slot;
 //! - at most `max_connections` at once. Past that, a few more are let in on a short lane
 //!   ([`OVERFLOW`]) that answers `/healthz` as usual and everything else with 503 and `Retry-After`,
 //!   one request each; beyond those a new connection is closed at once.
@@ -51,6 +53,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     pub write_stall: Duration,
     pub max_connections: usize,
+    /// At most this many connections from one address (a trusted proxy excepted): one client
+    /// cannot take every slot. An office behind one NAT address with 30 people in 6 tabs fits.
+    pub max_per_address: usize,
     /// Mutations one user may push per minute (a burst of as many, refilled evenly).
     pub mutations_per_minute: u32,
 }
@@ -61,6 +66,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             write_stall: Duration::from_secs(30),
             max_connections: 4096,
+            max_per_address: 256,
             mutations_per_minute: 600,
         }
     }
@@ -86,14 +92,18 @@ impl Limits {
 }
 
 /// Serves `app` until `shutdown` completes, then waits for the open connections to finish.
+/// Connections from `proxies` are not counted per address (every client behind them shares it).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    proxies: crate::client::TrustedProxies,
     shutdown: impl Future<Output = ()>,
 ) {
     let limits = limits.fit_to_file_limit();
     let graceful = GracefulShutdown::new();
+    let per_address: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>> =
+        Arc::default();
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let overflow = Arc::new(Semaphore::new(OVERFLOW));
     let mut shutdown = std::pin::pin!(shutdown);
@@ -110,12 +120,38 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let address = peer.ip();
+        let counted = !proxies.is_trusted(address);
+        if counted {
+            let mut held = per_address.lock().expect("connections per address");
+            let n = held.entry(address).or_default();
+            if *n >= limits.max_per_address {
+                tracing::debug!(%peer, "connection refused: this address holds its share");
+                continue;
+            }
+            *n += 1;
+        }
+        let release = {
+            let per_address = per_address.clone();
+            move || {
+                if counted {
+                    let mut held = per_address.lock().expect("connections per address");
+                    if let Some(n) = held.get_mut(&address) {
+                        *n -= 1;
+                        if *n == 0 {
+                            held.remove(&address);
+                        }
+                    }
+                }
+            }
+        };
         let (permit, lane) = match open.clone().try_acquire_owned() {
             Ok(permit) => (permit, Lane::Normal),
             Err(_) => match overflow.clone().try_acquire_owned() {
                 Ok(permit) => (permit, Lane::Busy),
                 Err(_) => {
                     tracing::debug!(%peer, "connection refused: every slot is taken");
+                    release();
                     continue;
                 }
             },
@@ -125,6 +161,7 @@ pub async fn serve(
         tokio::spawn(async move {
             let _ = connection.await;
             drop::<OwnedSemaphorePermit>(permit);
+            release();
         });
     }
     drop(listener);

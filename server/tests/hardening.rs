@@ -112,6 +112,38 @@ async fn with_every_connection_slot_taken_healthz_still_answers_and_the_rest_hea
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_every_connection_slot() {
+    let server = TestServer::sqlite_configured(|c| {
+        c.limits.header_timeout = Duration::from_secs(30);
+        c.limits.max_connections = 64;
+        c.limits.max_per_address = 16;
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut held = Vec::new();
+    for _ in 0..80 {
+        held.push(TcpStream::connect(addr(&server)).await.unwrap());
+    }
+    // Past its share, the address's connections are closed at once.
+    let mut closed = 0;
+    for s in held.iter_mut() {
+        if closed_within(s, Duration::from_millis(200)).await.is_some() {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, 80 - 16, "16 held, the rest closed");
+    // Another client (127.0.0.2 is this machine too) is served as usual.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let health = other.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let board = other.get(server.url("/api/board")).send().await.unwrap();
+    assert_eq!(board.status(), 401, "served, not busy");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_never_read_event_stream_is_dropped_and_others_go_on() {
     let server =
         TestServer::sqlite_configured(|c| c.limits.write_stall = Duration::from_secs(1)).await;

@@ -180,6 +180,7 @@ pub mod ui {
         "Ditolak server, dibatalkan",
         "Refused by the server, undone",
     );
+    pub const HELD: Text = Text::new("Tertahan", "Held back");
     pub const PENDING: Text = Text::new("menunggu", "pending");
     pub const SYNCED: Text = Text::new("tersinkron", "synced");
     pub const DISMISS: Text = Text::new("Tutup pesan", "Dismiss");

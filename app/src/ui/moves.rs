@@ -432,8 +432,10 @@ pub fn Notices() -> impl IntoView {
                     NoticeKind::Done => "notice",
                     NoticeKind::Blocked => "notice blocked",
                     NoticeKind::Refused => "notice refused",
+                    NoticeKind::Held => "notice held",
                 }>
                     {(notice.kind == NoticeKind::Refused).then(|| view! { <strong>{t(txt::REFUSED)} ": "</strong> })}
+                    {(notice.kind == NoticeKind::Held).then(|| view! { <strong>{t(txt::HELD)} ": "</strong> })}
                     {move || if lang.get() == Lang::Id { notice.text_id.clone() } else { notice.text_en.clone() }}
                 </p>
             </For>

@@ -49,6 +49,8 @@ pub enum NoticeKind {
     Blocked,
     /// The server refused a change shown before: it is undone.
     Refused,
+    /// A change the server cannot store yet: it stays queued (and shown), the others go on.
+    Held,
 }
 
 /// A message for the user (a move done, a move refused), also read out by screen readers.
@@ -637,7 +639,7 @@ mod browser {
 
     use super::saved::{Raw, ThreadLocal};
     use super::*;
-    use crate::domain::{BoardSnapshot, Event};
+    use crate::domain::{BoardSnapshot, Event, MutationId};
     use crate::ui::session::browser as session;
     use serde_json::value::RawValue;
 
@@ -856,12 +858,23 @@ mod browser {
     }
 
     /// Sends the queue in order until it is empty; waits and tries again while the server is away.
+    ///
+    /// One mutation never holds back the rest:
+    /// - away (no network, 503 "database unavailable", 408, 429): wait and send again, as long as it takes;
+    /// - a batch refused whole (a 4xx): send one at a time, so only the bad mutation is dropped, with
+    ///   the server's words;
+    /// - a batch failing with 500 three times: send one at a time; a mutation that alone fails three
+    ///   times is set aside (it stays queued, shown as waiting, and is tried again on the next start)
+    ///   and the person is told, while the rest goes on.
     async fn push_queue(store: Store) {
+        let mut single = false;
+        let mut failures = 0u32;
+        let mut stuck: std::collections::HashSet<MutationId> = Default::default();
         loop {
             let batch: Vec<Envelope> = store.pending.with_untracked(|p| {
                 p.iter()
-                    .filter(|p| p.accepted.is_none())
-                    .take(BATCH)
+                    .filter(|p| p.accepted.is_none() && !stuck.contains(&p.envelope.id))
+                    .take(if single { 1 } else { BATCH })
                     .map(|p| p.envelope.clone())
                     .collect()
             });
@@ -881,20 +894,47 @@ mod browser {
                 }
             };
             match res.status() {
-                200 => {}
+                200 => failures = 0,
                 401 => return session::to_login(),
-                status if status >= 500 || status == 408 || status == 429 => {
+                503 | 408 | 429 => {
                     sleep(std::time::Duration::from_secs(3)).await;
                     continue;
                 }
+                status if status >= 500 => {
+                    failures += 1;
+                    if failures < 3 {
+                        sleep(std::time::Duration::from_secs(3)).await;
+                    } else if batch.len() > 1 {
+                        single = true;
+                        failures = 0;
+                    } else {
+                        failures = 0;
+                        stuck.insert(batch[0].id);
+                        store.notify(
+                            format!(
+                                "server tidak dapat menyimpan satu perubahan (HTTP {status}); perubahan lain \
+                                 tetap dikirim, yang ini tetap menunggu dan dicoba lagi saat halaman dibuka kembali"
+                            ),
+                            format!(
+                                "the server cannot store one change (HTTP {status}); the others go on, this one \
+                                 stays waiting and is tried again when the page is next opened"
+                            ),
+                            NoticeKind::Held,
+                        );
+                    }
+                    continue;
+                }
+                _ if batch.len() > 1 => {
+                    // Refused whole: find the one it was about.
+                    single = true;
+                    continue;
+                }
                 _ => {
-                    // The server refused the whole batch (a bug or a stale page): say so, drop it.
+                    // The server refused this mutation (a bug or a stale page): say so, drop it.
                     let why = session::error_message(res).await;
                     store.notify(why.clone(), why, NoticeKind::Refused);
-                    let ids: Vec<_> = batch.iter().map(|e| e.id).collect();
-                    store
-                        .pending
-                        .update(|p| p.retain(|x| !ids.contains(&x.envelope.id)));
+                    let id = batch[0].id;
+                    store.pending.update(|p| p.retain(|x| x.envelope.id != id));
                     settle(store);
                     continue;
                 }

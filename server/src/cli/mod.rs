@@ -293,11 +293,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Pantau siap / ready: http://{addr}");
-    let server = crate::serve::serve(listener, router(state), config.limits, async move {
-        shutdown_signal().await;
-        // Ends every event stream; then the requests in flight finish.
-        let _ = stop.send(true);
-    });
+    let proxies = crate::client::TrustedProxies::new(config.trusted_proxies.clone());
+    let server = crate::serve::serve(
+        listener,
+        router(state),
+        config.limits,
+        proxies,
+        async move {
+            shutdown_signal().await;
+            // Ends every event stream; then the requests in flight finish.
+            let _ = stop.send(true);
+        },
+    );
     let mut drained = stopped;
     tokio::select! {
         () = server => Ok(()),

@@ -166,6 +166,7 @@ impl TestServer {
             listener,
             app,
             config.limits,
+            pantau::client::TrustedProxies::new(config.trusted_proxies.clone()),
             std::future::pending(),
         ));
         let base = format!("http://{addr}");
