@@ -426,6 +426,19 @@ async fn cameras_bench(bin: &str, secs: u64) {
     rtsp.stop().await;
 }
 
+/// A new request registered by TU: its card.
+async fn new_card(http: &reqwest::Client, base: &str, n: usize) -> CardId {
+    let card = CardId(uuid::Uuid::new_v4());
+    let request = sample_request(n, Utc::now(), 3);
+    push(
+        http,
+        base,
+        envelope(Role::Tu, Mutation::CreateRequest { card, request }),
+    )
+    .await;
+    card
+}
+
 /// What one hostile client can do: hold connections, stall streams, guess in parallel.
 async fn attack_bench(bin: &str) {
     let dir = tempfile::tempdir().unwrap();
@@ -511,19 +524,7 @@ async fn attack_bench(bin: &str) {
     let mut n = 0;
     while flowing.elapsed() < Duration::from_secs(25) {
         if n % 150 == 0 {
-            card = CardId(uuid::Uuid::new_v4());
-            push(
-                &http,
-                &base,
-                envelope(
-                    Role::Tu,
-                    Mutation::CreateRequest {
-                        card,
-                        request: sample_request(n, Utc::now(), 3),
-                    },
-                ),
-            )
-            .await;
+            card = new_card(&http, &base, n).await;
         }
         let batch: Vec<Envelope> = (0..50)
             .map(|_| {
@@ -575,6 +576,83 @@ async fn attack_bench(bin: &str) {
     println!(
         "parallel guesses: 100 at one account: {checked} password checks (limit 10), {throttled} throttled, {} other",
         100 - checked - throttled
+    );
+
+    // 4. One user's largest legal load (three batches of 200 at once, its minute's 600) against
+    // another user's single moves: how long the other waits.
+    let flood_cookie = cookie.clone();
+    let cards: Vec<CardId> = {
+        let mut cards = Vec::new();
+        for i in 0..4 {
+            cards.push(new_card(&http, &base, 900 + i).await);
+        }
+        cards
+    };
+    let mut quiet = Vec::new();
+    let mut loaded = Vec::new();
+    {
+        // Another user makes the single moves; the tester floods.
+        common::add_cli_user(bin, &args, "rina", "tu").await;
+        let rina = common::with_cookie(&common::session_cookie(&base, "rina").await);
+        let one = |card: CardId| {
+            envelope(
+                Role::Tu,
+                Mutation::AddNote {
+                    card,
+                    text: app::domain::demo::text("satu"),
+                },
+            )
+        };
+        for _ in 0..20 {
+            let t = Instant::now();
+            push(&rina, &base, one(cards[3])).await;
+            quiet.push(t.elapsed());
+        }
+        let flood = common::with_cookie(&flood_cookie);
+        let note = "y".repeat(2000);
+        let batches = (0..3).map(|b| {
+            let flood = flood.clone();
+            let base = base.clone();
+            let batch: Vec<Envelope> = (0..200)
+                .map(|_| {
+                    envelope(
+                        Role::Tu,
+                        Mutation::AddNote {
+                            card: cards[b % 3],
+                            text: app::domain::demo::text(&note),
+                        },
+                    )
+                })
+                .collect();
+            async move {
+                flood
+                    .post(format!("{base}/api/sync/push"))
+                    .json(&serde_json::json!({ "mutations": batch }))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            }
+        });
+        let flooding = futures::future::join_all(batches);
+        let measuring = async {
+            for _ in 0..20 {
+                let t = Instant::now();
+                push(&rina, &base, one(cards[3])).await;
+                loaded.push(t.elapsed());
+            }
+        };
+        let (statuses, ()) = tokio::join!(flooding, measuring);
+        let _ = statuses;
+    }
+    quiet.sort();
+    loaded.sort();
+    println!(
+        "one user's 3 × 200-mutation batches at once: another user's single push p50 {:.1?} / max {:.1?} \
+         (quiet: p50 {:.1?} / max {:.1?})",
+        loaded[loaded.len() / 2],
+        loaded.last().unwrap(),
+        quiet[quiet.len() / 2],
+        quiet.last().unwrap()
     );
     drop(child);
 }

@@ -623,7 +623,84 @@ async fn an_applicant_acts_only_on_its_own_agency_s_requests(server: TestServer)
     );
 }
 
+async fn a_job_the_database_refuses_fails_alone_in_its_group_commit(server: TestServer) {
+    // A fault of the database for one job only: a trigger refuses events carrying a marker.
+    let db = &server.state.db;
+    let statements: &[&str] = if server.database_url.is_some() {
+        &[
+            "CREATE FUNCTION refuse_marked() RETURNS trigger AS $$ BEGIN \
+             IF NEW.payload LIKE '%GAGAL-DB%' THEN RAISE EXCEPTION 'uji'; END IF; RETURN NEW; END $$ \
+             LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_marked BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_marked()",
+        ]
+    } else {
+        &[
+            "CREATE TRIGGER refuse_marked BEFORE INSERT ON events WHEN NEW.payload LIKE '%GAGAL-DB%' \
+           BEGIN SELECT RAISE(ABORT, 'uji'); END",
+        ]
+    };
+    for sql in statements {
+        sqlx::query(sql).execute(&db.pool).await.unwrap();
+    }
+    let cards = [server.create(1).await, server.create(2).await];
+    let note = |card, text_: &str| {
+        envelope(
+            Role::Tu,
+            Mutation::AddNote {
+                card,
+                text: text(text_),
+            },
+        )
+    };
+    // Keep the writer busy, so what comes next waits and is taken as one group.
+    let busy: Vec<_> = (0..200)
+        .map(|_| note(cards[0], &"x".repeat(1500)))
+        .collect();
+    let busy = {
+        let req = server
+            .post("/api/sync/push")
+            .json(&json!({ "mutations": busy }));
+        tokio::spawn(async move { req.send().await.unwrap().status() })
+    };
+    let good: Vec<_> = (0..20)
+        .map(|i| {
+            let req = server
+                .post("/api/sync/push")
+                .json(&json!({ "mutations": [note(cards[1], &format!("baik {i}"))] }));
+            tokio::spawn(async move { req.send().await.unwrap().status() })
+        })
+        .collect();
+    let bad = server
+        .post("/api/sync/push")
+        .json(&json!({ "mutations": [note(cards[1], "GAGAL-DB")] }))
+        .send()
+        .await
+        .unwrap();
+    let message = error_message(bad, 500).await;
+    assert!(
+        !message.contains("uji"),
+        "the database's words stay in the log: {message}"
+    );
+    assert_eq!(busy.await.unwrap(), 200);
+    for g in good {
+        assert_eq!(
+            g.await.unwrap(),
+            200,
+            "a job beside the failing one goes through"
+        );
+    }
+    let events = server.state.hub.store.card_events(cards[1]).await.unwrap();
+    assert_eq!(events.len(), 21, "the card and the 20 good notes");
+    // And the writer goes on.
+    let after = server.push(vec![note(cards[1], "sesudahnya")]).await;
+    assert!(matches!(
+        after.results[0],
+        pantau::sync::api::PushResult::Accepted { .. }
+    ));
+}
+
 on_both_backends!(
+    a_job_the_database_refuses_fails_alone_in_its_group_commit,
     an_applicant_acts_only_on_its_own_agency_s_requests,
     a_wall_reads_the_board_without_personal_data,
     nul_in_device_is_refused_not_failing_others,

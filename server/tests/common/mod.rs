@@ -334,15 +334,20 @@ pub async fn add_user(
 /// Adds `tester` (every role, password [`PASSWORD`]) to the database `db_args` name,
 /// as an administrator would: with the CLI, the password on stdin.
 pub async fn add_tester(bin: &str, db_args: &[&str]) {
+    add_cli_user(
+        bin,
+        db_args,
+        "tester",
+        "tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin",
+    )
+    .await;
+}
+
+/// Adds `name` with `roles` (password [`PASSWORD`]) with the CLI, the password on stdin.
+pub async fn add_cli_user(bin: &str, db_args: &[&str], name: &str, roles: &str) {
     use tokio::io::AsyncWriteExt;
     let mut child = tokio::process::Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "tester",
-            "--role",
-            "tu,kepala_dinas,kabid_aptika,subkor_ile,operator_tcmr,admin",
-        ])
+        .args(["user", "add", name, "--role", roles])
         .arg("--password-stdin")
         .args(db_args)
         .stdin(std::process::Stdio::piped())
