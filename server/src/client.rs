@@ -19,20 +19,16 @@ impl TrustedProxies {
         TrustedProxies(Arc::new(proxies.into_iter().map(canonical).collect()))
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
-        self.0.contains(&canonical(ip))
-    }
-
     /// Whether `ip` is one of the trusted proxies.
     pub fn is_trusted(&self, ip: IpAddr) -> bool {
-        self.trusts(ip)
+        self.0.contains(&canonical(ip))
     }
 
     /// The client's address: the peer's, unless the peer is a trusted proxy; then the last address
     /// of `X-Forwarded-For` that is not itself a trusted proxy (proxies append; what comes before
     /// the first trusted hop was written by the client and proves nothing).
     pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-        if !self.trusts(peer) {
+        if !self.is_trusted(peer) {
             return canonical(peer);
         }
         let hops: Vec<IpAddr> = headers
@@ -48,7 +44,7 @@ impl TrustedProxies {
         hops.into_iter()
             .rev()
             .map(canonical)
-            .find(|ip| !self.trusts(*ip))
+            .find(|ip| !self.is_trusted(*ip))
             .unwrap_or(canonical(peer))
     }
 }

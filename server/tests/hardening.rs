@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::demo::text;
 use app::domain::{Mutation, Role};
-use common::{PASSWORD, TestServer, envelope, error_message};
+use common::{PASSWORD, Rng, TestServer, envelope, error_message};
 use futures::StreamExt;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -813,15 +813,7 @@ async fn a_copied_database_opens_no_tracking_link_and_reveals_no_camera_password
     server: TestServer,
 ) {
     let card = server.create(1).await;
-    let give = || async {
-        let res = server
-            .post(&format!("/api/cards/{}/tracking", card.0))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        res.json::<pantau::tracking::Link>().await.unwrap().token
-    };
+    let give = || async { common::give_link(&server, card).await.token };
     let token = give().await;
     assert_eq!(give().await, token, "the same link is shown again");
     // Given by several people at once after a revoke: one new link for all.
@@ -932,14 +924,7 @@ async fn links_and_logins_stored_before_sealing_are_sealed_at_start_and_still_wo
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let shown: pantau::tracking::Link = upgraded
-        .post(&format!("/api/cards/{}/tracking", card.0))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let shown = common::give_link(&upgraded, card).await;
     assert_eq!(shown.token, old_token);
     // The camera keeps its login.
     let row = pantau::cameras::store::get(&upgraded.state.db, &camera.id)
@@ -1043,30 +1028,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/pkg/{}"),
 ];
 
-/// A small, seeded generator: the same seed gives the same cases.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-}
-
 /// Text that has broken servers before: control characters, NUL, very long, odd Unicode, paths.
-fn nasty_text(g: &mut Gen) -> String {
+fn nasty_text(g: &mut Rng) -> String {
     let pieces = [
         "",
         " ",
@@ -1111,7 +1074,7 @@ fn nasty_text(g: &mut Gen) -> String {
     text
 }
 
-fn nasty_json(g: &mut Gen, depth: usize) -> serde_json::Value {
+fn nasty_json(g: &mut Rng, depth: usize) -> serde_json::Value {
     use serde_json::Value;
     match g.below(if depth > 3 { 6 } else { 9 }) {
         0 => Value::Null,
@@ -1157,8 +1120,8 @@ fn nasty_json(g: &mut Gen, depth: usize) -> serde_json::Value {
 }
 
 /// A valid JSON value with one of its parts (any depth) replaced by something nasty.
-fn mutated(g: &mut Gen, mut value: serde_json::Value) -> serde_json::Value {
-    fn walk(g: &mut Gen, v: &mut serde_json::Value) {
+fn mutated(g: &mut Rng, mut value: serde_json::Value) -> serde_json::Value {
+    fn walk(g: &mut Rng, v: &mut serde_json::Value) {
         let children: Vec<&mut serde_json::Value> = match v {
             serde_json::Value::Object(map) => map.values_mut().collect(),
             serde_json::Value::Array(items) => items.iter_mut().collect(),
@@ -1179,7 +1142,7 @@ fn mutated(g: &mut Gen, mut value: serde_json::Value) -> serde_json::Value {
 }
 
 /// Bodies a route may get: valid ones with a part spoiled, random JSON, and bytes that are not JSON.
-fn nasty_body(g: &mut Gen, card: app::domain::CardId) -> (Option<&'static str>, Vec<u8>) {
+fn nasty_body(g: &mut Rng, card: app::domain::CardId) -> (Option<&'static str>, Vec<u8>) {
     let valid = [
         json!({ "mutations": [envelope(Role::Tu, Mutation::AddNote { card, text: text("catatan") })] }),
         json!({ "mutations": [envelope(Role::Tu, Mutation::CreateRequest {
@@ -1240,7 +1203,7 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn nasty_query(g: &mut Gen) -> String {
+fn nasty_query(g: &mut Rng) -> String {
     let keys = [
         "since", "limit", "from", "to", "format", "token", "download", "lanjut", "x", "",
     ];
@@ -1274,7 +1237,7 @@ fn nasty_query(g: &mut Gen) -> String {
     }
 }
 
-fn nasty_segment(g: &mut Gen, card: app::domain::CardId) -> String {
+fn nasty_segment(g: &mut Rng, card: app::domain::CardId) -> String {
     match g.below(4) {
         0 => card.0.to_string(),
         1 => uuid::Uuid::from_u64_pair(g.next(), g.next()).to_string(),
@@ -1322,7 +1285,7 @@ async fn every_route_answers_generated_bad_input_with_4xx_never_5xx(server: Test
         ("kiosk", &nobody),
     ];
     let panics_before = panics();
-    let mut g = Gen(seed);
+    let mut g = Rng::new(seed);
     let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
     for case in 0..cases {
         let (method, template) = *g.pick(ROUTES);

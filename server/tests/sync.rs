@@ -581,29 +581,6 @@ enum Heard {
     Refused(String),
 }
 
-/// A seeded generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
-
 /// One scenario: three clients (screens) work one card at once. Each round every client makes a
 /// mutation from the card as it last saw it (so they race for the same move), then sends part of
 /// its outbox, shuffled, with mutations it already had answered sent again; some answers are lost
@@ -618,7 +595,7 @@ async fn scenario(
 ) {
     use app::domain::demo::{sample_output, sample_request, text};
     use pantau::sync::store::Outcome;
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = common::Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let card = app::domain::CardId(uuid::Uuid::from_u64_pair(0x5_1A, seed));
     let mut heard: std::collections::HashMap<uuid::Uuid, Vec<Heard>> = Default::default();
     let create = envelope(

@@ -5,20 +5,8 @@
 mod common;
 
 use app::domain::demo::text;
-use app::domain::{CardId, Mutation, Role};
-use common::{TestServer, envelope};
-use pantau::tracking::Link;
-
-/// Staff give (or show again) the card's link: 201 and the link.
-async fn give_link(server: &TestServer, card: CardId) -> Link {
-    let res = server
-        .post(&format!("/api/cards/{}/tracking", card.0))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    res.json().await.unwrap()
-}
+use app::domain::{Mutation, Role};
+use common::{TestServer, envelope, give_link};
 
 async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
     let card = server.create(1).await;

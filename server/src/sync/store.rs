@@ -71,9 +71,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Runs the migrations, folds the log into a board, and starts the writer.
+    /// Folds the log into a board and starts the writer. The database is migrated already
+    /// ([`migrate`], by the server's start, before the secret key is checked against it).
     pub async fn open(db: Db, tasks: &crate::health::Tasks) -> Result<Store, StoreError> {
-        migrate(&db).await?;
         let board = load_board(&db).await?;
         let (jobs, rx) = mpsc::channel(4096);
         let committed = Arc::new(Notify::new());

@@ -21,11 +21,20 @@ use tokio::sync::{broadcast, watch};
 use super::store::{NOTIFY_CHANNEL, Store};
 use crate::db::Backend;
 
-/// An event ready to send: its sequence number and its JSON.
+/// An event ready to send: its sequence number and its JSON; its JSON for wall screens is made
+/// when the first wall needs it, then shared by every wall.
 #[derive(Debug)]
 pub struct Published {
     pub seq: u64,
     pub json: String,
+    kiosk: std::sync::OnceLock<String>,
+}
+
+impl Published {
+    /// The event as a wall screen is sent it, without personal data (`app::domain::kiosk`).
+    pub fn kiosk_json(&self) -> &str {
+        self.kiosk.get_or_init(|| redacted(&self.json))
+    }
 }
 
 /// How long the broadcaster waits for a notification before it looks anyway.
@@ -100,7 +109,7 @@ impl Hub {
         let stream = self.events_for(after, ended).map(move |item| {
             let event = SseEvent::default().id(item.seq.to_string());
             Ok(if redact {
-                event.data(redacted(&item.json))
+                event.data(item.kiosk_json())
             } else {
                 event.data(item.json.as_str())
             })
@@ -211,6 +220,7 @@ pub fn publish(event: &app::domain::Event) -> Published {
     Published {
         seq: event.seq.unwrap_or(0),
         json: serde_json::to_string(event).expect("an event serializes"),
+        kiosk: std::sync::OnceLock::new(),
     }
 }
 

@@ -620,3 +620,49 @@ impl RtspCamera {
         let _ = self.child.wait().await;
     }
 }
+
+/// A small seeded generator (xorshift64*): the same seed gives the same cases, for the generated-input
+/// suite and the sync simulation. A zero seed is made odd (xorshift would stay at zero).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// Staff give (or show again) the card's tracking link: 201 and the link.
+pub async fn give_link(server: &TestServer, card: CardId) -> pantau::tracking::Link {
+    let res = server
+        .post(&format!("/api/cards/{}/tracking", card.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
