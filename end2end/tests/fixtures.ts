@@ -1,4 +1,4 @@
-import { test as base, expect, Page, APIRequestContext } from '@playwright/test';
+import { test as base, expect, Page, APIRequestContext, Locator } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -172,3 +172,35 @@ export async function heldBytes(page: Page): Promise<number> {
 
 /** A difference with its sign: "+12", "-216", "+0". */
 export const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
+
+/** Fills what a move dialog asks a person to decide (the SOP's controls start empty): the
+ * suggested instruction, every camera and the network found good, the trial succeeded, a reason
+ * for a window longer than step 7's standard, a summary. */
+export async function fillStep(dialog: Locator) {
+  const suggestion = dialog.getByTestId('use-suggestion');
+  if (await suggestion.count()) await suggestion.click();
+  for (const select of await dialog.locator('select[name="network"], select[name^="camera-"]').all()) {
+    await select.selectOption('ok');
+  }
+  const trial = dialog.locator('input[name="trial_ok"][value="true"]');
+  if (await trial.count()) await trial.check();
+  const over = dialog.locator('textarea[name="over_standard"]');
+  if (await over.count()) await over.fill('Kegiatan berlangsung empat jam');
+  const summary = dialog.locator('textarea[name="summary"]');
+  if (await summary.count()) await summary.fill('Monitoring lancar, rekaman diserahkan');
+}
+
+/** Subkor ILE moves a step 7 card's confirmed start to a moment from now (through the API), and
+ * the test waits for it: a monitoring's report may only be given once it has started. */
+export async function startMonitoringNow(request: APIRequestContext, card: string) {
+  const start = new Date(Date.now() + 1500);
+  const end = new Date(start.getTime() + 2 * 3600_000);
+  const res = await request.post('/api/sync/push', {
+    data: { mutations: [{ id: randomUUID(), actor: 'x', role: 'subkor_ile', device: 'playwright', client_time: new Date().toISOString(),
+      mutation: { type: 'reschedule', card, step: '7', window: { start: start.toISOString(), end: end.toISOString() },
+        reason: 'Monitoring dimulai sekarang' } }] },
+  });
+  const answer = await res.json();
+  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
+  await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() - Date.now()) + 200));
+}

@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, signIn, newRequest, ACCOUNTS, RoleName, screenshot } from './fixtures';
+import { test, expect, signIn, newRequest, ACCOUNTS, RoleName, screenshot, fillStep, startMonitoringNow } from './fixtures';
 
 // These tests sign in themselves, each as the role it is about.
 test.use({ storageState: { cookies: [], origins: [] }, viewport: { width: 1600, height: 1000 } });
@@ -85,18 +85,18 @@ test('a request goes through every step by drag and drop, each step by its own r
     if (role !== 'pemohon') await signIn(page, ACCOUNTS[role]);
     await expect(page.locator(`section[data-step="${step}"] [data-card="${card}"]`)).toBeVisible();
     await drag(page, card, target);
-    await saveMove(page, step === '7'
-      ? async (d) => { await d.locator('textarea[name="summary"]').fill('Monitoring lancar, rekaman diserahkan'); }
-      : undefined);
+    await saveMove(page, fillStep);
     await expect(page.locator(`${target} [data-card="${card}"]`)).toBeAttached();
     await expect(page.getByTestId('notices')).toContainText('Dipindahkan');
     // Confirmed by the server: no longer pending.
     await expect(page.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
     if (step === '5a') await screenshot(page, 'board-after-check-by-operator');
+    // The report comes once the monitoring has started: Subkor ILE moves its start to now.
+    if (step === '6') await startMonitoringNow(page.request, card);
   }
   const history = await (await page.request.get(`/api/cards/${card}`)).json();
   const actors = history.events.map((e: any) => e.actor);
-  expect(actors).toEqual(['e2e.pemohon', 'e2e.pemohon', 'e2e.tu', 'e2e.kadis', 'e2e.kabid', 'e2e.subkor', 'e2e.operator', 'e2e.subkor', 'e2e.operator']);
+  expect(actors).toEqual(['e2e.pemohon', 'e2e.pemohon', 'e2e.tu', 'e2e.kadis', 'e2e.kabid', 'e2e.subkor', 'e2e.operator', 'e2e.subkor', 'e2e.subkor', 'e2e.operator']);
   expect(history.card.stage).toEqual({ ended: 'selesai' });
 });
 
@@ -125,9 +125,18 @@ test('keyboard: Pindahkan lists the legal steps; returned at step 5 and failed a
       await page.keyboard.press('Enter');
       const dialog = page.getByTestId('move-dialog');
       await expect(dialog).toBeVisible();
+      // Focus went into the dialog.
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+      const suggestion = dialog.getByTestId('use-suggestion');
+      if (await suggestion.count()) {
+        await suggestion.focus();
+        await page.keyboard.press('Enter');
+      }
       await dialog.getByTestId('save-move').focus();
       await page.keyboard.press('Enter');
       await expect(dialog).toBeHidden();
+      // Focus is back on the card, in its new column.
+      await expect(page.locator(`[data-card="${card}"]`)).toBeFocused();
     }
     await expect(page.locator(`section[data-step="5"] [data-card="${card}"]`)).toBeVisible();
   }
@@ -142,7 +151,7 @@ test('keyboard: Pindahkan lists the legal steps; returned at step 5 and failed a
 
   // On to 5a, then failed there by Subkor ILE with the reason.
   await page.locator(`[data-card="${failed}"] [data-testid="move"]`).click();
-  await saveMove(page);
+  await saveMove(page, fillStep);
   await expect(page.locator(`section[data-step="5a"] [data-card="${failed}"]`)).toBeVisible();
   await page.locator(`[data-card="${failed}"] [data-testid="move"]`).click();
   dialog = page.getByTestId('move-dialog');

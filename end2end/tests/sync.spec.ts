@@ -92,7 +92,7 @@ test('a move the server refuses (the other screen moved the card first) is undon
 
   // B, offline, approves it; meanwhile A returns it to the applicant.
   await other.setOffline(true);
-  await moveWithDialog(b, card, '5a');
+  await moveWithDialog(b, card, '5a', { instruction: 'Mohon cek jaringan dan kondisi CCTV' });
   await expect(b.locator(`section[data-step="5a"] [data-card="${card}"]`)).toBeVisible();
   await moveWithDialog(page, card, 'dikembalikan', { reason: 'Surat belum ditandatangani kepala OPD' });
   await expect(page.locator(`[data-end="dikembalikan"] [data-card="${card}"]`)).toBeAttached();

@@ -365,8 +365,10 @@ pub struct SlaFile {
     pub utc_offset_hours: Option<i32>,
     /// `mon = "07:30-16:00"`, `sat = "closed"`; days not named keep the default.
     pub office_hours: Option<BTreeMap<String, String>>,
-    /// `["2026-12-25", …]`
+    /// `["2026-12-25", …]`: replaces the shipped list of Indonesia's holidays and cuti bersama.
     pub holidays: Option<Vec<String>>,
+    /// `["2027-03-10", …]`: added to the holidays (the shipped list or `holidays`).
+    pub extra_holidays: Option<Vec<String>>,
     /// `"5a" = "always_on"`, `"6" = "office_hours"`; steps not named keep the default.
     pub calendars: Option<BTreeMap<String, String>>,
 }
@@ -482,6 +484,14 @@ impl SlaFile {
                     .collect(),
             );
         }
+        if let Some(v) = env("PANTAU_EXTRA_HOLIDAYS") {
+            self.extra_holidays = Some(
+                v.split(',')
+                    .map(|d| d.trim().to_owned())
+                    .filter(|d| !d.is_empty())
+                    .collect(),
+            );
+        }
         if let Some(v) = env("PANTAU_CALENDARS") {
             self.calendars
                 .get_or_insert_with(BTreeMap::new)
@@ -513,15 +523,22 @@ impl SlaFile {
                 .ok_or_else(|| value_error(&key, "days are mon, tue, wed, thu, fri, sat, sun"))?;
             office.week[i] = parse_hours(&key, hours)?;
         }
-        for date in self.holidays.iter().flatten() {
-            let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
-                value_error(
-                    "sla.holidays",
-                    format!("{date:?} is not a date (YYYY-MM-DD)"),
-                )
-            })?;
-            office.holidays.insert(day);
+        let dates = |key: &str, list: &Option<Vec<String>>| {
+            list.iter()
+                .flatten()
+                .map(|date| {
+                    NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                        value_error(key, format!("{date:?} is not a date (YYYY-MM-DD)"))
+                    })
+                })
+                .collect::<Result<Vec<NaiveDate>, ConfigError>>()
+        };
+        if self.holidays.is_some() {
+            office.holidays = dates("sla.holidays", &self.holidays)?.into_iter().collect();
         }
+        office
+            .holidays
+            .extend(dates("sla.extra_holidays", &self.extra_holidays)?);
         sla.office = office;
         for (step, calendar) in self.calendars.iter().flatten() {
             let key = format!("sla.calendars.{step}");
@@ -580,6 +597,35 @@ mod tests {
         );
         assert!(sla.office.week[5].is_some());
         assert_eq!(sla.calendar(StepId::S6), Calendar::AlwaysOn);
+    }
+
+    #[test]
+    fn indonesias_holidays_are_off_out_of_the_box_and_extra_ones_add_to_them() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let shipped = SlaFile::default().resolve().unwrap();
+        assert!(shipped.office.holidays.contains(&day(2026, 12, 25)));
+        assert!(
+            shipped.office.holidays.contains(&day(2026, 12, 24)),
+            "cuti bersama"
+        );
+        let extra = SlaFile {
+            extra_holidays: Some(vec!["2027-03-10".to_owned()]),
+            ..SlaFile::default()
+        }
+        .resolve()
+        .unwrap();
+        assert!(extra.office.holidays.contains(&day(2027, 3, 10)));
+        assert!(extra.office.holidays.contains(&day(2026, 12, 25)));
+        let replaced = SlaFile {
+            holidays: Some(vec!["2026-12-31".to_owned()]),
+            ..SlaFile::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(
+            replaced.office.holidays.into_iter().collect::<Vec<_>>(),
+            [day(2026, 12, 31)]
+        );
     }
 
     #[test]

@@ -1,50 +1,37 @@
-//! `pantau serve --demo`: an empty database gets the domain's demo board, written through the store
-//! like any client's mutations.
+//! `pantau serve --demo`: an empty database gets the domain's demo, six weeks of requests
+//! ([`app::domain::demo::history`]), each mutation decided at the instant it happened.
 
-use app::domain::demo::{DEMO_PATHS, demo_card_id, next_demo_move, sample_request, text};
-use app::domain::{Envelope, Mutation, MutationId, Role};
+use app::domain::demo::{history, text};
+use app::domain::{Envelope, MutationId, SlaConfig};
 use chrono::Utc;
 
-use crate::sync::{Outcome, Store, StoreError};
+use crate::sync::{Store, StoreError};
 
-/// Seeds the demo board if the log is empty; returns how many requests it added.
-pub async fn seed(store: &Store) -> Result<usize, StoreError> {
+/// Seeds the demo if the log is empty; returns how many requests it added.
+pub async fn seed(store: &Store, sla: &SlaConfig) -> Result<usize, StoreError> {
     if store.last_seq().await? > 0 {
         return Ok(0);
     }
-    for (n, path) in DEMO_PATHS.iter().enumerate() {
-        let id = demo_card_id(n);
-        let request = sample_request(n, Utc::now(), 3 + n as i64);
-        send(
-            store,
-            path.creator(),
-            Mutation::CreateRequest { card: id, request },
-        )
-        .await?;
-        while let Some(card) = store.card(id).await? {
-            let Some((role, mutation)) = next_demo_move(&card, *path) else {
-                break;
+    let seeded = history(Utc::now(), sla);
+    let requests = seeded
+        .iter()
+        .filter(|s| matches!(s.mutation, app::domain::Mutation::CreateRequest { .. }))
+        .count();
+    let envelopes = seeded
+        .into_iter()
+        .map(|s| {
+            let envelope = Envelope {
+                id: MutationId(uuid::Uuid::new_v4()),
+                actor: text(&format!("demo-{}", crate::sync::store::role_name(s.role))),
+                role: s.role,
+                device: text("demo-seed"),
+                client_time: s.at,
+                override_reason: None,
+                mutation: s.mutation,
             };
-            send(store, role, mutation).await?;
-        }
-    }
-    Ok(DEMO_PATHS.len())
-}
-
-async fn send(store: &Store, role: Role, mutation: Mutation) -> Result<(), StoreError> {
-    let envelope = Envelope {
-        id: MutationId(uuid::Uuid::new_v4()),
-        actor: text(&format!("demo-{}", crate::sync::store::role_name(role))),
-        role,
-        device: text("demo-seed"),
-        client_time: Utc::now(),
-        override_reason: None,
-        mutation,
-    };
-    match store.push(vec![envelope]).await?.pop() {
-        Some(Outcome::Accepted { .. }) => Ok(()),
-        other => Err(StoreError::Corrupt(format!(
-            "demo mutation not accepted: {other:?}"
-        ))),
-    }
+            (envelope, s.at)
+        })
+        .collect();
+    let written = store.seed_history(envelopes).await?;
+    Ok(if written == 0 { 0 } else { requests })
 }

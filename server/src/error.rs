@@ -14,9 +14,11 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Unprocessable(String),
-    #[error("the body must be JSON (Content-Type: application/json)")]
+    #[error(
+        "isi permintaan harus JSON (Content-Type: application/json) / the body must be JSON (Content-Type: application/json)"
+    )]
     NotJson,
-    #[error("the body is larger than {limit} bytes")]
+    #[error("isi permintaan melebihi {limit} bita / the body is larger than {limit} bytes")]
     TooLarge { limit: usize },
     #[error("{0}")]
     NotFound(String),
@@ -53,19 +55,6 @@ pub enum ApiError {
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a [FieldProblem]>,
 }
 
 impl ApiError {
@@ -114,16 +103,18 @@ impl IntoResponse for ApiError {
             ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
             _ => {}
         }
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code(),
-                message: self.to_string(),
-                fields: match &self {
-                    ApiError::Fields(fields) => Some(fields),
-                    _ => None,
-                },
-            },
+        let fields = match &self {
+            ApiError::Fields(fields) => fields
+                .iter()
+                .map(|f| app::domain::FieldText {
+                    field: f.field.clone(),
+                    text: app::i18n::Both::split(&f.message),
+                    message: f.message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
         };
+        let body = app::domain::ErrorAnswer::new(self.code(), self.to_string(), fields);
         let mut response = (self.status(), Json(body)).into_response();
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),

@@ -43,6 +43,9 @@ async fn card_at(server: &TestServer, step: StepId, n: usize) -> CardId {
         let result = server.push_one(next).await;
         assert!(matches!(result, PushResult::Accepted { .. }), "{result:?}");
     }
+    if step == StepId::S7 {
+        server.start_monitoring_now(card).await;
+    }
     card
 }
 

@@ -6,6 +6,7 @@ mod common;
 use app::domain::record::{RECORD_FORMAT, ReplyOutcome, RequestRecord};
 use app::domain::{EndState, Stage};
 use common::TestServer;
+use pantau::sync::api::PushResult;
 
 async fn the_record_of_a_request_holds_its_log_and_both_documents_once_done(server: TestServer) {
     let card = server.create(1).await;
@@ -20,7 +21,8 @@ async fn the_record_of_a_request_holds_its_log_and_both_documents_once_done(serv
 
     while server.card(card).await.current_step().is_some() {
         let next = server.next_move(card).await;
-        server.push_one(next).await;
+        let result = server.push_one(next).await;
+        assert!(matches!(result, PushResult::Accepted { .. }), "{result:?}");
     }
     let done = server.card(card).await;
     assert_eq!(done.stage, Stage::Ended(EndState::Selesai));
@@ -30,8 +32,8 @@ async fn the_record_of_a_request_holds_its_log_and_both_documents_once_done(serv
     let events: Vec<u64> = record.events.iter().map(|e| e.seq.unwrap()).collect();
     assert_eq!(
         events.len(),
-        8,
-        "created at 2, then steps 2 to 7: {events:?}"
+        9,
+        "created at 2, steps 2 to 6, the start moved to now, step 7: {events:?}"
     );
     assert!(events.windows(2).all(|w| w[0] < w[1]), "in log order");
     assert_eq!(
@@ -65,7 +67,7 @@ async fn the_record_of_a_request_holds_its_log_and_both_documents_once_done(serv
     assert_eq!(disposition, format!("attachment; filename=\"{expected}\""));
     let file: RequestRecord = serde_json::from_slice(&res.bytes().await.unwrap()).unwrap();
     assert_eq!(file.card, done);
-    assert_eq!(file.events.len(), 8);
+    assert_eq!(file.events.len(), 9);
 }
 
 async fn a_record_is_for_staff_and_bad_requests_say_why(server: TestServer) {

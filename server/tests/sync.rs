@@ -24,7 +24,7 @@ on_both_backends!(
     bad_input_gets_a_4xx_with_a_clear_message,
     the_event_log_is_append_only,
     a_cards_history_lists_every_event_with_who_and_which_device,
-    the_demo_seeds_every_column_once,
+    the_demo_seeds_weeks_of_history_once_and_the_board_goes_on_from_it,
     shutdown_ends_open_event_streams,
 );
 
@@ -412,24 +412,42 @@ async fn a_cards_history_lists_every_event_with_who_and_which_device(server: Tes
     assert_eq!(answer["card"]["stage"], json!({"step": "3"}));
 }
 
-async fn the_demo_seeds_every_column_once(server: TestServer) {
-    let added = pantau::demo::seed(&server.state.hub.store).await.unwrap();
-    assert_eq!(added, app::domain::demo::DEMO_PATHS.len());
+async fn the_demo_seeds_weeks_of_history_once_and_the_board_goes_on_from_it(server: TestServer) {
+    let store = &server.state.hub.store;
+    let sla = app::domain::SlaConfig::default();
+    let added = pantau::demo::seed(store, &sla).await.unwrap();
+    assert!(added >= 60, "{added} requests");
     assert_eq!(
-        pantau::demo::seed(&server.state.hub.store).await.unwrap(),
+        pantau::demo::seed(store, &sla).await.unwrap(),
         0,
         "a second start adds nothing"
     );
-    let (_, cards) = server.state.hub.store.snapshot().await.unwrap();
+    let (_, cards) = store.snapshot().await.unwrap();
+    let cards: Vec<app::domain::Card> = cards
+        .iter()
+        .map(|c| serde_json::from_str(c).unwrap())
+        .collect();
     let stages: BTreeSet<String> = cards
         .iter()
-        .map(|c| serde_json::from_str::<app::domain::Card>(c).unwrap().stage)
-        .map(|s| match s {
+        .map(|c| match c.stage {
             Stage::Step(step) => step.code().to_owned(),
             Stage::Ended(end) => format!("{end:?}"),
         })
         .collect();
     assert_eq!(stages.len(), 8 + 3, "every step and every end: {stages:?}");
+    let oldest = cards.iter().map(|c| c.created_at).min().unwrap();
+    assert!(
+        chrono::Utc::now() - oldest > chrono::Duration::days(28),
+        "weeks of history, from {oldest}"
+    );
+    // The writer goes on from the seeded log: the next move gets the next sequence number.
+    let last = store.last_seq().await.unwrap();
+    let open = cards
+        .iter()
+        .find(|c| c.current_step() == Some(StepId::S2))
+        .unwrap();
+    let result = server.push_one(server.next_move(open.id).await).await;
+    assert_eq!(seq_of(&result), last + 1, "{result:?}");
 }
 
 async fn shutdown_ends_open_event_streams(server: TestServer) {

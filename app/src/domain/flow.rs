@@ -109,6 +109,34 @@ pub struct CheckReport {
     /// The cameras' and the network's live state as Pantau's probes saw it when the check was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<LiveCheck>,
+    /// The operator's explicit statement that a camera or the network is down (required then).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub faults_confirmed: bool,
+}
+
+impl CheckReport {
+    /// What the check found down, if anything.
+    pub fn fault(&self) -> Option<Fault> {
+        let cameras: Vec<CameraRef> = self
+            .cameras
+            .iter()
+            .filter(|c| c.status == Health::Down)
+            .map(|c| c.camera.clone())
+            .collect();
+        let network_down = self.network == Health::Down;
+        (network_down || !cameras.is_empty()).then_some(Fault {
+            network_down,
+            cameras,
+        })
+    }
+}
+
+/// What step 5a found down: the card waits for Subkor ILE's decision at step 6 (reschedule after
+/// the repair, or fail, as the SOP's Warning says).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    pub network_down: bool,
+    pub cameras: Vec<CameraRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +170,9 @@ pub enum StepOutput {
     ScheduleConfirmed {
         schedule: Window,
         trial: TrialResult,
+        /// Why the window is longer than step 7's standard (required then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        over_standard: Option<LongText>,
     },
     /// Step 7.
     MonitoringReport {
@@ -461,6 +492,9 @@ pub struct Card {
     pub outputs: Vec<Recorded<StepOutput>>,
     /// The confirmed schedule (step 6 onward).
     pub schedule: Option<Window>,
+    /// What step 5a found down, until Subkor ILE reschedules, confirms the trial or ends the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
     pub end_reason: Option<LongText>,
     pub notes: Vec<Recorded<LongText>>,
     pub waiting: bool,
@@ -572,6 +606,11 @@ pub enum Refusal {
     /// An applicant acting on (or creating) a request of another agency.
     OtherAgency,
     /// A card holds at most this many notes.
+    /// Step 7's report before the monitoring's confirmed start.
+    NotStarted {
+        #[serde(with = "crate::domain::utc")]
+        start: DateTime<Utc>,
+    },
     TooManyNotes {
         max: usize,
     },
@@ -603,6 +642,7 @@ impl Refusal {
             Refusal::RoleNotHeld { .. } => "role_not_held",
             Refusal::OtherAgency => "other_agency",
             Refusal::TooManyNotes { .. } => "too_many_notes",
+            Refusal::NotStarted { .. } => "not_started",
         }
     }
 
@@ -732,6 +772,15 @@ impl Refusal {
             Refusal::OtherAgency => "This request belongs to another agency: an applicant acts \
                 only on its own agency's requests"
                 .into(),
+            Refusal::NotStarted { start } => {
+                let at = start.with_timezone(&crate::domain::request::wib());
+                let at = at.format("%d-%m-%Y %H:%M");
+                if id {
+                    format!("Monitoring belum dimulai: laporannya dapat diberikan mulai {at} WIB")
+                } else {
+                    format!("The monitoring has not started: its report can be given from {at} WIB")
+                }
+            }
             Refusal::TooManyNotes { max } if id => {
                 format!("Kartu ini sudah memuat {max} catatan, batas terbanyak")
             }
@@ -994,6 +1043,7 @@ impl Board {
                 }],
                 outputs: Vec::new(),
                 schedule: None,
+                fault: None,
                 end_reason: None,
                 notes: Vec::new(),
                 waiting: false,
@@ -1027,6 +1077,10 @@ impl Board {
                 if let (StepOutput::Review(Review::No { reason }), _) = (output, to) {
                     card.end_reason = Some(reason.clone());
                 }
+                card.fault = match output {
+                    StepOutput::CheckReport(report) => report.fault(),
+                    _ => None,
+                };
                 card.outputs
                     .push(record(event, output.clone(), Some(*step)));
                 let stage = Stage::from(*to);
@@ -1035,6 +1089,7 @@ impl Board {
             }
             Change::Failed { step, reason } => {
                 card.end_reason = Some(reason.clone());
+                card.fault = None;
                 let stage = Stage::Ended(EndState::Gagal);
                 card.enter(stage, at);
                 card.last_move = Some(record(event, stage, Some(*step)));
@@ -1045,6 +1100,7 @@ impl Board {
                 reason,
             } => {
                 card.request.window = Some(*window);
+                card.fault = None;
                 if *step == StepId::S7 {
                     card.schedule = Some(*window);
                 }
@@ -1080,6 +1136,7 @@ impl Board {
                     card.schedule = None;
                 }
                 card.end_reason = None;
+                card.fault = None;
                 card.notes
                     .push(record(event, reason.clone(), card.current_step()));
                 let stage = Stage::Step(*to);
@@ -1155,23 +1212,37 @@ fn check_output(
             if reported != requested || !live_fits {
                 return Err(invalid(Field::Cameras, Problem::CamerasDoNotMatch));
             }
+            if report.fault().is_some() && !report.faults_confirmed {
+                return Err(invalid(Field::Faults, Problem::FaultNotConfirmed));
+            }
             Ok(next)
         }
-        StepOutput::ScheduleConfirmed { schedule, trial } => {
+        StepOutput::ScheduleConfirmed {
+            schedule,
+            trial,
+            over_standard,
+        } => {
             schedule.check(now).map_err(|e| Refusal::InvalidOutput {
                 errors: vec![FieldError {
                     field: Field::Schedule,
                     ..e
                 }],
             })?;
+            if schedule.seconds() > StepId::S7.def().standard_seconds() && over_standard.is_none() {
+                return Err(invalid(Field::OverStandard, Problem::Required));
+            }
             if !trial.ok {
                 return Err(Refusal::TrialFailed);
             }
             Ok(next)
         }
-        StepOutput::Submitted
-        | StepOutput::Received { .. }
-        | StepOutput::MonitoringReport { .. } => Ok(next),
+        StepOutput::MonitoringReport { .. } => match card.schedule {
+            Some(schedule) if now < schedule.start => Err(Refusal::NotStarted {
+                start: schedule.start,
+            }),
+            _ => Ok(next),
+        },
+        StepOutput::Submitted | StepOutput::Received { .. } => Ok(next),
     }
 }
 

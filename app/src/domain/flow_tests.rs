@@ -58,6 +58,12 @@ pub fn complete(
 ) -> Result<Option<Event>, Refusal> {
     let card = board.card(id).unwrap();
     let step = card.current_step().unwrap();
+    // The monitoring's report comes once it has happened: time passes to the window's end.
+    if let (StepId::S7, Some(schedule)) = (step, card.schedule)
+        && client.now < schedule.start
+    {
+        client.now = schedule.end;
+    }
     let output = output_for(step, card);
     let env = client.envelope(
         step.def().performer,
@@ -79,6 +85,12 @@ pub fn board_at(client: &mut Client, step: StepId) -> (Board, CardId) {
     let (mut board, id) = board_with_card(client);
     while stage(&board, id) != Stage::Step(step) {
         complete(&mut board, client, id).unwrap();
+    }
+    // At step 7 the monitoring is under way: its report may be given.
+    if let (StepId::S7, Some(schedule)) = (step, board.card(id).unwrap().schedule) {
+        client.now = client
+            .now
+            .max(schedule.start + chrono::Duration::minutes(30));
     }
     (board, id)
 }
@@ -460,6 +472,138 @@ fn a_check_report_keeps_the_live_snapshot_of_the_requested_cameras_only() {
 }
 
 #[test]
+fn the_monitoring_report_cannot_come_before_the_confirmed_start() {
+    let mut client = Client::new();
+    let (board, id) = board_at(&mut client, StepId::S7);
+    let card = board.card(id).unwrap();
+    let start = card.schedule.unwrap().start;
+    let output = output_for(StepId::S7, card);
+    client.now = start - chrono::Duration::minutes(1);
+    let early = try_complete(
+        &board,
+        &mut client,
+        Role::OperatorTcmr,
+        id,
+        StepId::S7,
+        output.clone(),
+    );
+    assert_eq!(early, Err(Refusal::NotStarted { start }));
+    assert_eq!(
+        early.unwrap_err().message(Lang::Id),
+        "Monitoring belum dimulai: laporannya dapat diberikan mulai 01-12-2026 08:00 WIB"
+    );
+    client.now = start;
+    assert!(
+        try_complete(
+            &board,
+            &mut client,
+            Role::OperatorTcmr,
+            id,
+            StepId::S7,
+            output
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_window_longer_than_step_7s_standard_needs_a_reason() {
+    let mut client = Client::new();
+    let (board, id) = board_at(&mut client, StepId::S6);
+    let schedule = board.card(id).unwrap().request.window.unwrap();
+    assert!(schedule.seconds() > StepId::S7.def().standard_seconds());
+    let confirm = |over_standard| StepOutput::ScheduleConfirmed {
+        schedule,
+        trial: TrialResult {
+            ok: true,
+            note: None,
+        },
+        over_standard,
+    };
+    let result = try_complete(
+        &board,
+        &mut client,
+        Role::SubkorIle,
+        id,
+        StepId::S6,
+        confirm(None),
+    );
+    let Err(Refusal::InvalidOutput { errors }) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!(
+        (errors[0].field, &errors[0].problem),
+        (Field::OverStandard, &Problem::Required)
+    );
+    let reason = Some(text("Festival berlangsung empat jam"));
+    assert!(
+        try_complete(
+            &board,
+            &mut client,
+            Role::SubkorIle,
+            id,
+            StepId::S6,
+            confirm(reason)
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_check_with_a_camera_down_must_say_so_and_marks_the_card_for_subkor() {
+    let mut client = Client::new();
+    let (mut board, id) = board_at(&mut client, StepId::S5a);
+    let card = board.card(id).unwrap();
+    let StepOutput::CheckReport(mut report) = output_for(StepId::S5a, card) else {
+        unreachable!()
+    };
+    report.cameras[0].status = Health::Down;
+    let unsaid = try_complete(
+        &board,
+        &mut client,
+        Role::OperatorTcmr,
+        id,
+        StepId::S5a,
+        StepOutput::CheckReport(report.clone()),
+    );
+    let Err(Refusal::InvalidOutput { errors }) = unsaid else {
+        panic!("{unsaid:?}")
+    };
+    assert_eq!(errors[0].problem, Problem::FaultNotConfirmed);
+    report.faults_confirmed = true;
+    let env = client.envelope(
+        Role::OperatorTcmr,
+        Mutation::CompleteStep {
+            card: id,
+            step: StepId::S5a,
+            output: StepOutput::CheckReport(report.clone()),
+        },
+    );
+    board.execute(&env, client.now).unwrap();
+    let card = board.card(id).unwrap();
+    assert_eq!(card.stage, Stage::Step(StepId::S6));
+    let fault = card
+        .fault
+        .clone()
+        .expect("marked for Subkor ILE's decision");
+    assert_eq!(fault.cameras, [report.cameras[0].camera.clone()]);
+    assert!(!fault.network_down);
+    // Subkor reschedules after the repair: the mark goes.
+    let window = card.request.window.unwrap();
+    let env = client.envelope(
+        Role::SubkorIle,
+        Mutation::Reschedule {
+            card: id,
+            step: StepId::S6,
+            window,
+            reason: text("Kamera diperbaiki, uji ulang"),
+        },
+    );
+    board.execute(&env, client.now).unwrap();
+    assert_eq!(board.card(id).unwrap().fault, None);
+}
+
+#[test]
 fn a_failed_trial_cannot_go_on_to_monitoring() {
     let mut client = Client::new();
     let (board, id) = board_at(&mut client, StepId::S6);
@@ -470,6 +614,7 @@ fn a_failed_trial_cannot_go_on_to_monitoring() {
             ok: false,
             note: None,
         },
+        over_standard: Some(text("Acara empat jam")),
     };
     let result = try_complete(&board, &mut client, Role::SubkorIle, id, StepId::S6, output);
     assert_eq!(result, Err(Refusal::TrialFailed));

@@ -75,10 +75,25 @@ pub fn event(event: &Event) -> Event {
             request: request(r),
         },
         Change::NoteAdded { .. } => Change::NoteAdded { text: note() },
-        Change::WaitingSet { step, waiting, .. } => Change::WaitingSet {
+        // A note is kept as "(catatan)": the card a wall folds has it where the server's has it.
+        Change::WaitingSet {
+            step,
+            waiting,
+            note: n,
+        } => Change::WaitingSet {
             step: *step,
             waiting: *waiting,
-            note: None,
+            note: n.as_ref().map(|_| note()),
+        },
+        Change::Rescheduled { step, window, .. } => Change::Rescheduled {
+            step: *step,
+            window: *window,
+            reason: note(),
+        },
+        Change::MovedBack { from, to, .. } => Change::MovedBack {
+            from: *from,
+            to: *to,
+            reason: note(),
         },
         other => other.clone(),
     };
@@ -95,55 +110,49 @@ pub fn event(event: &Event) -> Event {
 mod tests {
     use super::*;
     use crate::domain::Role;
-    use crate::domain::demo::{self, DEMO_PATHS, next_demo_move, sample_request, text};
+    use crate::domain::demo::{self, text};
     use crate::domain::flow::{Board, Envelope, Mutation, MutationId};
-    use chrono::Utc;
+    use chrono::{DateTime, Utc};
 
-    /// The demo board's log, with a note, a wait and an admin's override on the way: each
-    /// mutation by a person of its own name.
+    /// The demo's log, with a note on every card and a wait on the way: each mutation by a person
+    /// of its own name.
     fn demo_events() -> (Board, Vec<Event>) {
         let now = Utc::now();
         let mut board = Board::new();
         let mut events = Vec::new();
-        let mut push = |board: &mut Board, role: Role, mutation: Mutation, override_reason| {
+        let mut push = |board: &mut Board, at: DateTime<Utc>, role: Role, mutation: Mutation| {
             let envelope = Envelope {
                 id: MutationId(uuid::Uuid::from_u128(events.len() as u128 + 1)),
                 actor: text(&format!("Ibu {role:?} Rahasia")),
                 role,
                 device: text("laptop-rahasia"),
-                client_time: now,
-                override_reason,
+                client_time: at,
+                override_reason: None,
                 mutation,
             };
             let change = board
-                .decide(&envelope, now)
+                .decide(&envelope, at)
                 .expect("accepted")
                 .expect("a change");
             let event =
-                Event::from_envelope(&envelope, change).stamped(events.len() as u64 + 1, now);
+                Event::from_envelope(&envelope, change).stamped(events.len() as u64 + 1, at);
             board.apply(&event);
             events.push(event);
         };
-        for (n, path) in DEMO_PATHS.iter().enumerate() {
-            let card = demo::demo_card_id(n);
-            let request = sample_request(n, now, 5);
-            push(
-                &mut board,
-                path.creator(),
-                Mutation::CreateRequest { card, request },
-                None,
-            );
-            push(
-                &mut board,
-                Role::Tu,
-                Mutation::AddNote {
-                    card,
-                    text: text("Hubungi 0812-9999-0000"),
-                },
-                None,
-            );
-            while let Some((role, mutation)) = next_demo_move(board.card(card).unwrap(), *path) {
-                push(&mut board, role, mutation, None);
+        for seeded in demo::history(now, &crate::domain::SlaConfig::default()) {
+            let card = seeded.mutation.card();
+            let created = matches!(seeded.mutation, Mutation::CreateRequest { .. });
+            push(&mut board, seeded.at, seeded.role, seeded.mutation);
+            if created {
+                push(
+                    &mut board,
+                    seeded.at,
+                    Role::Tu,
+                    Mutation::AddNote {
+                        card,
+                        text: text("Hubungi 0812-9999-0000"),
+                    },
+                );
             }
         }
         (board, events)

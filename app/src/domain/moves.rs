@@ -7,7 +7,7 @@ use super::flow::{
     CameraCheck, Card, CardId, CheckReport, Disposition, Health, Mutation, Refusal, Review,
     StepOutput, TrialResult,
 };
-use super::request::{Bounded, CameraRef, Field, FieldError, LongText, Window, wib};
+use super::request::{Bounded, CameraRef, Field, FieldError, LongText, Problem, Window, wib};
 use super::sop::{EndState, Role, StepId, Target};
 
 /// How a card leaves its step for a target.
@@ -89,72 +89,96 @@ pub struct MoveForm {
     pub instruction: String,
     pub reason: String,
     pub note: String,
+    /// Step 5a: the network's state as the operator found it; `None` until chosen.
     pub network: Option<Health>,
-    /// Each requested camera with the status found.
-    pub cameras: Vec<(String, Health)>,
+    /// Each requested camera with the status found; `None` until chosen.
+    pub cameras: Vec<(String, Option<Health>)>,
+    /// Step 5a: the operator's statement that a device is down.
+    pub faults_confirmed: bool,
     /// `datetime-local` values, read as WIB.
     pub schedule_start: String,
     pub schedule_end: String,
-    pub trial_ok: bool,
+    /// Step 6: the trial's result; `None` until chosen.
+    pub trial_ok: Option<bool>,
+    /// Step 6: why the window is longer than step 7's standard.
+    pub over_standard: String,
     pub summary: String,
-    /// Step 5a: the live state of the cameras and the network the form was prefilled from.
+    /// Step 5a: the live state of the cameras and the network when the dialog opened, offered as a
+    /// suggestion ([`MoveForm::take_live`]) and kept with the report.
     pub live: Option<LiveCheck>,
+    /// Step 5a: the network's state as Pantau's checks saw it when the dialog opened.
+    pub live_network: Option<Health>,
+}
+
+/// The instruction usually written for `mv`: offered as a choice, never filled in.
+pub fn suggested_instruction(mv: &Move) -> Option<&'static str> {
+    match (mv.exit, mv.from, mv.to) {
+        (Exit::Fail, _, _) => None,
+        (_, StepId::S3, _) => Some("Mohon ditindaklanjuti di TCM Room"),
+        (_, StepId::S4, _) => Some("Mohon diproses"),
+        (_, StepId::S5, Target::Step(_)) => Some("Mohon cek jaringan dan kondisi CCTV"),
+        _ => None,
+    }
 }
 
 impl MoveForm {
-    /// A form with sensible starting values for `mv` of `card`: the standard instruction, every
-    /// camera found good, the requested time as the schedule, a successful trial.
+    /// The starting form of `mv` of `card`: what the SOP asks a person to decide starts empty
+    /// (instructions, each camera's and the network's state, the trial's result); the schedule
+    /// starts at the requested time, which step 6 confirms or changes.
     pub fn for_move(card: &Card, mv: &Move) -> MoveForm {
-        let instruction = match (mv.from, mv.to) {
-            (StepId::S3, _) => "Mohon ditindaklanjuti di TCM Room",
-            (StepId::S4, _) => "Mohon diproses",
-            (StepId::S5, Target::Step(_)) => "Mohon cek jaringan dan kondisi CCTV",
-            _ => "",
-        };
+        let _ = mv;
         let wib_input = |t: chrono::DateTime<chrono::Utc>| {
             t.with_timezone(&wib()).format("%Y-%m-%dT%H:%M").to_string()
         };
         let window = card.schedule.or(card.request.window);
         MoveForm {
-            instruction: instruction.to_owned(),
-            network: Some(Health::Ok),
             cameras: card
                 .request
                 .cameras
                 .iter()
-                .map(|c| (c.to_string(), Health::Ok))
+                .map(|c| (c.to_string(), None))
                 .collect(),
             schedule_start: window.map(|w| wib_input(w.start)).unwrap_or_default(),
             schedule_end: window.map(|w| wib_input(w.end)).unwrap_or_default(),
-            trial_ok: true,
             ..MoveForm::default()
         }
     }
 
-    /// Step 5a: starts each camera and the network from what Pantau's probes see now, and keeps that
-    /// snapshot for the report. Cameras Pantau does not know keep the operator's choice.
+    /// Step 5a: keeps what Pantau's probes see now, to offer it and to attach it to the report.
     pub fn with_live(
         mut self,
         card: &Card,
         feed: &CameraFeed,
         now: chrono::DateTime<chrono::Utc>,
     ) -> MoveForm {
-        let live = feed.snapshot(&card.request.cameras, now);
+        self.live = Some(feed.snapshot(&card.request.cameras, now));
+        self.live_network = feed.network_health();
+        self
+    }
+
+    /// Step 5a: the live state of each camera and of the network, where Pantau knows it, taken as
+    /// the operator's findings (a button, never the starting value). Others keep their choice.
+    pub fn take_live(&mut self) {
+        let Some(live) = &self.live else { return };
         for (name, health) in &mut self.cameras {
             let status = live
                 .cameras
                 .iter()
                 .find(|c| c.camera.as_str() == name.as_str())
                 .and_then(|c| c.status.health());
-            if let Some(status) = status {
+            if status.is_some() {
                 *health = status;
             }
         }
-        if let Some(network) = feed.network_health() {
-            self.network = Some(network);
+        if self.live_network.is_some() {
+            self.network = self.live_network;
         }
-        self.live = Some(live);
-        self
+    }
+
+    /// Step 5a: whether the findings so far include a device down (the statement is then asked).
+    pub fn finds_fault(&self) -> bool {
+        self.network == Some(Health::Down)
+            || self.cameras.iter().any(|(_, h)| *h == Some(Health::Down))
     }
 
     /// The mutation for `mv`, or every field's problem.
@@ -212,34 +236,58 @@ impl MoveForm {
             )
             .map(|instruction| StepOutput::Review(Review::Yes { instruction })),
             (_, StepId::S5a, _) => {
-                let cameras = self
+                let network = self.network.or_else(|| {
+                    errors.push(FieldError::new(Field::Network, Problem::Required));
+                    None
+                });
+                let mut unchosen = false;
+                let cameras: Vec<CameraCheck> = self
                     .cameras
                     .iter()
                     .filter_map(|(name, status)| {
-                        keep(&mut errors, CameraRef::parse(Field::Cameras, name)).map(|camera| {
-                            CameraCheck {
-                                camera,
-                                status: *status,
-                                note: None,
-                            }
+                        let camera = keep(&mut errors, CameraRef::parse(Field::Cameras, name))?;
+                        let Some(status) = *status else {
+                            unchosen = true;
+                            return None;
+                        };
+                        Some(CameraCheck {
+                            camera,
+                            status,
+                            note: None,
                         })
                     })
                     .collect();
-                Some(StepOutput::CheckReport(CheckReport {
-                    network: self.network.unwrap_or(Health::Ok),
-                    cameras,
-                    note: note.clone(),
-                    live: self.live.clone(),
-                }))
+                if unchosen {
+                    errors.push(FieldError::new(Field::Cameras, Problem::Required));
+                }
+                network.map(|network| {
+                    StepOutput::CheckReport(CheckReport {
+                        network,
+                        cameras,
+                        note: note.clone(),
+                        live: self.live.clone(),
+                        faults_confirmed: self.faults_confirmed && self.finds_fault(),
+                    })
+                })
             }
             (_, StepId::S6, _) => {
+                let over_standard = keep(
+                    &mut errors,
+                    LongText::parse_optional(Field::OverStandard, &self.over_standard),
+                )
+                .flatten();
+                let ok = self.trial_ok.or_else(|| {
+                    errors.push(FieldError::new(Field::Trial, Problem::Required));
+                    None
+                });
                 match Window::parse(&self.schedule_start, &self.schedule_end, now) {
-                    Ok(schedule) => Some(StepOutput::ScheduleConfirmed {
+                    Ok(schedule) => ok.map(|ok| StepOutput::ScheduleConfirmed {
                         schedule,
                         trial: TrialResult {
-                            ok: self.trial_ok,
+                            ok,
                             note: note.clone(),
                         },
+                        over_standard,
                     }),
                     Err(e) => {
                         errors.extend(e);
@@ -327,16 +375,81 @@ mod tests {
         while let Some(step) = board.card(card).unwrap().current_step() {
             let c = board.card(card).unwrap();
             let mv = moves_from(step)[0];
+            // What each person fills in: nothing is prefilled but the requested schedule.
             let form = MoveForm {
                 summary: "Monitoring berjalan lancar".into(),
+                instruction: suggested_instruction(&mv).unwrap_or("").into(),
+                network: Some(Health::Ok),
+                cameras: c
+                    .request
+                    .cameras
+                    .iter()
+                    .map(|cam| (cam.to_string(), Some(Health::Ok)))
+                    .collect(),
+                trial_ok: Some(true),
+                over_standard: "Acara empat jam".into(),
                 ..MoveForm::for_move(c, &mv)
             };
-            let mutation = form.mutation(card, &mv, now).unwrap();
-            board.execute(&envelope(mv.role, mutation), now).unwrap();
+            // The monitoring is reported after it took place.
+            let at = match (step, c.schedule) {
+                (StepId::S7, Some(schedule)) => schedule.end,
+                _ => now,
+            };
+            let mutation = form.mutation(card, &mv, at).unwrap();
+            board.execute(&envelope(mv.role, mutation), at).unwrap();
         }
         assert_eq!(
             board.card(card).unwrap().stage,
             crate::domain::Stage::Ended(EndState::Selesai)
+        );
+    }
+
+    #[test]
+    fn what_the_sop_asks_a_person_to_decide_starts_empty() {
+        use crate::domain::demo::sample_request;
+        use crate::domain::{Board, Envelope, MutationId};
+        let now = chrono::Utc::now();
+        let mut board = Board::new();
+        let card = CardId(uuid::Uuid::from_u128(8));
+        let envelope = Envelope {
+            id: MutationId(uuid::Uuid::from_u128(1)),
+            actor: crate::domain::demo::text("uji"),
+            role: Role::Tu,
+            device: crate::domain::demo::text("uji"),
+            client_time: now,
+            override_reason: None,
+            mutation: Mutation::CreateRequest {
+                card,
+                request: sample_request(1, now, 5),
+            },
+        };
+        board.execute(&envelope, now).unwrap();
+        let c = board.card(card).unwrap();
+        for step in [StepId::S3, StepId::S4, StepId::S5] {
+            let mv = moves_from(step)[0];
+            let errors = MoveForm::for_move(c, &mv)
+                .mutation(card, &mv, now)
+                .unwrap_err();
+            assert_eq!(errors[0].field, Field::Instruction, "step {step}");
+            assert!(
+                suggested_instruction(&mv).is_some(),
+                "a suggestion is offered at {step}"
+            );
+        }
+        let check = moves_from(StepId::S5a)[0];
+        let errors = MoveForm::for_move(c, &check)
+            .mutation(card, &check, now)
+            .unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Network, Field::Cameras]);
+        let confirm = moves_from(StepId::S6)[0];
+        let errors = MoveForm::for_move(c, &confirm)
+            .mutation(card, &confirm, now)
+            .unwrap_err();
+        assert_eq!(
+            errors[0].field,
+            Field::Trial,
+            "the trial's result is chosen, not ticked"
         );
     }
 

@@ -55,6 +55,12 @@ impl Life {
     /// Completes the current step with the demo's output.
     fn done(&mut self) {
         let step = self.card().current_step().unwrap();
+        // A monitoring is reported once it has happened.
+        if let (StepId::S7, Some(schedule)) = (step, self.card().schedule)
+            && self.client.now < schedule.start
+        {
+            self.client.now = schedule.end;
+        }
         let output = output_for(step, self.card());
         self.complete_with(output);
     }
@@ -215,6 +221,7 @@ fn monitoring_report_gathers_the_check_the_trial_the_schedule_and_who_signed() {
             ],
             note: Some(text("Diperiksa dari TCM Room")),
             live: Some(live),
+            faults_confirmed: false,
         }));
     life.at("2026-11-28T13:00").done();
     assert_eq!(life.report(), Err(NotYet::NotMonitoredYet));

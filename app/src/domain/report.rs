@@ -5,7 +5,9 @@
 //! Definitions (the report page and the CSV say the same):
 //! - A step is **handled** in the period when a card **left** it on a day of the period (office
 //!   time zone). Each visit counts once; a card sent back and done again counts twice.
-//! - **Within the standard**: the visit's counted time is at most the step's standard.
+//! - **Within the standard**: the visit's counted time is at most the step's standard. Step 7's
+//!   standard is the confirmed window's length (120 minutes when none was given), counted from its
+//!   start: a report given by the window's end is on time.
 //!   A **breach** is a visit over it, by how much.
 //! - **Median** and **p90**: nearest rank over the handled visits' counted times (the value at rank
 //!   ⌈p·n/100⌉ of the sorted times).
@@ -202,7 +204,7 @@ pub fn sla_report<'a>(
             if visit.step == StepId::S1 && visit.entered == left && left == card.created_at {
                 continue;
             }
-            let standard = visit.step.def().standard_seconds();
+            let standard = sla.standard(card, visit.step);
             let handled = Handled {
                 elapsed: sla.visit_elapsed(card, visit, left),
                 standard,

@@ -40,6 +40,14 @@ pub enum Field {
     Report,
     Schedule,
     Note,
+    /// Step 6: whether the CCTV trial worked.
+    Trial,
+    /// Step 5a: the network's state.
+    Network,
+    /// Step 5a: the statement that a camera or the network is down.
+    Faults,
+    /// Step 6: why a confirmed window is longer than step 7's standard.
+    OverStandard,
 }
 
 impl Field {
@@ -62,6 +70,13 @@ impl Field {
             Field::Report => Text::new("Laporan", "Report"),
             Field::Schedule => Text::new("Jadwal", "Schedule"),
             Field::Note => Text::new("Catatan", "Note"),
+            Field::Trial => Text::new("Hasil uji coba CCTV", "CCTV trial result"),
+            Field::Network => Text::new("Jaringan internet", "Internet network"),
+            Field::Faults => Text::new("Perangkat mati", "Devices down"),
+            Field::OverStandard => Text::new(
+                "Alasan jadwal melebihi standar 120 menit",
+                "Why the window exceeds the 120-minute standard",
+            ),
         }
     }
 }
@@ -94,6 +109,8 @@ pub enum Problem {
     WrongAddressee,
     /// A control character (NUL and the like) other than a line break or tab in a multi-line field.
     ControlCharacter,
+    /// Step 5a: a camera or the network was reported down without saying so explicitly.
+    FaultNotConfirmed,
 }
 
 /// One field's problem, with a message in either language.
@@ -165,6 +182,13 @@ impl FieldError {
             Problem::ControlCharacter => {
                 format!("{label} contains a control character that is not allowed (such as NUL)")
             }
+            Problem::FaultNotConfirmed if id => "Ada kamera atau jaringan yang mati: nyatakan \
+                dengan mencentang \"Ada perangkat mati\", agar Subkor ILE memutuskan \
+                (jadwal ulang setelah perbaikan, atau gagal)"
+                .into(),
+            Problem::FaultNotConfirmed => "A camera or the network is down: say so by ticking \
+                \"A device is down\", so that Subkor ILE decides (reschedule after repair, or fail)"
+                .into(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Each step counts on a calendar: around the clock, or office hours in WIB with holidays off.
 //! Time spent waiting for the applicant does not count. Step 7's clock starts at the confirmed
-//! start of the monitoring; before it the card is "scheduled". Integer seconds throughout.
+//! start of the monitoring and runs against the confirmed window's length (the SOP's 120 minutes
+//! when none was given): its report is due when the window ends, so a session that lasts as long
+//! as was agreed is on time. Before the start the card is "scheduled". Integer seconds throughout.
 
 use std::collections::BTreeSet;
 
@@ -38,7 +40,8 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 }
 
 impl Default for OfficeHours {
-    /// Mon–Thu 07:30–16:00, Fri 07:30–16:30 WIB; weekends closed; no holidays listed.
+    /// Mon–Thu 07:30–16:00, Fri 07:30–16:30 WIB; weekends closed; Indonesia's national holidays
+    /// and cuti bersama as shipped ([`super::holidays`]).
     fn default() -> OfficeHours {
         let day = Some((hm(7, 30), hm(16, 0)));
         OfficeHours {
@@ -51,7 +54,7 @@ impl Default for OfficeHours {
                 None,
                 None,
             ],
-            holidays: BTreeSet::new(),
+            holidays: super::holidays::dates().collect(),
             utc_offset_seconds: 7 * 3600,
         }
     }
@@ -89,6 +92,55 @@ impl OfficeHours {
             date = date.succ_opt().expect("date in range");
         }
         total
+    }
+
+    fn utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        (local - Duration::seconds(i64::from(self.utc_offset_seconds))).and_utc()
+    }
+
+    /// The instant `seconds` of working time after `from` (counted from the next opening when the
+    /// office is closed at `from`). Ten years without an opening end the search.
+    pub fn after_working(&self, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        let mut left = seconds.max(0);
+        let local = self.local(from);
+        let mut date = local.date();
+        for _ in 0..3660 {
+            if let Some((open, close)) = self.hours_on(date) {
+                let start = local.max(date.and_time(open));
+                let end = date.and_time(close);
+                if end > start {
+                    let here = (end - start).num_seconds();
+                    if left <= here {
+                        return self.utc(start + Duration::seconds(left));
+                    }
+                    left -= here;
+                }
+            }
+            date = date.succ_opt().expect("date in range");
+        }
+        from
+    }
+
+    /// The instant `seconds` of working time before `to`.
+    pub fn before_working(&self, to: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        let mut left = seconds.max(0);
+        let local = self.local(to);
+        let mut date = local.date();
+        for _ in 0..3660 {
+            if let Some((open, close)) = self.hours_on(date) {
+                let start = date.and_time(open);
+                let end = local.min(date.and_time(close));
+                if end > start {
+                    let here = (end - start).num_seconds();
+                    if left <= here {
+                        return self.utc(end - Duration::seconds(left));
+                    }
+                    left -= here;
+                }
+            }
+            date = date.pred_opt().expect("date in range");
+        }
+        to
     }
 
     pub fn is_working(&self, t: DateTime<Utc>) -> bool {
@@ -259,11 +311,36 @@ impl SlaConfig {
         self.calendars[step as usize]
     }
 
+    /// The instant `seconds` of counted time after `from` on a calendar.
+    pub fn after(&self, calendar: Calendar, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        match calendar {
+            Calendar::AlwaysOn => from + Duration::seconds(seconds.max(0)),
+            Calendar::OfficeHours => self.office.after_working(from, seconds),
+        }
+    }
+
+    /// The instant `seconds` of counted time before `to` on a calendar.
+    pub fn before(&self, calendar: Calendar, to: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        match calendar {
+            Calendar::AlwaysOn => to - Duration::seconds(seconds.max(0)),
+            Calendar::OfficeHours => self.office.before_working(to, seconds),
+        }
+    }
+
     /// Counted seconds in `[from, to)` on a calendar.
     pub fn counted(&self, calendar: Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
         match calendar {
             Calendar::AlwaysOn => (to - from).num_seconds().max(0),
             Calendar::OfficeHours => self.office.working_seconds(from, to),
+        }
+    }
+
+    /// The standard a card's visit to `step` runs against: the SOP's time, except step 7 with a
+    /// confirmed window, which runs against the window's length (the report is due at its end).
+    pub fn standard(&self, card: &Card, step: StepId) -> i64 {
+        match (step, card.schedule) {
+            (StepId::S7, Some(schedule)) => schedule.seconds().max(1),
+            _ => step.def().standard_seconds(),
         }
     }
 
@@ -295,7 +372,7 @@ impl SlaConfig {
     pub fn status(&self, card: &Card, now: DateTime<Utc>) -> Option<Sla> {
         let visit = card.current_visit()?;
         let step = visit.step;
-        let standard = step.def().standard_seconds();
+        let standard = self.standard(card, step);
         if step == StepId::S7
             && let Some(schedule) = card.schedule
             && now < schedule.start
@@ -351,7 +428,7 @@ impl SlaConfig {
                 None => times.push(StepTime {
                     step: visit.step,
                     elapsed,
-                    standard: visit.step.def().standard_seconds(),
+                    standard: self.standard(card, visit.step),
                     visits: 1,
                 }),
             }

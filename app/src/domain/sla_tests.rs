@@ -200,19 +200,29 @@ fn the_technical_check_runs_around_the_clock() {
 }
 
 #[test]
-fn step_7_is_scheduled_until_the_confirmed_start_then_counts_from_it() {
+fn step_7_is_scheduled_until_the_confirmed_start_then_runs_against_the_confirmed_window() {
     let mut client = Client::new();
     let (board, id) = board_at(&mut client, StepId::S7);
     let card = board.card(id).unwrap();
-    let start = card.schedule.unwrap().start; // 2026-12-01 08:00 WIB
+    let schedule = card.schedule.unwrap(); // 2026-12-01 08:00–12:00 WIB: four hours
+    let start = schedule.start;
     let sla = SlaConfig::default();
     let before = sla.status(card, start - Duration::hours(3)).unwrap();
     assert_eq!(before.state, SlaState::Scheduled);
     assert_eq!(before.starts_in, Some(3 * 3600));
     assert_eq!(before.elapsed, 0);
-    let during = sla.status(card, start + Duration::minutes(100)).unwrap();
-    assert_eq!(during.elapsed, minutes(100));
-    assert_eq!(during.state, SlaState::Warning);
+    // Past the SOP's 120 minutes but inside the agreed window: the session runs as agreed.
+    let during = sla.status(card, start + Duration::minutes(150)).unwrap();
+    assert_eq!(during.elapsed, minutes(150));
+    assert_eq!(during.standard, schedule.seconds());
+    assert_eq!(during.state, SlaState::OnTime);
+    let near_end = sla.status(card, start + Duration::minutes(200)).unwrap();
+    assert_eq!(near_end.state, SlaState::Warning);
+    // The report is due when the window ends.
+    let after = sla
+        .status(card, schedule.end + Duration::minutes(1))
+        .unwrap();
+    assert_eq!(after.state, SlaState::Breached);
 }
 
 #[test]
@@ -311,6 +321,19 @@ proptest! {
         };
         let brute: i64 = (start..start + length).filter(|m| office.is_working(instant(*m))).count() as i64 * 60;
         prop_assert_eq!(office.working_seconds(instant(start), instant(start + length)), brute);
+    }
+
+    #[test]
+    fn working_time_added_then_counted_gives_it_back(
+        from in 0i64..(90 * 24 * 60),
+        minutes in 0i64..(20 * 8 * 60),
+    ) {
+        let office = OfficeHours::default();
+        let from = instant(from);
+        let later = office.after_working(from, minutes * 60);
+        prop_assert_eq!(office.working_seconds(from, later), minutes * 60);
+        let earlier = office.before_working(later, minutes * 60);
+        prop_assert_eq!(office.working_seconds(earlier, later), minutes * 60);
     }
 
     #[test]

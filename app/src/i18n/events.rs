@@ -82,6 +82,108 @@ pub fn describe(change: &Change, lang: Lang) -> String {
     }
 }
 
+/// What a step produced, beyond the line [`describe`] gives: every output of the SOP shows in the
+/// card's history (the agenda number, each camera's state at 5a, the confirmed schedule, the trial).
+pub fn output_lines(change: &Change, lang: Lang) -> Vec<String> {
+    use crate::domain::flow::Health;
+    use crate::i18n::Text;
+    let Change::StepCompleted { output, .. } = change else {
+        return Vec::new();
+    };
+    let say = |label: Text, value: &dyn std::fmt::Display| format!("{}: {value}", label.get(lang));
+    let note = |note: &Option<crate::domain::request::LongText>| {
+        note.as_ref().map(|n| say(Text::new("Catatan", "Note"), n))
+    };
+    let health = |h: Health| h.label().get(lang);
+    let mut lines = Vec::new();
+    match output {
+        StepOutput::Submitted | StepOutput::Review(_) => {}
+        StepOutput::Received {
+            agenda_number,
+            note: n,
+        } => {
+            let agenda = agenda_number
+                .as_ref()
+                .map_or("—".to_owned(), ToString::to_string);
+            lines.push(say(Text::new("Nomor agenda", "Agenda number"), &agenda));
+            lines.extend(note(n));
+        }
+        StepOutput::Disposition(d) => {
+            lines.push(say(Text::new("Kepada", "To"), &d.to.label().get(lang)));
+            lines.extend(note(&d.note));
+        }
+        StepOutput::CheckReport(report) => {
+            lines.push(say(
+                Text::new("Jaringan internet", "Internet network"),
+                &health(report.network),
+            ));
+            for camera in &report.cameras {
+                let mut line = format!("{}: {}", camera.camera, health(camera.status));
+                if let Some(n) = &camera.note {
+                    line.push_str(&format!(" ({n})"));
+                }
+                lines.push(line);
+            }
+            if report.faults_confirmed {
+                lines.push(
+                    Text::new(
+                        "Operator menyatakan ada perangkat mati: Subkor ILE memutuskan",
+                        "The operator stated a device is down: Subkor ILE decides",
+                    )
+                    .get(lang)
+                    .to_owned(),
+                );
+            }
+            if let Some(live) = &report.live {
+                lines.push(format!(
+                    "{} {}",
+                    Text::new(
+                        "Status langsung Pantau tercatat pada",
+                        "Pantau's live status recorded at"
+                    )
+                    .get(lang),
+                    date_time(live.at, wib(), lang)
+                ));
+            }
+            lines.extend(note(&report.note));
+        }
+        StepOutput::ScheduleConfirmed {
+            schedule,
+            trial,
+            over_standard,
+        } => {
+            lines.push(format!(
+                "{}: {} – {} ({})",
+                Text::new("Jadwal dikonfirmasi", "Schedule confirmed").get(lang),
+                date_time(schedule.start, wib(), lang),
+                date_time(schedule.end, wib(), lang),
+                crate::i18n::format::duration(schedule.seconds(), lang)
+            ));
+            if let Some(reason) = over_standard {
+                lines.push(say(
+                    Text::new(
+                        "Melebihi standar 120 menit, alasan",
+                        "Exceeds the 120-minute standard, reason",
+                    ),
+                    reason,
+                ));
+            }
+            let result = if trial.ok {
+                Text::new("berhasil", "succeeded")
+            } else {
+                Text::new("gagal", "failed")
+            };
+            lines.push(say(
+                Text::new("Uji coba CCTV", "CCTV trial"),
+                &result.get(lang),
+            ));
+            lines.extend(note(&trial.note));
+        }
+        StepOutput::MonitoringReport { note: n, .. } => lines.extend(note(n)),
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

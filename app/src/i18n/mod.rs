@@ -57,6 +57,45 @@ impl Text {
     }
 }
 
+/// A message in both languages as the server sends it (a refusal, an error answer): the screen
+/// shows the person's language only.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Both {
+    pub id: String,
+    pub en: String,
+}
+
+impl Both {
+    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Both {
+        Both {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// A message written "Indonesian / English", the server's one-line form, split in two; a
+    /// message with no " / " is the same in both (a name, a number).
+    pub fn split(text: &str) -> Both {
+        match text.split_once(" / ") {
+            Some((id, en)) => Both::new(id, en),
+            None => Both::new(text, text),
+        }
+    }
+}
+
+impl From<Text> for Both {
+    fn from(text: Text) -> Both {
+        Both::new(text.id, text.en)
+    }
+}
+
 /// Strings of the page chrome. Domain strings (step names, roles) live with the domain.
 pub mod ui {
     use super::Text;
@@ -199,7 +238,44 @@ pub mod ui {
     pub const NETWORK: Text = Text::new("Jaringan internet", "Internet network");
     pub const SCHEDULE_START: Text = Text::new("Mulai monitoring", "Monitoring start");
     pub const SCHEDULE_END: Text = Text::new("Selesai monitoring", "Monitoring end");
-    pub const TRIAL_OK: Text = Text::new("Uji coba CCTV berhasil", "The CCTV trial succeeded");
+    pub const TRIAL_OK: Text = Text::new("Berhasil", "Succeeded");
+    pub const TRIAL_FAILED: Text = Text::new(
+        "Gagal (jadwalkan ulang atau nyatakan gagal)",
+        "Failed (reschedule or mark failed)",
+    );
+    pub const TRIAL: Text = Text::new("Hasil uji coba CCTV", "CCTV trial result");
+    pub const CHOOSE: Text = Text::new("— pilih —", "— choose —");
+    pub const REQUIRED: Text = Text::new("wajib", "required");
+    pub const FOR_STEP_5: Text = Text::new("perlu untuk langkah 5", "needed for step 5");
+    pub const MISSING_FOR_STEP_5: Text = Text::new(
+        "Belum lengkap untuk langkah 5 (boleh dicatat sekarang, dilengkapi sebelum diperiksa Subkor ILE):",
+        "Not complete for step 5 (it may be registered now and completed before Subkor ILE's review):",
+    );
+    pub const SUGGESTION: Text = Text::new("Pakai saran", "Use the suggestion");
+    pub const CAMERAS_FOUND: Text = Text::new("Kondisi kamera", "Cameras' state");
+    pub const USE_LIVE: Text = Text::new(
+        "Isi dengan status langsung Pantau",
+        "Fill in Pantau's live status",
+    );
+    pub const LIVE_SAYS: Text = Text::new("Status langsung", "Live status");
+    pub const FAULTS_CONFIRM: Text = Text::new(
+        "Ada perangkat mati: kartu tiba di langkah 6 bertanda, Subkor ILE memutuskan (jadwal ulang setelah perbaikan, atau gagal)",
+        "A device is down: the card reaches step 6 marked, and Subkor ILE decides (reschedule after repair, or fail)",
+    );
+    pub const OVER_STANDARD_HINT: Text = Text::new(
+        "Jadwal ini melebihi standar langkah 7 (120 menit): tulis alasannya",
+        "This window exceeds step 7's standard (120 minutes): say why",
+    );
+    pub const FAULT_BADGE: Text = Text::new("Perangkat mati", "Device down");
+    pub const NETWORK_DOWN: Text = Text::new("jaringan", "network");
+    pub const DECIDE_FAULT: Text = Text::new(
+        "Subkor ILE memutuskan: jadwal ulang setelah perbaikan, atau gagal",
+        "Subkor ILE decides: reschedule after repair, or fail",
+    );
+    pub const OVER_STANDARD: Text = Text::new(
+        "melebihi standar 120 menit",
+        "exceeds the 120-minute standard",
+    );
     pub const SUMMARY: Text = Text::new("Ringkasan hasil monitoring", "Summary of the monitoring");
     pub const SUBMITTED: Text = Text::new(
         "Surat permohonan sudah dikirim melalui Srikandi",
@@ -220,6 +296,14 @@ mod tests {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
         }
         assert_eq!(Lang::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn a_server_message_splits_into_its_two_languages() {
+        let both = Both::split("nama pengguna atau kata sandi salah / wrong user name or password");
+        assert_eq!(both.get(Lang::Id), "nama pengguna atau kata sandi salah");
+        assert_eq!(both.get(Lang::En), "wrong user name or password");
+        assert_eq!(Both::split("HTTP 502").get(Lang::En), "HTTP 502");
     }
 
     #[test]

@@ -273,7 +273,7 @@ fn CardView(card: Card) -> impl IntoView {
     let sla_state = Memo::new(move |_| status.get().map(|s| s.state));
     let timed = Memo::new(move |_| status.with(Option::is_some));
     let read_only = use_context::<ReadOnly>();
-    let (down, moved, up) = super::moves::drag_handlers(store, id);
+    let (down, moved, up, is_click) = super::moves::drag_handlers(store, id);
     let dragged = StoredValue::new(expect_context::<super::store::Dragged>().0);
     let is_dragged = move || dragged.with_value(|d| d.selected(&Some(id)));
     // Only the dragged card follows the pointer (and so reads every move).
@@ -314,7 +314,7 @@ fn CardView(card: Card) -> impl IntoView {
             on:pointercancel=move |_| store.drag.set(None)
             on:click=move |_| {
                 // The click that ends a drag is not a request to open the details.
-                if read_only.is_none() && store.drag.with_untracked(Option::is_none) {
+                if read_only.is_none() && is_click() && store.drag.with_untracked(Option::is_none) {
                     store.selected.set(Some(id));
                 }
             }
@@ -327,7 +327,7 @@ fn CardView(card: Card) -> impl IntoView {
             }
         >
             <div class="card-top">
-                <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
+                <LetterNumber number=card.request.letter_number.to_string()/>
                 {move || {
                     let lang = lang.get();
                     sla_state
@@ -354,6 +354,7 @@ fn CardView(card: Card) -> impl IntoView {
                 </p>
             </Show>
             <super::cameras::CameraWarning card=card.clone()/>
+            {card.fault.clone().map(|fault| view! { <super::moves::FaultNotice fault/> })}
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
             {move || timed.get().then(|| view! { <Timer status starts_at=card.schedule.map(|w| w.start)/> })}
             {read_only.is_none().then(|| view! { <super::moves::MoveButton card=id step/> })}
@@ -411,8 +412,16 @@ fn Timer(
 }
 
 /// A letter number that may wrap after its slashes (`000.8.3.3/101/2026`), not inside a number.
-fn breakable(text: &str) -> String {
-    text.replace('/', "/\u{200B}")
+/// A letter number that may wrap after each "/" (`<wbr>`), with no character added to its text:
+/// copied into Srikandi it is the same number.
+#[component]
+pub fn LetterNumber(number: String) -> impl IntoView {
+    let parts: Vec<String> = number.split_inclusive('/').map(str::to_owned).collect();
+    view! {
+        <span class="letter-number">
+            {parts.into_iter().map(|part| view! { {part}<wbr/> }).collect_view()}
+        </span>
+    }
 }
 
 /// Selesai, Dikembalikan, Gagal: collapsible, with the most recent cards.
@@ -452,7 +461,7 @@ fn EndLane(end: EndState) -> impl IntoView {
                     <li class="lane-card" data-card=card.id.0.to_string()>
                         // Opens the details: the history and the records of an ended request.
                         <button type="button" class="lane-card-open" on:click=move |_| store.selected.set(Some(card.id))>
-                            <span class="letter-number">{breakable(card.request.letter_number.as_str())}</span>
+                            <LetterNumber number=card.request.letter_number.to_string()/>
                             " · "
                             <span class="agency">{card.request.agency.to_string()}</span>
                         </button>
@@ -474,6 +483,7 @@ fn EndLane(end: EndState) -> impl IntoView {
 pub fn ConnectionBadge() -> impl IntoView {
     let store = use_store();
     let lang = use_lang();
+    let on_wall = use_context::<ReadOnly>().is_some();
     let view_of = move || {
         let lang = lang.get();
         match store.connection.get() {
@@ -495,7 +505,12 @@ pub fn ConnectionBadge() -> impl IntoView {
                     clock(data_from, wib(), lang)
                 ),
             ),
-            Connection::Failed(why) => ("failed", format!("{}: {why}", txt::LOAD_FAILED.get(lang))),
+            // The wall says why in its own box; its badge stays short.
+            Connection::Failed(_) if on_wall => ("failed", txt::LOAD_FAILED.get(lang).to_owned()),
+            Connection::Failed(why) => (
+                "failed",
+                format!("{}: {}", txt::LOAD_FAILED.get(lang), why.get(lang)),
+            ),
         }
     };
     let waiting = move || {

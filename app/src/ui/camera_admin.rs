@@ -7,7 +7,7 @@ use super::store::use_store;
 use super::{t, use_lang};
 use crate::domain::camera::ProbeKind;
 use crate::domain::wire_name;
-use crate::i18n::Text;
+use crate::i18n::{Both, Text};
 
 const TITLE: Text = Text::new("Kelola kamera (Admin)", "Manage cameras (Admin)");
 const ADD: Text = Text::new("Tambah kamera", "Add camera");
@@ -58,10 +58,22 @@ pub fn CameraAdmin() -> impl IntoView {
         enabled: true,
         ..Form::default()
     });
-    let errors = RwSignal::new(Vec::<(String, String)>::new());
-    let message = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(Vec::<(String, Both)>::new());
+    let message = RwSignal::new(None::<Both>);
     let csv = RwSignal::new(String::new());
-    let import_result = RwSignal::new(None::<String>);
+    let import_result = RwSignal::new(None::<Both>);
+    let invalid = move |name: &'static str| errors.with(|e| e.iter().any(|(f, _)| f == name));
+    let problem = move |name: &'static str| {
+        let lang = use_lang();
+        move || {
+            errors.with(|e| {
+                e.iter()
+                    .filter(|(f, _)| f == name)
+                    .map(|(_, m)| view! { <small class="field-error" id=format!("camera-error-{name}")>{m.get(lang.get()).to_owned()}</small> })
+                    .collect_view()
+            })
+        }
+    };
     let field = move |label: Text,
                       name: &'static str,
                       get: fn(&Form) -> String,
@@ -74,10 +86,12 @@ pub fn CameraAdmin() -> impl IntoView {
                     type=kind
                     name=name
                     autocomplete="off"
+                    aria-invalid=move || invalid(name).then_some("true")
+                    aria-describedby=move || invalid(name).then(|| format!("camera-error-{name}"))
                     prop:value=move || form.with(get)
                     on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
                 />
-                {move || errors.with(|e| e.iter().filter(|(f, _)| f == name).map(|(_, m)| view! { <small class="field-error">{m.clone()}</small> }).collect_view())}
+                {problem(name)}
             </label>
         }
     };
@@ -109,7 +123,7 @@ pub fn CameraAdmin() -> impl IntoView {
                 match browser::save(&f).await {
                     Ok(()) => {
                         errors.set(Vec::new());
-                        message.set(Some(SAVED.get(lang.get_untracked()).to_owned()));
+                        message.set(Some(SAVED.into()));
                         if f.id.is_none() {
                             // Added: the form is ready for the next one.
                             form.set(Form {
@@ -124,6 +138,7 @@ pub fn CameraAdmin() -> impl IntoView {
                     Err((fields, text)) => {
                         errors.set(fields);
                         message.set(Some(text));
+                        crate::ui::moves::focus_first_invalid("[data-testid=camera-admin]");
                     }
                 }
             });
@@ -166,7 +181,7 @@ pub fn CameraAdmin() -> impl IntoView {
                             }
                         }).collect_view()}
                     </select>
-                    {move || errors.with(|e| e.iter().filter(|(f, _)| f == "kind").map(|(_, m)| view! { <small class="field-error">{m.clone()}</small> }).collect_view())}
+                    {problem("kind")}
                 </label>
                 {field(URL, "url", |f| f.url.clone(), |f, v| f.url = v, "text")}
                 {field(USER, "username", |f| f.username.clone(), |f, v| f.username = v, "text")}
@@ -186,7 +201,7 @@ pub fn CameraAdmin() -> impl IntoView {
                 <button type="submit" class="primary">
                     {move || if form.with(|f| f.id.is_some()) { SAVE.get(lang.get()) } else { ADD.get(lang.get()) }}
                 </button>
-                <p class="form-message" role="status" data-testid="camera-form-message">{move || message.get()}</p>
+                <p class="form-message" role="status" data-testid="camera-form-message">{move || message.get().map(|m| m.get(lang.get()).to_owned())}</p>
             </form>
             <div class="camera-import">
                 <h3>{t(IMPORT)}</h3>
@@ -197,8 +212,8 @@ pub fn CameraAdmin() -> impl IntoView {
                     prop:value=move || csv.get()
                     on:input=move |ev| csv.set(event_target_value(&ev))
                 ></textarea>
-                <button type="button" on:click=import>{t(IMPORT)}</button>
-                <pre class="import-result" data-testid="import-result">{move || import_result.get()}</pre>
+                <button type="button" class="secondary" on:click=import>{t(IMPORT)}</button>
+                <pre class="import-result" data-testid="import-result">{move || import_result.get().map(|m| m.get(lang.get()).to_owned())}</pre>
             </div>
         </section>
     }
@@ -207,6 +222,7 @@ pub fn CameraAdmin() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::Form;
+    use crate::i18n::Both;
     use crate::ui::store::api_url;
 
     #[derive(serde::Deserialize)]
@@ -221,7 +237,7 @@ mod browser {
         enabled: bool,
     }
 
-    pub async fn settings(id: &str) -> Result<Form, String> {
+    pub async fn settings(id: &str) -> Result<Form, Both> {
         let s: Settings =
             crate::ui::store::get_json(&format!("/api/cameras/{id}/settings")).await?;
         Ok(Form {
@@ -248,7 +264,7 @@ mod browser {
     }
 
     /// Adds or saves the camera; on refusal, the fields' problems and the message.
-    pub async fn save(f: &Form) -> Result<(), (Vec<(String, String)>, String)> {
+    pub async fn save(f: &Form) -> Result<(), (Vec<(String, Both)>, Both)> {
         let mut body = serde_json::json!({
             "name": f.name,
             "location": f.location,
@@ -267,7 +283,7 @@ mod browser {
             Some(id) => gloo_net::http::Request::put(&api_url(&format!("/api/cameras/{id}"))),
             None => gloo_net::http::Request::post(&api_url("/api/cameras")),
         };
-        let failed = |e: String| (Vec::new(), e);
+        let failed = |e: String| (Vec::new(), Both::split(&e));
         let res = request
             .json(&body)
             .map_err(|e| failed(e.to_string()))?
@@ -277,56 +293,49 @@ mod browser {
         if res.ok() {
             return Ok(());
         }
-        let answer: serde_json::Value = res.json().await.unwrap_or_default();
-        let error = &answer["error"];
-        let fields = error["fields"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|f| {
-                        (
-                            f["field"].as_str().unwrap_or("").to_owned(),
-                            f["message"].as_str().unwrap_or("").to_owned(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Err((
-            fields,
-            error["message"].as_str().unwrap_or("error").to_owned(),
-        ))
+        let status = res.status();
+        match res.json::<crate::domain::ErrorAnswer>().await {
+            Ok(answer) => Err((
+                answer
+                    .error
+                    .fields
+                    .into_iter()
+                    .map(|f| (f.field, f.text))
+                    .collect(),
+                answer.error.text,
+            )),
+            Err(_) => Err((Vec::new(), Both::split(&format!("HTTP {status}")))),
+        }
     }
 
-    /// Sends the CSV; a summary with each refused line.
-    pub async fn import(text: &str) -> String {
+    /// Sends the CSV; a summary with each refused line, in both languages.
+    pub async fn import(text: &str) -> Both {
         let sent = gloo_net::http::Request::post(&api_url("/api/cameras/import"))
             .header("content-type", "text/csv")
             .body(text.to_owned());
         let res = match sent {
             Ok(r) => r.send().await,
-            Err(e) => return e.to_string(),
+            Err(e) => return Both::split(&e.to_string()),
         };
         let res = match res {
             Ok(res) => res,
-            Err(e) => return e.to_string(),
+            Err(e) => return Both::split(&e.to_string()),
         };
         let answer: serde_json::Value = res.json().await.unwrap_or_default();
-        if let Some(message) = answer["error"]["message"].as_str() {
-            return message.to_owned();
+        if let Ok(error) = serde_json::from_value::<crate::domain::ErrorAnswer>(answer.clone()) {
+            return error.error.text;
         }
-        let mut out = format!(
-            "+{} baru / added, {} diperbarui / updated",
+        let mut id = format!(
+            "+{} baru, {} diperbarui",
             answer["added"], answer["updated"]
         );
+        let mut en = format!("+{} added, {} updated", answer["added"], answer["updated"]);
         for e in answer["errors"].as_array().into_iter().flatten() {
-            out.push_str(&format!(
-                "\nbaris / line {}: {}: {}",
-                e["line"],
-                e["field"].as_str().unwrap_or(""),
-                e["message"].as_str().unwrap_or("")
-            ));
+            let message = Both::split(e["message"].as_str().unwrap_or(""));
+            let field = e["field"].as_str().unwrap_or("");
+            id.push_str(&format!("\nbaris {}: {field}: {}", e["line"], message.id));
+            en.push_str(&format!("\nline {}: {field}: {}", e["line"], message.en));
         }
-        out
+        Both::new(id, en)
     }
 }

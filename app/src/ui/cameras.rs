@@ -176,7 +176,7 @@ pub fn LiveCheckView(live: crate::domain::camera::LiveCheck) -> impl IntoView {
                             {move || if c.registered { c.status.label().get(lang.get()) } else { NOT_REGISTERED.get(lang.get()) }}
                             {c.latency_ms.filter(|_| c.status.is_up()).map(|ms| format!(" · {ms} ms"))}
                             {c.last_frame_at.map(|f| view! { " · " {t(LAST_FRAME)} " " {move || clock(f, wib(), lang.get())} })}
-                            {c.simulated.then(|| view! { <span class="badge-sim">"simulasi"</span> })}
+                            {c.simulated.then(|| view! { <span class="badge-sim">{t(crate::domain::camera::ProbeKind::Simulated.label())}</span> })}
                         </li>
                     }
                 }).collect_view()}
@@ -431,7 +431,7 @@ fn CameraHistory(id: String) -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     }.into_any(),
-                    Err(message) => view! { <p class="error">{message}</p> }.into_any(),
+                    Err(message) => view! { <p class="error">{super::say(message)}</p> }.into_any(),
                 })}
             </Suspense>
         </section>
@@ -447,7 +447,7 @@ pub struct Change {
     pub detail: Option<String>,
 }
 
-async fn history(id: &str) -> Result<Vec<Change>, String> {
+async fn history(id: &str) -> Result<Vec<Change>, crate::i18n::Both> {
     #[derive(serde::Deserialize)]
     struct Answer {
         changes: Vec<Change>,

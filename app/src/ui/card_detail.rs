@@ -7,12 +7,12 @@ use super::store::use_store;
 use super::{t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::{Card, CardId, Event};
-use crate::i18n::events::describe;
+use crate::i18n::events::{describe, output_lines};
 use crate::i18n::format::{date_time, duration};
 use crate::i18n::ui as txt;
 
 /// The card's history from `/api/cards/{id}`; only in the browser.
-async fn fetch_history(id: CardId) -> Result<Vec<Event>, String> {
+async fn fetch_history(id: CardId) -> Result<Vec<Event>, crate::i18n::Both> {
     #[derive(serde::Deserialize)]
     struct Answer {
         events: Vec<Event>,
@@ -35,21 +35,34 @@ pub fn CardDrawer() -> impl IntoView {
     view! {
         <Show when=move || card.with(Option::is_some)>
             <div class="drawer-backdrop" on:click=move |_| close()></div>
-            <aside
-                class="drawer"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="drawer-title"
-                data-testid="card-drawer"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
-            >
-                {move || card.get().map(|card| view! { <CardDetails card close=Callback::new(move |_| close())/> })}
-            </aside>
+            <DrawerPanel card close/>
         </Show>
+    }
+}
+
+/// The open drawer: a modal dialog (focus inside, Escape closes, focus back to the card).
+#[component]
+fn DrawerPanel(
+    card: Memo<Option<Card>>,
+    close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Aside>::new();
+    let return_to = card
+        .get_untracked()
+        .map(|c| format!("[data-card=\"{}\"]", c.id.0));
+    let keys = super::dialog::modal(node, close, return_to);
+    view! {
+        <aside
+            class="drawer"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="drawer-title"
+            data-testid="card-drawer"
+            node_ref=node
+            on:keydown=keys
+        >
+            {move || card.get().map(|card| view! { <CardDetails card close=Callback::new(move |_| close())/> })}
+        </aside>
     }
 }
 
@@ -168,7 +181,7 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
                     history
                         .get()
                         .map(|loaded| match loaded {
-                            Err(e) => view! { <p class="error">{t(txt::LOAD_FAILED)} ": " {e}</p> }.into_any(),
+                            Err(e) => view! { <p class="error">{t(txt::LOAD_FAILED)} ": " {super::say(e)}</p> }.into_any(),
                             Ok(events) => {
                                 view! {
                                     <ol class="history" data-testid="history">
@@ -194,7 +207,21 @@ fn HistoryEntry(event: Event) -> impl IntoView {
     let over = event.override_reason.as_ref().map(|r| r.to_string());
     view! {
         <li>
-            <p class="history-what">{move || describe(&event.change, lang.get())}</p>
+            <p class="history-what">{
+                let change = event.change.clone();
+                move || describe(&change, lang.get())
+            }</p>
+            {
+                let change = event.change.clone();
+                move || {
+                    let lines = output_lines(&change, lang.get());
+                    (!lines.is_empty()).then(|| view! {
+                        <ul class="history-details">
+                            {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                        </ul>
+                    })
+                }
+            }
             <p class="history-meta">
                 {move || date_time(at, wib(), lang.get())}
                 " · "

@@ -50,6 +50,12 @@ pub fn t(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static
     move || text.get(lang.get())
 }
 
+/// A server's message in the person's language, following the switch.
+pub fn say(text: crate::i18n::Both) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let lang = use_lang();
+    move || text.get(lang.get()).to_owned()
+}
+
 /// The ID / EN switch in the top bar.
 #[component]
 pub fn LanguageToggle() -> impl IntoView {

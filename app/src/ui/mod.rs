@@ -4,6 +4,7 @@ pub mod board;
 mod camera_admin;
 mod cameras;
 mod card_detail;
+mod dialog;
 pub mod filter;
 mod icon;
 mod language;
@@ -26,7 +27,7 @@ use leptos_router::{
 
 use crate::i18n::ui as txt;
 pub use board::{BoardPage, ConnectionBadge};
-pub use language::{LanguageToggle, provide_lang, t, use_lang};
+pub use language::{LanguageToggle, provide_lang, say, t, use_lang};
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -93,17 +94,24 @@ fn TopBar() -> impl IntoView {
             .pathname
             .with(|p| p.starts_with("/wall") || p.starts_with("/lacak"))
     };
+    let store = store::use_store();
+    let signed_in = move || {
+        store.me.with(Option::is_some) && !location.pathname.with(|p| p.starts_with("/masuk"))
+    };
     view! {
         <Show when=move || !on_wall()>
         <header class="topbar">
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
-            <nav class="topnav">
-                <a href="/">{t(txt::NAV_BOARD)}</a>
-                <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
-                <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
-            </nav>
-            <ConnectionBadge/>
+            // The board's links and its connection mean something only to someone signed in.
+            <Show when=signed_in>
+                <nav class="topnav">
+                    <a href="/">{t(txt::NAV_BOARD)}</a>
+                    <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
+                    <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
+                </nav>
+                <ConnectionBadge/>
+            </Show>
             <session::UserMenu/>
             <LanguageToggle/>
         </header>

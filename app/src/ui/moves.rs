@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::store::{Drag, NoticeKind, Store, use_store};
 use super::{t, use_lang};
 use crate::domain::flow::Health;
-use crate::domain::moves::{Exit, Move, MoveForm, move_to};
+use crate::domain::moves::{Exit, Move, MoveForm, move_to, suggested_instruction};
 use crate::domain::{CardId, Envelope, MutationId, Refusal, StepId, Target};
 use crate::i18n::ui as txt;
 use crate::i18n::{Lang, Text};
@@ -94,6 +94,53 @@ fn starting_form(store: Store, card: &crate::domain::Card, m: &Move) -> MoveForm
     }
 }
 
+/// A field's problem as the dialog shows it: the field it belongs to (marked `aria-invalid` and
+/// linked to the message), or none for a problem of the whole move.
+pub(super) type Shown = (Option<crate::domain::Field>, String);
+
+/// The messages of a refusal, each with its field where it has one.
+pub(super) fn refusal_problems(refusal: &Refusal, lang: Lang) -> Vec<Shown> {
+    match refusal {
+        Refusal::InvalidOutput { errors }
+        | Refusal::InvalidRequest { errors }
+        | Refusal::Incomplete { errors } => {
+            let mut shown: Vec<Shown> = errors
+                .iter()
+                .map(|e| (Some(e.field), e.message(lang)))
+                .collect();
+            if matches!(refusal, Refusal::Incomplete { .. }) {
+                shown.insert(0, (None, refusal.message(lang)));
+            }
+            shown
+        }
+        _ => vec![(None, refusal.message(lang))],
+    }
+}
+
+/// The id of a field's message, for `aria-describedby`.
+pub(super) fn error_id(field: crate::domain::Field) -> String {
+    format!("error-{}", crate::domain::wire_name(&field))
+}
+
+/// After a refused submit: focus the first field marked invalid inside `container`.
+pub(super) fn focus_first_invalid(container: &'static str) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let selector = format!("{container} [aria-invalid=true]");
+        if let Some(el) = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = container;
+}
+
 #[component]
 fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView {
     let store = use_store();
@@ -112,10 +159,11 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
             .unwrap_or_default(),
     );
     let override_reason = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<String>::new());
+    let errors = RwSignal::new(Vec::<Shown>::new());
     let card_id = card.id;
-    let step = card.current_step();
     let close = move || store.moving.set(None);
+    let node = NodeRef::<leptos::html::Form>::new();
+    let keys = super::dialog::modal(node, close, Some(format!("[data-card=\"{}\"]", card_id.0)));
     let choose = {
         let card = card.clone();
         move |m: Move| {
@@ -134,6 +182,10 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                 .unwrap_or(Err(Refusal::UnknownCard))
         })
     };
+    let show = move |shown: Vec<Shown>| {
+        errors.set(shown);
+        focus_first_invalid("[data-testid=move-dialog]");
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = lang.get_untracked();
@@ -142,13 +194,20 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
         };
         let (role, overriding) = match acting() {
             Some(Ok(acting)) => acting,
-            Some(Err(refusal)) => return errors.set(vec![refusal.message(lang)]),
+            Some(Err(refusal)) => return show(refusal_problems(&refusal, lang)),
             None => return,
         };
         let now = store.now.get_untracked();
         let mutation = match form.with_untracked(|f| f.mutation(card_id, &mv, now)) {
             Ok(mutation) => mutation,
-            Err(problems) => return errors.set(problems.iter().map(|e| e.message(lang)).collect()),
+            Err(problems) => {
+                return show(
+                    problems
+                        .iter()
+                        .map(|e| (Some(e.field), e.message(lang)))
+                        .collect(),
+                );
+            }
         };
         let override_reason = if overriding {
             match crate::domain::request::LongText::parse(
@@ -156,7 +215,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                 &override_reason.get_untracked(),
             ) {
                 Ok(reason) => Some(reason),
-                Err(e) => return errors.set(vec![e.message(lang)]),
+                Err(e) => return show(vec![(None, e.message(lang))]),
             }
         } else {
             None
@@ -173,7 +232,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                 );
                 close();
             }
-            Err(refusal) => errors.set(vec![refusal.message(lang)]),
+            Err(refusal) => show(refusal_problems(&refusal, lang)),
         }
     };
     let letter = card.request.letter_number.to_string();
@@ -204,6 +263,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
             }
         })
         .collect_view();
+    let fault = card.fault.clone();
     view! {
         <div class="dialog-backdrop" on:click=move |_| close()>
             <form
@@ -212,15 +272,14 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                 aria-modal="true"
                 aria-labelledby="move-title"
                 data-testid="move-dialog"
+                novalidate
+                node_ref=node
                 on:click=|ev| ev.stop_propagation()
                 on:submit=submit
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        close();
-                    }
-                }
+                on:keydown=keys
             >
                 <h2 id="move-title">{t(txt::MOVE_CARD)} " " <span class="letter-number">{letter}</span></h2>
+                {fault.map(|fault| view! { <FaultNotice fault/> })}
                 <fieldset class="move-options">
                     <legend>{t(txt::MOVE_TO)}</legend>
                     {option_buttons}
@@ -236,6 +295,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                                     <span>{t(txt::OVERRIDE_REASON)}</span>
                                     <textarea
                                         name="override_reason"
+                                        required
                                         prop:value=move || override_reason.get()
                                         on:input=move |ev| override_reason.set(event_target_value(&ev))
                                     ></textarea>
@@ -247,9 +307,11 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
                         }.into_any(),
                     })
                 }}
-                {move || chosen.get().map(|m| view! { <OutputFields mv=m form step/> })}
+                {move || chosen.get().map(|m| view! { <OutputFields mv=m form errors/> })}
                 <ul class="form-errors" role="alert">
-                    {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    {move || errors.get().into_iter().map(|(field, e)| view! {
+                        <li id=field.map(error_id)>{e}</li>
+                    }).collect_view()}
                 </ul>
                 <div class="dialog-actions">
                     <button type="button" class="secondary" on:click=move |_| close()>{t(txt::CANCEL)}</button>
@@ -262,6 +324,30 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     }
 }
 
+/// What step 5a found down, on a card waiting for Subkor ILE's decision.
+#[component]
+pub fn FaultNotice(fault: crate::domain::flow::Fault) -> impl IntoView {
+    let lang = use_lang();
+    let what = move || fault_text(&fault, lang.get());
+    view! {
+        <p class="fault-notice" data-testid="fault">
+            <strong>{t(txt::FAULT_BADGE)} ": "</strong>
+            {what}
+            <span class="fault-decide">{t(txt::DECIDE_FAULT)}</span>
+        </p>
+    }
+}
+
+/// "jaringan, Jl. Niaga": what was found down.
+pub fn fault_text(fault: &crate::domain::flow::Fault, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if fault.network_down {
+        parts.push(txt::NETWORK_DOWN.get(lang).to_owned());
+    }
+    parts.extend(fault.cameras.iter().map(ToString::to_string));
+    parts.join(", ")
+}
+
 fn target_code(target: Target) -> String {
     match target {
         Target::Step(step) => step.code().to_owned(),
@@ -269,71 +355,95 @@ fn target_code(target: Target) -> String {
     }
 }
 
-/// The fields of the chosen move's output.
+/// A field's `aria-invalid` and `aria-describedby`, from the dialog's problems.
+fn invalid(
+    errors: RwSignal<Vec<Shown>>,
+    field: crate::domain::Field,
+) -> impl Fn() -> Option<&'static str> + Copy {
+    move || errors.with(|e| e.iter().any(|(f, _)| *f == Some(field)).then_some("true"))
+}
+
+fn described(
+    errors: RwSignal<Vec<Shown>>,
+    field: crate::domain::Field,
+) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        errors.with(|e| {
+            e.iter()
+                .any(|(f, _)| *f == Some(field))
+                .then(|| error_id(field))
+        })
+    }
+}
+
+/// The fields of the chosen move's output. What the SOP asks a person to decide starts empty.
 #[component]
-fn OutputFields(mv: Move, form: RwSignal<MoveForm>, step: Option<StepId>) -> impl IntoView {
-    let _ = step;
+fn OutputFields(mv: Move, form: RwSignal<MoveForm>, errors: RwSignal<Vec<Shown>>) -> impl IntoView {
+    use crate::domain::Field;
     let text_field = move |label: Text,
+                           field: Field,
                            name: &'static str,
                            get: fn(&MoveForm) -> &String,
                            set: fn(&mut MoveForm, String),
-                           long: bool| {
+                           long: bool,
+                           required: bool| {
         let value = move || form.with(|f| get(f).clone());
         let input = move |ev| form.update(|f| set(f, event_target_value(&ev)));
+        let id = format!("move-{name}");
         view! {
-            <label class="field">
-                <span>{t(label)}</span>
+            <div class="field">
+                <label for=id.clone()>
+                    {t(label)}
+                    {required.then(|| view! { <span class="required">" (" {t(txt::REQUIRED)} ")"</span> })}
+                </label>
                 {if long {
-                    view! { <textarea name=name prop:value=value on:input=input></textarea> }.into_any()
+                    view! { <textarea id=id name=name required=required aria-required=required.to_string()
+                        aria-invalid=invalid(errors, field) aria-describedby=described(errors, field)
+                        prop:value=value on:input=input></textarea> }.into_any()
                 } else {
-                    view! { <input name=name prop:value=value on:input=input/> }.into_any()
+                    view! { <input id=id name=name required=required aria-required=required.to_string()
+                        aria-invalid=invalid(errors, field) aria-describedby=described(errors, field)
+                        prop:value=value on:input=input/> }.into_any()
                 }}
-            </label>
+            </div>
         }
     };
-    let note = text_field(txt::NOTE, "note", |f| &f.note, |f, v| f.note = v, true);
+    let instruction = move || {
+        let suggestion = suggested_instruction(&mv);
+        view! {
+            {text_field(txt::INSTRUCTION, Field::Instruction, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true, true)}
+            {suggestion.map(|s| view! {
+                <p class="suggestion">
+                    <button type="button" class="chip" data-testid="use-suggestion"
+                        on:click=move |_| form.update(|f| f.instruction = s.to_owned())>
+                        {t(txt::SUGGESTION)} ": “" {s} "”"
+                    </button>
+                </p>
+            })}
+        }
+    };
+    let note = text_field(
+        txt::NOTE,
+        Field::Note,
+        "note",
+        |f| &f.note,
+        |f, v| f.note = v,
+        true,
+        false,
+    );
     let fields = match (mv.exit, mv.from, mv.to) {
-        (Exit::Fail, _, _) => text_field(txt::REASON, "reason", |f| &f.reason, |f, v| f.reason = v, true).into_any(),
+        (Exit::Fail, _, _) => text_field(txt::REASON, Field::Reason, "reason", |f| &f.reason, |f, v| f.reason = v, true, true).into_any(),
         (_, StepId::S1, _) => view! { <p>{t(txt::SUBMITTED)}</p> }.into_any(),
-        (_, StepId::S2, _) => text_field(txt::AGENDA_NUMBER, "agenda_number", |f| &f.agenda_number, |f, v| f.agenda_number = v, false).into_any(),
+        (_, StepId::S2, _) => text_field(txt::AGENDA_NUMBER, Field::Note, "agenda_number", |f| &f.agenda_number, |f, v| f.agenda_number = v, false, false).into_any(),
         (_, StepId::S3 | StepId::S4, Target::Step(next)) => view! {
             <p class="addressee">{t(txt::ADDRESSEE)} ": " <strong>{t(next.def().performer.label())}</strong></p>
-            {text_field(txt::INSTRUCTION, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true)}
+            {instruction()}
         }.into_any(),
-        (_, StepId::S5, Target::End(_)) => text_field(txt::REASON, "reason", |f| &f.reason, |f, v| f.reason = v, true).into_any(),
-        (_, StepId::S5, _) => text_field(txt::INSTRUCTION, "instruction", |f| &f.instruction, |f, v| f.instruction = v, true).into_any(),
-        (_, StepId::S5a, _) => view! {
-            {form.with_untracked(|f| f.live.clone()).map(|live| view! { <super::cameras::LiveCheckView live/> })}
-            <HealthSelect label=txt::NETWORK name="network".into()
-                get=Signal::derive(move || form.with(|f| f.network.unwrap_or(Health::Ok)))
-                set=Callback::new(move |h| form.update(|f| f.network = Some(h)))/>
-            {form.with_untracked(|f| f.cameras.clone()).into_iter().enumerate().map(|(i, (name, _))| view! {
-                <HealthSelect label=Text::new("Kamera", "Camera") name=name.clone()
-                    get=Signal::derive(move || form.with(|f| f.cameras.get(i).map(|c| c.1).unwrap_or(Health::Ok)))
-                    set=Callback::new(move |h| form.update(|f| if let Some(c) = f.cameras.get_mut(i) { c.1 = h }))/>
-            }).collect_view()}
-        }.into_any(),
-        (_, StepId::S6, _) => view! {
-            <label class="field">
-                <span>{t(txt::SCHEDULE_START)}</span>
-                <input type="datetime-local" name="schedule_start"
-                    prop:value=move || form.with(|f| f.schedule_start.clone())
-                    on:input=move |ev| form.update(|f| f.schedule_start = event_target_value(&ev))/>
-            </label>
-            <label class="field">
-                <span>{t(txt::SCHEDULE_END)}</span>
-                <input type="datetime-local" name="schedule_end"
-                    prop:value=move || form.with(|f| f.schedule_end.clone())
-                    on:input=move |ev| form.update(|f| f.schedule_end = event_target_value(&ev))/>
-            </label>
-            <label class="field check">
-                <input type="checkbox" name="trial_ok"
-                    prop:checked=move || form.with(|f| f.trial_ok)
-                    on:change=move |ev| form.update(|f| f.trial_ok = event_target_checked(&ev))/>
-                <span>{t(txt::TRIAL_OK)}</span>
-            </label>
-        }.into_any(),
-        (_, StepId::S7, _) => text_field(txt::SUMMARY, "summary", |f| &f.summary, |f, v| f.summary = v, true).into_any(),
+        (_, StepId::S5, Target::End(_)) => text_field(txt::REASON, Field::Reason, "reason", |f| &f.reason, |f, v| f.reason = v, true, true).into_any(),
+        (_, StepId::S5, _) => instruction().into_any(),
+        (_, StepId::S5a, _) => view! { <CheckFields form errors/> }.into_any(),
+        (_, StepId::S6, _) => view! { <ScheduleFields form errors/> }.into_any(),
+        (_, StepId::S7, _) => text_field(txt::SUMMARY, Field::Report, "summary", |f| &f.summary, |f, v| f.summary = v, true, true).into_any(),
         _ => ().into_any(),
     };
     let with_note = !matches!(mv.exit, Exit::Fail) && !matches!(mv.from, StepId::S1);
@@ -345,30 +455,159 @@ fn OutputFields(mv: Move, form: RwSignal<MoveForm>, step: Option<StepId>) -> imp
     }
 }
 
+/// Step 5a: the network and each camera as found, each to choose; Pantau's live status offered.
+#[component]
+fn CheckFields(form: RwSignal<MoveForm>, errors: RwSignal<Vec<Shown>>) -> impl IntoView {
+    use crate::domain::Field;
+    let live = form.with_untracked(|f| f.live.clone());
+    let has_live = live.is_some();
+    let cameras = form.with_untracked(|f| f.cameras.clone());
+    view! {
+        {live.map(|live| view! { <super::cameras::LiveCheckView live/> })}
+        {has_live.then(|| view! {
+            <p class="suggestion">
+                <button type="button" class="chip" data-testid="use-live" on:click=move |_| form.update(MoveForm::take_live)>
+                    {t(txt::USE_LIVE)}
+                </button>
+            </p>
+        })}
+        <HealthSelect label=txt::NETWORK.into() name="network".into() field=Field::Network errors
+            get=Signal::derive(move || form.with(|f| f.network))
+            set=Callback::new(move |h| form.update(|f| f.network = h))/>
+        <fieldset class="camera-checks">
+            <legend>{t(txt::CAMERAS_FOUND)} <span class="required">" (" {t(txt::REQUIRED)} ")"</span></legend>
+            {cameras.into_iter().enumerate().map(|(i, (name, _))| view! {
+                <HealthSelect label=Label::Plain(name.clone()) name=format!("camera-{i}") field=Field::Cameras errors
+                    get=Signal::derive(move || form.with(|f| f.cameras.get(i).and_then(|c| c.1)))
+                    set=Callback::new(move |h| form.update(|f| if let Some(c) = f.cameras.get_mut(i) { c.1 = h }))/>
+            }).collect_view()}
+        </fieldset>
+        <Show when=move || form.with(MoveForm::finds_fault)>
+            <label class="field check fault-confirm">
+                <input type="checkbox" name="faults_confirmed"
+                    aria-invalid=invalid(errors, Field::Faults) aria-describedby=described(errors, Field::Faults)
+                    prop:checked=move || form.with(|f| f.faults_confirmed)
+                    on:change=move |ev| form.update(|f| f.faults_confirmed = event_target_checked(&ev))/>
+                <span>{t(txt::FAULTS_CONFIRM)}</span>
+            </label>
+        </Show>
+    }
+}
+
+/// Step 6: the confirmed window (from the request), the trial's result to choose, and why a
+/// window longer than step 7's standard is needed.
+#[component]
+fn ScheduleFields(form: RwSignal<MoveForm>, errors: RwSignal<Vec<Shown>>) -> impl IntoView {
+    use crate::domain::Field;
+    let over_standard = move || {
+        form.with(|f| {
+            let now = chrono::Utc::now() - chrono::Duration::days(1);
+            crate::domain::request::Window::parse(&f.schedule_start, &f.schedule_end, now)
+                .is_ok_and(|w| w.seconds() > StepId::S7.def().standard_seconds())
+        })
+    };
+    let trial = move |value: bool, label: Text| {
+        view! {
+            <label class="move-option">
+                <input type="radio" name="trial_ok" value=value.to_string()
+                    aria-invalid=invalid(errors, Field::Trial) aria-describedby=described(errors, Field::Trial)
+                    prop:checked=move || form.with(|f| f.trial_ok == Some(value))
+                    on:change=move |_| form.update(|f| f.trial_ok = Some(value))/>
+                <span>{t(label)}</span>
+            </label>
+        }
+    };
+    let when = move |label: Text,
+                     name: &'static str,
+                     field: Field,
+                     get: fn(&MoveForm) -> &String,
+                     set: fn(&mut MoveForm, String)| {
+        let id = format!("move-{name}");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{t(label)}</label>
+                <input type="datetime-local" id=id name=name required
+                    aria-invalid=invalid(errors, field) aria-describedby=described(errors, field)
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+            </div>
+        }
+    };
+    view! {
+        {when(txt::SCHEDULE_START, "schedule_start", Field::WindowStart, |f| &f.schedule_start, |f, v| f.schedule_start = v)}
+        {when(txt::SCHEDULE_END, "schedule_end", Field::WindowEnd, |f| &f.schedule_end, |f, v| f.schedule_end = v)}
+        <Show when=over_standard>
+            <div class="field">
+                <label for="move-over-standard">{t(txt::OVER_STANDARD_HINT)}</label>
+                <textarea id="move-over-standard" name="over_standard" required
+                    aria-invalid=invalid(errors, Field::OverStandard) aria-describedby=described(errors, Field::OverStandard)
+                    prop:value=move || form.with(|f| f.over_standard.clone())
+                    on:input=move |ev| form.update(|f| f.over_standard = event_target_value(&ev))></textarea>
+            </div>
+        </Show>
+        <fieldset class="trial">
+            <legend>{t(txt::TRIAL)} <span class="required">" (" {t(txt::REQUIRED)} ")"</span></legend>
+            {trial(true, txt::TRIAL_OK)}
+            {trial(false, txt::TRIAL_FAILED)}
+        </fieldset>
+    }
+}
+
+/// A select's label: a text in both languages, or a name as it is (a camera's).
+#[derive(Clone)]
+pub enum Label {
+    Text(Text),
+    Plain(String),
+}
+
+impl From<Text> for Label {
+    fn from(text: Text) -> Label {
+        Label::Text(text)
+    }
+}
+
 #[component]
 fn HealthSelect(
-    label: Text,
+    label: Label,
     name: String,
-    get: Signal<Health>,
-    set: Callback<Health>,
+    field: crate::domain::Field,
+    errors: RwSignal<Vec<Shown>>,
+    get: Signal<Option<Health>>,
+    set: Callback<Option<Health>>,
 ) -> impl IntoView {
-    let value = move || crate::domain::wire_name(&get.get());
+    let value = move || {
+        get.get()
+            .map(|h| crate::domain::wire_name(&h))
+            .unwrap_or_default()
+    };
+    let missing = move || get.get().is_none() && invalid(errors, field)().is_some();
+    let id = format!("move-{name}");
     view! {
-        <label class="field">
-            <span>{t(label)} " " {name.clone()}</span>
-            <select name=name.clone() prop:value=value on:change=move |ev| {
+        <div class="field">
+            <label for=id.clone()>
+                {match label {
+                    Label::Text(text) => t(text).into_any(),
+                    Label::Plain(name) => name.into_any(),
+                }}
+            </label>
+            <select id=id name=name.clone() required
+                aria-invalid=move || missing().then_some("true")
+                aria-describedby=move || missing().then(|| error_id(field))
+                prop:value=value on:change=move |ev| {
                 let h = match event_target_value(&ev).as_str() {
-                    "degraded" => Health::Degraded,
-                    "down" => Health::Down,
-                    _ => Health::Ok,
+                    "ok" => Some(Health::Ok),
+                    "degraded" => Some(Health::Degraded),
+                    "down" => Some(Health::Down),
+                    _ => None,
                 };
                 set.run(h);
             }>
+                <option value="">{t(txt::CHOOSE)}</option>
                 {[Health::Ok, Health::Degraded, Health::Down].into_iter().map(|h| view! {
                     <option value=crate::domain::wire_name(&h)>{t(h.label())}</option>
                 }).collect_view()}
             </select>
-        </label>
+        </div>
     }
 }
 
@@ -445,7 +684,12 @@ pub fn Notices() -> impl IntoView {
 
 /// Drag handlers of a card: a press that moves more than a few pixels drags the card (mouse, pen
 /// or finger); legal targets light up; a drop on one opens the move dialog, a drop elsewhere snaps
-/// back and says why.
+/// back and says why. The last one tells whether a click is a click (the click a browser sends
+/// after a drag ends is not: it must not open the card's details).
+#[expect(
+    clippy::type_complexity,
+    reason = "the four handlers a card's element takes, as closures"
+)]
 pub fn drag_handlers(
     store: Store,
     card: CardId,
@@ -453,13 +697,16 @@ pub fn drag_handlers(
     impl Fn(leptos::ev::PointerEvent) + Copy,
     impl Fn(leptos::ev::PointerEvent) + Copy,
     impl Fn(leptos::ev::PointerEvent) + Copy,
+    impl Fn() -> bool + Copy,
 ) {
     let start = StoredValue::new(None::<(f64, f64)>);
+    let dragged = StoredValue::new(false);
     let read_only = use_context::<super::board::ReadOnly>().is_some();
     let down = move |ev: leptos::ev::PointerEvent| {
         if read_only || ev.button() != 0 || on_control(&ev) {
             return;
         }
+        dragged.set_value(false);
         start.set_value(Some((ev.client_x() as f64, ev.client_y() as f64)));
     };
     let moved = move |ev: leptos::ev::PointerEvent| {
@@ -475,6 +722,7 @@ pub fn drag_handlers(
         }
         if !dragging {
             capture(&ev);
+            dragged.set_value(true);
         }
         let over = target_at(ev.client_x(), ev.client_y());
         store.drag.set(Some(Drag { card, dx, dy, over }));
@@ -501,7 +749,8 @@ pub fn drag_handlers(
             ),
         }
     };
-    (down, moved, up)
+    let is_click = move || !dragged.get_value();
+    (down, moved, up, is_click)
 }
 
 /// Whether the press began on a button or link of the card (those keep their own meaning).

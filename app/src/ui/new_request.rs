@@ -52,16 +52,25 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let refusal = RwSignal::new(None::<String>);
     let close = move || open.set(false);
+    let node = NodeRef::<leptos::html::Form>::new();
+    let keys = super::dialog::modal(node, close, None);
+    // The letter as typed, in the domain's form.
+    let typed = move || RequestInput {
+        cameras: camera_lines(&cameras.get()),
+        ..input.get()
+    };
+    // What step 5 will ask for that the letter does not give yet: said now, not at step 5.
+    let missing_for_step_5 = move || {
+        let now = store.now.get_untracked();
+        Request::parse(&typed(), now)
+            .ok()
+            .and_then(|r| r.check_complete(now).err())
+            .unwrap_or_default()
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut request = input.get_untracked();
-        request.cameras = cameras
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
+        request.cameras = camera_lines(&cameras.get_untracked());
         request.documents = documents
             .get_untracked()
             .lines()
@@ -77,6 +86,7 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
         let now = store.now.get_untracked();
         if let Err(problems) = Request::parse(&request, now) {
             errors.set(problems);
+            super::moves::focus_first_invalid("[data-testid=new-request-form]");
             return;
         }
         errors.set(Vec::new());
@@ -100,24 +110,30 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
             Err(r) => refusal.set(Some(r.message(lang.get_untracked()))),
         }
     };
+    let invalid = move |f: Field| errors.with(|e| e.iter().any(|e| e.field == f));
     let field = move |f: Field,
                       name: &'static str,
                       kind: &'static str,
                       get: fn(&RequestInput) -> &String,
                       set: fn(&mut RequestInput, String)| {
         let id = format!("new-{name}");
+        let required = REQUIRED_AT_INTAKE.contains(&f);
+        let aria_invalid = move || invalid(f).then_some("true");
+        let described = move || invalid(f).then(|| error_id(f));
         view! {
             <label class="field" for=id.clone()>
-                <span>{t(f.label())}</span>
+                <span>{t(f.label())} <Requirement field=f/></span>
                 {if kind == "textarea" {
                     view! {
-                        <textarea id=id.clone() name=name
+                        <textarea id=id.clone() name=name required=required aria-required=required.to_string()
+                            aria-invalid=aria_invalid aria-describedby=described
                             prop:value=move || input.with(|i| get(i).clone())
                             on:input=move |ev| input.update(|i| set(i, event_target_value(&ev)))></textarea>
                     }.into_any()
                 } else {
                     view! {
-                        <input id=id.clone() name=name type=kind
+                        <input id=id.clone() name=name type=kind required=required aria-required=required.to_string()
+                            aria-invalid=aria_invalid aria-describedby=described
                             prop:value=move || input.with(|i| get(i).clone())
                             on:input=move |ev| input.update(|i| set(i, event_target_value(&ev)))/>
                     }.into_any()
@@ -129,9 +145,12 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     let list = move |f: Field, name: &'static str, hint: Text, value: RwSignal<String>| {
         view! {
             <label class="field">
-                <span>{t(f.label())}</span>
+                <span>{t(f.label())} <Requirement field=f/></span>
                 <small class="hint">{t(hint)}</small>
-                <textarea name=name prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                <textarea name=name
+                    aria-invalid=move || invalid(f).then_some("true")
+                    aria-describedby=move || invalid(f).then(|| error_id(f))
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
                 <FieldProblems field=f errors/>
             </label>
         }
@@ -145,9 +164,10 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
                 aria-labelledby="new-request-title"
                 data-testid="new-request-form"
                 novalidate
+                node_ref=node
                 on:click=|ev| ev.stop_propagation()
                 on:submit=submit
-                on:keydown=move |ev| if ev.key() == "Escape" { close() }
+                on:keydown=keys
             >
                 <h2 id="new-request-title">{t(txt::NEW_REQUEST)}</h2>
                 {field(Field::LetterNumber, "letter_number", "text", |i| &i.letter_number, |i, v| i.letter_number = v)}
@@ -161,6 +181,22 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
                 {field(Field::WindowStart, "window_start", "datetime-local", |i| &i.window_start, |i, v| i.window_start = v)}
                 {field(Field::WindowEnd, "window_end", "datetime-local", |i| &i.window_end, |i, v| i.window_end = v)}
                 {list(Field::Documents, "documents", txt::DOCUMENTS_HINT, documents)}
+                {move || {
+                    let missing = missing_for_step_5();
+                    (!missing.is_empty()).then(|| {
+                        let lang = lang.get();
+                        let names = missing
+                            .iter()
+                            .map(|e| e.message(lang))
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        view! {
+                            <p class="step-5-missing" role="status" data-testid="missing-for-step-5">
+                                <strong>{txt::MISSING_FOR_STEP_5.get(lang)}</strong> " " {names}
+                            </p>
+                        }
+                    })
+                }}
                 <p class="form-errors" role="alert">{move || refusal.get()}</p>
                 <div class="dialog-actions">
                     <button type="button" class="secondary" on:click=move |_| close()>{t(txt::CANCEL)}</button>
@@ -171,12 +207,55 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// The cameras of the letter, one per line.
+fn camera_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What the letter must have to be registered at all.
+const REQUIRED_AT_INTAKE: [Field; 4] = [
+    Field::LetterNumber,
+    Field::LetterDate,
+    Field::Agency,
+    Field::Subject,
+];
+
+/// What step 5 needs before it can say yes (the letter may be registered without it).
+const NEEDED_FOR_STEP_5: [Field; 5] = [
+    Field::ContactName,
+    Field::ContactPhone,
+    Field::Purpose,
+    Field::Cameras,
+    Field::WindowStart,
+];
+
+/// "(wajib)" or "(perlu untuk langkah 5)" after a field's label.
+#[component]
+fn Requirement(field: Field) -> impl IntoView {
+    let text = if REQUIRED_AT_INTAKE.contains(&field) {
+        Some(txt::REQUIRED)
+    } else if NEEDED_FOR_STEP_5.contains(&field) {
+        Some(txt::FOR_STEP_5)
+    } else {
+        None
+    };
+    text.map(|text| view! { <span class="required">"(" {t(text)} ")"</span> })
+}
+
+fn error_id(field: Field) -> String {
+    format!("new-error-{}", crate::domain::wire_name(&field))
+}
+
 /// The problems of one field, next to it.
 #[component]
 fn FieldProblems(field: Field, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <span class="field-error" role="alert">
+        <span class="field-error" role="alert" id=error_id(field)>
             {move || {
                 let lang: Lang = lang.get();
                 errors.with(|e| {

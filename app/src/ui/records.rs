@@ -90,10 +90,12 @@ pub fn RecordPage(doc: Doc) -> impl IntoView {
     let record = LocalResource::new(move || {
         let id = id();
         async move {
-            let card = id
-                .parse::<uuid::Uuid>()
-                .map(CardId)
-                .map_err(|_| format!("{id:?}: bukan nomor kartu / not a card id"))?;
+            let card = id.parse::<uuid::Uuid>().map(CardId).map_err(|_| {
+                crate::i18n::Both::new(
+                    format!("{id:?}: bukan nomor kartu"),
+                    format!("{id:?}: not a card id"),
+                )
+            })?;
             super::store::get_json::<RequestRecord>(&format!("/api/cards/{}/record", card.0)).await
         }
     });
@@ -110,12 +112,12 @@ pub fn RecordPage(doc: Doc) -> impl IntoView {
                         <small>" " {t(NUMBER_HINT)}</small>
                     </label>
                 })}
-                <button type="button" on:click=move |_| print_page() data-testid="print">{t(PRINT)}</button>
+                <button type="button" class="secondary" on:click=move |_| print_page() data-testid="print">{t(PRINT)}</button>
                 <small>{t(ALWAYS_ID)}</small>
             </div>
             <Suspense fallback=move || view! { <p>{t(txt::LOADING)}</p> }>
                 {move || record.get().map(|loaded| match loaded {
-                    Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                    Err(message) => view! { <p class="error" role="alert">{super::say(message)}</p> }.into_any(),
                     Ok(record) => match doc {
                         Doc::Reply => match record.reply_letter.clone() {
                             Some(letter) => view! {

@@ -111,7 +111,7 @@ pub fn ReportsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"…"</p> }>
                 {move || report.get().map(|result| match result {
                     Ok(report) => view! { <Report report/> }.into_any(),
-                    Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                    Err(message) => view! { <p class="error" role="alert">{super::say(message)}</p> }.into_any(),
                 })}
             </Suspense>
         </main>
@@ -129,8 +129,8 @@ fn Report(report: SlaReport) -> impl IntoView {
         </section>
         <table class="report-table" data-testid="report-steps">
             <thead><tr>
-                <th>{t(STEP)}</th><th>{t(HANDLED)}</th><th>{t(WITHIN)}</th><th>{t(SHARE)}</th>
-                <th>{t(MEDIAN)}</th><th>{t(P90)}</th><th>{t(STANDARD)}</th><th>{t(BREACHES)}</th>
+                <th scope="col">{t(STEP)}</th><th scope="col" class="n">{t(HANDLED)}</th><th scope="col" class="n">{t(WITHIN)}</th><th scope="col" class="n">{t(SHARE)}</th>
+                <th scope="col" class="n">{t(MEDIAN)}</th><th scope="col" class="n">{t(P90)}</th><th scope="col" class="n">{t(STANDARD)}</th><th scope="col" class="n">{t(BREACHES)}</th>
             </tr></thead>
             <tbody>
                 {steps.into_iter().map(|s| {
@@ -173,7 +173,7 @@ fn Report(report: SlaReport) -> impl IntoView {
             <h2>{t(BREACH_LIST)}</h2>
             {report.breaches.is_empty().then(|| view! { <p>{t(NONE)}</p> })}
             <table class="report-table" hidden=report.breaches.is_empty()>
-                <thead><tr><th>{t(LETTER)}</th><th>{t(AGENCY)}</th><th>{t(STEP)}</th><th>{t(OVER)}</th><th>{t(WHEN)}</th></tr></thead>
+                <thead><tr><th>{t(LETTER)}</th><th>{t(AGENCY)}</th><th>{t(STEP)}</th><th class="n">{t(OVER)}</th><th>{t(WHEN)}</th></tr></thead>
                 <tbody>
                     {report.breaches.iter().map(|b| {
                         let b = b.clone();
@@ -228,8 +228,8 @@ fn GroupTable(
             <h2>{t(title)}</h2>
             <table class="report-table">
                 <thead><tr>
-                    <th>{t(key_label)}</th><th>{t(HANDLED)}</th><th>{t(SHARE)}</th><th>{t(MEDIAN)}</th>
-                    <th>{t(BREACHES)}</th><th>{t(FINISHED)}</th><th>{t(RETURNED)}</th><th>{t(FAILED)}</th>
+                    <th scope="col">{t(key_label)}</th><th scope="col" class="n">{t(HANDLED)}</th><th scope="col" class="n">{t(SHARE)}</th><th scope="col" class="n">{t(MEDIAN)}</th>
+                    <th scope="col" class="n">{t(BREACHES)}</th><th scope="col" class="n">{t(FINISHED)}</th><th scope="col" class="n">{t(RETURNED)}</th><th scope="col" class="n">{t(FAILED)}</th>
                 </tr></thead>
                 <tbody>
                     {groups.into_iter().map(|g| {

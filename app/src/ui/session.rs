@@ -24,13 +24,11 @@ pub fn LoginPage() -> impl IntoView {
         .with_untracked(|q| q.get(FAILED_KEY))
         .and_then(|code| LoginFailure::from_code(&code))
         .map(|f| {
-            match f {
+            crate::i18n::Both::from(match f {
                 LoginFailure::Wrong => txt::LOGIN_WRONG,
                 LoginFailure::Throttled => txt::LOGIN_THROTTLED,
                 LoginFailure::Other => txt::LOGIN_FAILED,
-            }
-            .get(lang.get_untracked())
-            .to_owned()
+            })
         });
     let error = RwSignal::new(failed);
     let busy = RwSignal::new(false);
@@ -69,7 +67,7 @@ pub fn LoginPage() -> impl IntoView {
                     <span>{t(txt::PASSWORD)}</span>
                     <input node_ref=password name="password" type="password" autocomplete="current-password" required/>
                 </label>
-                <p class="login-error" role="alert">{move || error.get()}</p>
+                <p class="login-error" role="alert">{move || error.get().map(|e| e.get(lang.get()).to_owned())}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>
                     {move || if busy.get() { txt::SIGNING_IN.get(lang.get()) } else { txt::SIGN_IN.get(lang.get()) }}
                 </button>
@@ -118,25 +116,34 @@ pub fn UserMenu() -> impl IntoView {
 pub mod browser {
     use crate::account::Me;
 
-    /// The error message of a JSON error answer, else the status.
-    pub async fn error_message(res: gloo_net::http::Response) -> String {
+    use crate::i18n::Both;
+
+    /// The message of an error answer in both languages, else the status.
+    pub async fn error_message(res: gloo_net::http::Response) -> Both {
         let status = res.status();
-        res.json::<serde_json::Value>()
+        res.json::<crate::domain::ErrorAnswer>()
             .await
-            .ok()
-            .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("HTTP {status}"))
+            .map(|answer| answer.error.text)
+            .unwrap_or_else(|_| Both::split(&format!("HTTP {status}")))
     }
 
-    pub async fn login(username: &str, password: &str) -> Result<(), String> {
+    /// The answer of a request that did not reach the server.
+    fn unreachable(e: gloo_net::Error) -> Both {
+        Both::new(
+            format!("server tidak dapat dihubungi ({e})"),
+            format!("the server cannot be reached ({e})"),
+        )
+    }
+
+    pub async fn login(username: &str, password: &str) -> Result<(), Both> {
         let res = gloo_net::http::Request::post("/api/auth/login")
             .json(&serde_json::json!({ "username": username, "password": password }))
-            .map_err(|e| e.to_string())?
+            .map_err(unreachable)?
             .send()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(unreachable)?;
         if res.ok() {
-            let me: Me = res.json().await.map_err(|e| e.to_string())?;
+            let me: Me = res.json().await.map_err(unreachable)?;
             super::super::store::signed_in_as(&me);
             Ok(())
         } else {
@@ -145,13 +152,13 @@ pub mod browser {
     }
 
     /// Who is signed in: `Ok(None)` when nobody is, `Err` when the server cannot be reached.
-    pub async fn me() -> Result<Option<Me>, String> {
+    pub async fn me() -> Result<Option<Me>, Both> {
         let res = gloo_net::http::Request::get("/api/auth/me")
             .send()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(unreachable)?;
         match res.status() {
-            200 => res.json().await.map(Some).map_err(|e| e.to_string()),
+            200 => res.json().await.map(Some).map_err(unreachable),
             401 => Ok(None),
             _ => Err(error_message(res).await),
         }

@@ -24,7 +24,9 @@ pub enum Connection {
     Offline {
         data_from: DateTime<Utc>,
     },
-    Failed(String),
+    /// Nothing to show: why, in both languages (a kiosk token revoked, the server unreachable
+    /// with nothing saved).
+    Failed(crate::i18n::Both),
 }
 
 /// A move the SOP allows, with the role this person would make it in (and whether as an Admin
@@ -309,26 +311,28 @@ pub use browser::api_url;
 
 /// `GET` an API address (with the kiosk token on a wall) and read its JSON answer; a refusal gives
 /// the server's message. Only in the browser; on the server it answers an empty error.
-pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
+pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, crate::i18n::Both> {
     #[cfg(feature = "hydrate")]
     {
+        let unreachable = |e: gloo_net::Error| {
+            crate::i18n::Both::new(
+                format!("server tidak dapat dihubungi ({e})"),
+                format!("the server cannot be reached ({e})"),
+            )
+        };
         let res = gloo_net::http::Request::get(&api_url(path))
             .send()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(unreachable)?;
         if !res.ok() {
-            let body: serde_json::Value = res.json().await.unwrap_or_default();
-            return Err(body["error"]["message"]
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("HTTP {}", res.status())));
+            return Err(crate::ui::session::browser::error_message(res).await);
         }
-        res.json().await.map_err(|e| e.to_string())
+        res.json().await.map_err(unreachable)
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = path;
-        Err(String::new())
+        Err(crate::i18n::Both::new("", ""))
     }
 }
 
@@ -684,8 +688,16 @@ mod browser {
     }
 
     /// The server no longer accepts this screen: staff sign in again; a wall says so and stops.
-    fn refused_access(store: Store, message: String) {
+    fn refused_access(store: Store, message: crate::i18n::Both) {
         if is_kiosk() {
+            // A wall whose token is revoked shows nothing it showed: not on screen, not saved
+            // for the next start.
+            saved::forget();
+            crate::ui::cameras::browser::forget();
+            store.pending.set(Vec::new());
+            store.confirmed.set(Board::new());
+            store.cameras.set(Default::default());
+            store.rebuild();
             store.connection.set(Connection::Failed(message));
         } else {
             session::to_login();
@@ -702,10 +714,12 @@ mod browser {
             match kiosk_token() {
                 Some(token) => KIOSK.with(|k| *k.borrow_mut() = Some(token)),
                 None => {
-                    store.connection.set(Connection::Failed(
-                        "token kiosk diperlukan: buka /wall?token=… / a kiosk token is needed"
-                            .into(),
-                    ));
+                    store
+                        .connection
+                        .set(Connection::Failed(crate::i18n::Both::new(
+                            "token kiosk diperlukan: buka /wall?token=…",
+                            "a kiosk token is needed: open /wall?token=…",
+                        )));
                     return;
                 }
             }
@@ -764,7 +778,7 @@ mod browser {
                     Err(LoadError::Other(message)) => {
                         store.connection.set(match data_from {
                             Some(data_from) => Connection::Offline { data_from },
-                            None => Connection::Failed(message),
+                            None => Connection::Failed(crate::i18n::Both::split(&message)),
                         });
                         sleep(std::time::Duration::from_secs(5)).await;
                     }
@@ -847,14 +861,14 @@ mod browser {
     #[derive(serde::Deserialize)]
     #[serde(tag = "status", rename_all = "snake_case")]
     enum PushResult {
-        Accepted { id: uuid::Uuid, seq: u64 },
-        Refused { id: uuid::Uuid, message: Message },
-    }
-
-    #[derive(serde::Deserialize)]
-    struct Message {
-        id: String,
-        en: String,
+        Accepted {
+            id: uuid::Uuid,
+            seq: u64,
+        },
+        Refused {
+            id: uuid::Uuid,
+            message: crate::i18n::Both,
+        },
     }
 
     /// Sends the queue in order until it is empty; waits and tries again while the server is away.
@@ -932,7 +946,7 @@ mod browser {
                 _ => {
                     // The server refused this mutation (a bug or a stale page): say so, drop it.
                     let why = session::error_message(res).await;
-                    store.notify(why.clone(), why, NoticeKind::Refused);
+                    store.notify(why.id, why.en, NoticeKind::Refused);
                     let id = batch[0].id;
                     store.pending.update(|p| p.retain(|x| x.envelope.id != id));
                     settle(store);
@@ -986,7 +1000,7 @@ mod browser {
 
     enum LoadError {
         /// 401: the session ended, or the kiosk token is unknown or revoked (the server's words).
-        SignedOut(String),
+        SignedOut(crate::i18n::Both),
         /// The saved board is too old to catch up event by event: take a snapshot.
         TooFarBehind,
         Other(String),
@@ -1197,7 +1211,7 @@ mod browser {
         let Ok(mut opened) = EventSource::new(&api_url(&format!("/api/events?since={seq}"))) else {
             store
                 .connection
-                .set(Connection::Failed("EventSource".into()));
+                .set(Connection::Failed(crate::i18n::Both::split("EventSource")));
             return;
         };
         let Ok(mut messages) = opened.subscribe("message") else {

@@ -26,6 +26,14 @@ const REASON: Text = Text::new("Alasan", "Reason");
 const SUBMITTED: Text = Text::new("Diajukan", "Submitted");
 const AS_OF: Text = Text::new("Per", "As of");
 const RELOAD: Text = Text::new("Muat ulang", "Reload");
+const STEP: Text = Text::new("Langkah", "Step");
+const UPDATES: Text = Text::new(
+    "Halaman ini memperbarui dirinya setiap menit",
+    "This page updates itself every minute",
+);
+/// How often the page asks again, while it is shown.
+#[cfg(feature = "hydrate")]
+const REFRESH_SECS: u64 = 60;
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -38,6 +46,24 @@ pub fn TrackPage() -> impl IntoView {
             super::store::get_json::<TrackView>(&format!("/api/track/{}", encode(&token))).await
         }
     });
+    // Light: one small request a minute, none while the tab is hidden.
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || {
+                if document().visibility_state() == web_sys::VisibilityState::Visible {
+                    view_data.refetch();
+                }
+            },
+            std::time::Duration::from_secs(REFRESH_SECS),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
     view! {
         <main class="track-page" data-testid="track-page">
             <header class="track-header">
@@ -48,10 +74,13 @@ pub fn TrackPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"…"</p> }>
                 {move || view_data.get().map(|result| match result {
                     Ok(v) => view! { <TrackDetails v/> }.into_any(),
-                    Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                    Err(message) => view! { <p class="error" role="alert">{super::say(message)}</p> }.into_any(),
                 })}
             </Suspense>
-            <button type="button" on:click=move |_| view_data.refetch()>{t(RELOAD)}</button>
+            <p class="track-refresh">
+                <button type="button" class="secondary" data-testid="track-reload" on:click=move |_| view_data.refetch()>{t(RELOAD)}</button>
+                " " <span class="hint">{t(UPDATES)}</span>
+            </p>
             <span hidden>{move || lang.get().tag()}</span>
         </main>
     }
@@ -95,15 +124,15 @@ fn TrackDetails(v: TrackView) -> impl IntoView {
             })}
             {v.end_reason.clone().map(|r| view! { <p>{t(REASON)} ": " {r}</p> })}
             <h2>{t(PASSED)}</h2>
-            <ol class="track-passed">
+            <ul class="track-passed">
                 {v.passed.iter().map(|p| {
                     let p = p.clone();
                     view! {
-                        <li>{wire_name(&p.step)} " · " {step_name(p.step).map(t)} " — "
+                        <li>{t(STEP)} " " {wire_name(&p.step)} " · " {step_name(p.step).map(t)} " — "
                             {move || date_time(p.done_at, wib(), lang.get())}</li>
                     }
                 }).collect_view()}
-            </ol>
+            </ul>
             <p class="hint">{t(AS_OF)} " " {move || date_time(v.as_of, wib(), lang.get())}</p>
         </section>
     }
@@ -176,8 +205,8 @@ pub fn TrackingLinkControls(card: CardId) -> impl IntoView {
         <section class="tracking-link" data-testid="tracking-link">
             <h3>{t(LINK_TITLE)}</h3>
             <p class="hint">{t(LINK_HINT)}</p>
-            <button type="button" data-testid="give-link" on:click=give>{t(GIVE)}</button>
-            <button type="button" data-testid="revoke-link" on:click=revoke>{t(REVOKE)}</button>
+            <button type="button" class="secondary" data-testid="give-link" on:click=give>{t(GIVE)}</button>
+            <button type="button" class="secondary" data-testid="revoke-link" on:click=revoke>{t(REVOKE)}</button>
             {move || shown.get().map(|url| view! {
                 <p><input type="text" readonly data-testid="tracking-url" prop:value=url.clone() aria-label=url.clone()/></p>
             })}

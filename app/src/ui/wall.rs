@@ -15,39 +15,61 @@ use crate::domain::{Card, CardId, FLOW, Stage, StepDef};
 use crate::i18n::format::{clock, day_date, duration, remaining, zone_name};
 use crate::i18n::ui as txt;
 
-/// The height of a card on the wall, in rem (the root font size follows the screen's width).
-const CARD_REM: f64 = 5.0;
-/// The space between cards, in rem.
+/// The space between cards, in rem (the root font size follows the screen's width).
 const GAP_REM: f64 = 0.4;
 /// The height of the "+n lainnya" line, in rem.
 const MORE_REM: f64 = 1.8;
-/// The height of a column's card list before the screen is measured (that of a 16:9 screen).
-const LIST_16_9_REM: f64 = 29.0;
+/// How many cards a column draws before it measures which fit (a card is as tall as its
+/// agency's and letter's lines need; a 4K wall in portrait fits about this many).
+const DRAWN: usize = 24;
+const WALL_STOPPED: crate::i18n::Text =
+    crate::i18n::Text::new("Layar dinding berhenti", "The wall screen has stopped");
+const WALL_STOPPED_HINT: crate::i18n::Text = crate::i18n::Text::new(
+    "Papan tidak ditampilkan dan tidak disimpan di perangkat ini. Admin dapat membuat token baru: pantau kiosk add",
+    "The board is neither shown nor kept on this device. An Admin can make a new token: pantau kiosk add",
+);
+/// How many a column shows before it has measured (a 16:9 screen's worth).
+const FIRST_GUESS: usize = 5;
 /// How many breached cards the "Terlambat" strip names; the rest are counted.
 const LATE_SHOWN: usize = 5;
 
 #[component]
 pub fn WallPage() -> impl IntoView {
     provide_context(ReadOnly);
-    let fit = cards_that_fit();
+    let fit = list_resized();
     provide_context(wall_view());
+    let store = use_store();
+    // Refused (a revoked or unknown token): the wall shows nothing of the board, only why.
+    let refused = move || match store.connection.get() {
+        Connection::Failed(why) => Some(why),
+        _ => None,
+    };
     view! {
         <main
             class="wall-page"
             data-testid="wall"
-            style=format!("--wall-card-h: {CARD_REM}rem; --wall-gap: {GAP_REM}rem")
+            style=format!("--wall-gap: {GAP_REM}rem; --wall-more-h: {MORE_REM}rem")
         >
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
             <WallHeader/>
-            <StaleBanner/>
-            <LateStrip/>
-            <div class="wall-board" role="list">
-                {FLOW
-                    .iter()
-                    .enumerate()
-                    .map(|(index, step)| view! { <WallColumn step index fit/> })
-                    .collect_view()}
-            </div>
+            {move || refused().map(|why| view! {
+                <section class="wall-refused" role="alert" data-testid="wall-refused">
+                    <h2>{t(WALL_STOPPED)}</h2>
+                    <p>{super::say(why)}</p>
+                    <p class="hint">{t(WALL_STOPPED_HINT)}</p>
+                </section>
+            })}
+            <Show when=move || refused().is_none()>
+                <StaleBanner/>
+                <LateStrip/>
+                <div class="wall-board" role="list">
+                    {FLOW
+                        .iter()
+                        .enumerate()
+                        .map(|(index, step)| view! { <WallColumn step index fit/> })
+                        .collect_view()}
+                </div>
+            </Show>
         </main>
     }
 }
@@ -95,7 +117,7 @@ fn wall_view() -> Memo<WallView> {
                         view.late.push(Late {
                             id: card.id,
                             sla: status,
-                            agency: card.request.agency.to_string(),
+                            agency: crate::domain::agency::short_form(card.request.agency.as_str()),
                         });
                     }
                 }
@@ -275,7 +297,7 @@ fn LateStrip() -> impl IntoView {
 /// One step: number, name, performer, its own SLA counts, then the cards that fit, most urgent
 /// first, and "+n lainnya" for the rest.
 #[component]
-fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<ListHeight>) -> impl IntoView {
+fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> impl IntoView {
     let store = use_store();
     let lang = use_lang();
     let wall = use_wall_view();
@@ -289,7 +311,22 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<ListHeight>)
     });
     let counts =
         Memo::new(move |_| wall.with(|w| w.steps.get(index).map(|s| s.counts).unwrap_or_default()));
-    let shown = move || fit.with(|list| list.cards_shown(cards.with(Vec::len)));
+    // Drawn in full first (up to DRAWN), then cut to the cards that fit whole: measured again
+    // when the cards or the screen change.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let shown = RwSignal::new(FIRST_GUESS);
+    Effect::new(move |_| {
+        let n = cards.with(Vec::len);
+        fit.track();
+        shown.set(n.min(DRAWN));
+        #[cfg(feature = "hydrate")]
+        request_animation_frame(move || {
+            if let Some(list) = list.get_untracked() {
+                shown.set(measure_fit(&list, n));
+            }
+        });
+    });
+    let shown = move || shown.get().min(cards.with(Vec::len));
     let more = move || cards.with(Vec::len) - shown();
     let minutes = t(txt::MINUTES_SHORT);
     view! {
@@ -306,7 +343,7 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<ListHeight>)
                 </p>
                 <SlaSummary counts testid="wall-step-counts"/>
             </header>
-            <ol class="wall-cards">
+            <ol class="wall-cards" node_ref=list>
                 <For
                     each=move || cards.with(|c| c.iter().take(shown()).copied().collect::<Vec<_>>())
                     key=|c| *c
@@ -365,11 +402,12 @@ fn WallCard(card: Card) -> impl IntoView {
             data-card=card.id.0.to_string()
             data-status=move || state.get().map(state_class).unwrap_or("ended")
         >
-            <p class="agency">
+            <p class="agency" title=card.request.agency.to_string()>
                 {move || state.get().map(|s| view! { <IconView icon=state_icon(s)/> })}
-                {card.request.agency.to_string()}
+                {crate::domain::agency::short_form(card.request.agency.as_str())}
             </p>
             <WallCardSecondLine card=card.clone()/>
+            {card.fault.clone().map(|fault| view! { <super::moves::FaultNotice fault/> })}
             <p class="wall-timer">
                 <span class="state">{move || state.get().map(|s| s.label().get(lang.get()))}</span>
                 " "
@@ -412,37 +450,58 @@ fn SoundToggle() -> impl IntoView {
     }
 }
 
-/// The height of a column's card list on this screen, in rem.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct ListHeight(f64);
-
-impl ListHeight {
-    /// How many of `n` cards a column shows: all when they fit, else as many as fit above the
-    /// "+n lainnya" line.
-    fn cards_shown(self, n: usize) -> usize {
-        let per_card = CARD_REM + GAP_REM;
-        let all = ((self.0 + GAP_REM) / per_card).floor() as usize;
-        if n <= all {
-            n
-        } else {
-            (((self.0 - MORE_REM) / per_card).floor() as usize).max(1)
-        }
+/// How many of `n` cards a list shows: all when they fit whole, else as many as fit above the
+/// "+n lainnya" line (at least one). `bottoms` are the drawn cards' lower edges from the list's
+/// top, in order; `height` is the list's; `more` is the more line's height with its gap.
+#[cfg(any(feature = "hydrate", test))]
+fn cards_shown(bottoms: &[f64], n: usize, height: f64, more: f64) -> usize {
+    let whole = bottoms.iter().take_while(|b| **b <= height + 0.5).count();
+    if whole >= n {
+        n
+    } else {
+        bottoms
+            .iter()
+            .take_while(|b| **b <= height - more + 0.5)
+            .count()
+            .max(1)
     }
 }
 
-/// Measured once the page is drawn and again whenever the list changes size (the window, or a
-/// banner above the columns coming or going).
-fn cards_that_fit() -> ReadSignal<ListHeight> {
-    let (fit, set_fit) = signal(ListHeight(LIST_16_9_REM));
+/// Measures the drawn cards of a list: how many of its `n` cards fit.
+#[cfg(feature = "hydrate")]
+fn measure_fit(list: &web_sys::HtmlOListElement, n: usize) -> usize {
+    use wasm_bindgen::JsCast;
+    let top = list.get_bounding_client_rect().top();
+    let cards = list.children();
+    let bottoms: Vec<f64> = (0..cards.length())
+        .filter_map(|i| cards.item(i))
+        .filter(|c| c.class_list().contains("wall-card"))
+        .map(|c| c.get_bounding_client_rect().bottom() - top)
+        .collect();
+    let rem = window()
+        .get_computed_style(list.unchecked_ref())
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(16.0);
+    cards_shown(
+        &bottoms,
+        n,
+        f64::from(list.client_height()),
+        (MORE_REM + GAP_REM) * rem,
+    )
+}
+
+/// A count that goes up whenever the card lists change size (the window, or a banner above the
+/// columns coming or going): the columns measure again.
+fn list_resized() -> ReadSignal<u32> {
+    let (resized, set_resized) = signal(0u32);
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
-        let measure = Closure::<dyn FnMut()>::new(move || {
-            if let Some(height) = measure_list() {
-                set_fit.set(height);
-            }
-        });
+        let measure = Closure::<dyn FnMut()>::new(move || set_resized.update(|n| *n += 1));
         let observer = web_sys::ResizeObserver::new(measure.as_ref().unchecked_ref()).ok();
         // Lives as long as the page: the wall is never left but by a reload.
         measure.forget();
@@ -455,24 +514,8 @@ fn cards_that_fit() -> ReadSignal<ListHeight> {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_fit;
-    fit
-}
-
-#[cfg(feature = "hydrate")]
-fn measure_list() -> Option<ListHeight> {
-    let document = document();
-    let list = document.query_selector(".wall-cards").ok()??;
-    let root = document.document_element()?;
-    let rem = window()
-        .get_computed_style(&root)
-        .ok()??
-        .get_property_value("font-size")
-        .ok()?
-        .trim_end_matches("px")
-        .parse::<f64>()
-        .ok()?;
-    Some(ListHeight(f64::from(list.client_height()) / rem))
+    let _ = set_resized;
+    resized
 }
 
 /// The chime (Web Audio, nothing to download). Browsers play sound only after someone touched
@@ -541,19 +584,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_column_shows_every_card_that_fits_and_keeps_room_for_the_more_line_otherwise() {
-        // 29 rem: 5 cards of 5 rem with 4 gaps of 0.4 rem take 26.6 rem, a sixth would need 32.
-        let list = ListHeight(29.0);
-        assert_eq!(list.cards_shown(3), 3);
-        assert_eq!(list.cards_shown(5), 5);
-        // Six do not fit: as many as fit above the 1.8 rem "+n lainnya" line.
-        assert_eq!(list.cards_shown(6), 5);
-        assert_eq!(list.cards_shown(40), 5);
-        // 27 rem: 5 cards fit alone (26.6), but not with the more line (26.6 + 0.4 + 1.8).
-        assert_eq!(ListHeight(27.0).cards_shown(5), 5);
-        assert_eq!(ListHeight(27.0).cards_shown(6), 4);
+    fn a_column_shows_every_card_that_fits_whole_and_keeps_room_for_the_more_line_otherwise() {
+        // Cards of different heights (an agency on two lines is taller), in px from the list's top.
+        let bottoms = [120.0, 250.0, 370.0, 520.0, 640.0];
+        // All five fit in 650 px.
+        assert_eq!(cards_shown(&bottoms, 5, 650.0, 53.0), 5);
+        // Seven cards, five drawn fit, two more: room for the "+2 lainnya" line (53 px) is kept.
+        assert_eq!(cards_shown(&bottoms, 7, 650.0, 53.0), 4);
+        // A card cut at the bottom is not shown.
+        assert_eq!(cards_shown(&bottoms, 5, 600.0, 53.0), 4);
         // A tiny screen still shows one card.
-        assert_eq!(ListHeight(2.0).cards_shown(9), 1);
+        assert_eq!(cards_shown(&bottoms, 9, 60.0, 53.0), 1);
     }
 }
 
@@ -569,7 +610,7 @@ fn WallCardSecondLine(card: Card) -> impl IntoView {
     view! {
         <Show
             when=move || down.get()
-            fallback=move || view! { <p class="letter-number">{letter.clone()}</p> }
+            fallback=move || view! { <p class="letter"><super::board::LetterNumber number=letter.clone()/></p> }
         >
             <super::cameras::CameraWarning card=card.clone() short=true/>
         </Show>

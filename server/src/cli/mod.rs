@@ -241,6 +241,16 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         Some(url) => tracing::info!(database = %redact(url), "database: postgres"),
         None => tracing::info!(dir = %config.data_dir.display(), "database: sqlite"),
     }
+    let today = (chrono::Utc::now()
+        + chrono::Duration::seconds(i64::from(config.sla.office.utc_offset_seconds)))
+    .date_naive();
+    for year in app::domain::holidays::thin_years(&config.sla.office.holidays, today) {
+        tracing::warn!(
+            year,
+            "few holidays are listed for {year}: add that year's national holidays and cuti \
+             bersama from the SKB 3 Menteri with [sla] extra_holidays (README: Settings)"
+        );
+    }
     if !config.site_root.join("pkg").is_dir() {
         tracing::warn!(
             site_root = %config.site_root.display(),
@@ -248,7 +258,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     if demo {
-        let added = demo::seed(&state.hub.store)
+        let added = demo::seed(&state.hub.store, &config.sla)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         println!("Demo: {added} permohonan contoh / demo requests");

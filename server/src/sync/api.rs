@@ -26,11 +26,8 @@ pub struct PushBody {
     pub mutations: Vec<Envelope>,
 }
 
-#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-pub struct Message {
-    pub id: String,
-    pub en: String,
-}
+/// A refusal's message in both languages.
+pub use app::i18n::Both as Message;
 
 #[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
 #[serde(tag = "status", rename_all = "snake_case")]

@@ -101,6 +101,39 @@ impl Store {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
+    /// Writes a history that happened before this server saw it (the demo's past weeks): each
+    /// envelope decided and stamped at its own instant, in one transaction, into an empty log only.
+    /// Returns how many events it wrote (0 when the log already had some). The writer picks them
+    /// up as it picks up another instance's events.
+    pub async fn seed_history(
+        &self,
+        history: Vec<(Envelope, DateTime<Utc>)>,
+    ) -> Result<usize, StoreError> {
+        let mut tx = begin_locked(&self.db).await?;
+        if last_seq(&mut tx).await? > 0 {
+            return Ok(0);
+        }
+        let mut board = Board::new();
+        let mut seq = 0;
+        for (envelope, at) in &history {
+            let at = millis(at.timestamp_millis())?;
+            let change = board
+                .decide(envelope, at)
+                .map_err(|r| StoreError::Corrupt(format!("history refused: {r:?}")))?;
+            let Some(change) = change else { continue };
+            seq += 1;
+            let event = Event::from_envelope(envelope, change).stamped(seq, at);
+            insert_event(&mut tx, &event).await?;
+            board.apply(&event);
+        }
+        for card in board.cards.values() {
+            upsert_card(&mut tx, card).await?;
+        }
+        tx.commit().await?;
+        self.committed.notify_waiters();
+        Ok(seq as usize)
+    }
+
     /// Events after `since`, at most `limit`, in order.
     pub async fn events_after(&self, since: u64, limit: u32) -> Result<Vec<Event>, StoreError> {
         let rows = sqlx::query(&format!(
@@ -181,6 +214,18 @@ async fn load_board(db: &Db) -> Result<Board, StoreError> {
         .map(event_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Board::from_events(&events))
+}
+
+/// A write transaction holding the writers' lock (on PostgreSQL, where several instances write).
+async fn begin_locked(db: &Db) -> Result<Transaction<'static, Any>, StoreError> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITER_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
 }
 
 async fn last_seq(tx: &mut Transaction<'static, Any>) -> Result<u64, StoreError> {
@@ -275,13 +320,7 @@ impl Writer {
             self.board = load_board(&self.db).await?;
             self.stale = false;
         }
-        let mut tx = self.db.begin_write().await?;
-        if self.db.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITER_LOCK)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let mut tx = begin_locked(&self.db).await?;
         // Events that other instances committed since we last looked.
         self.stale = true;
         let rows = sqlx::query(&format!("{EVENT_COLUMNS} WHERE seq > $1 ORDER BY seq"))

@@ -293,9 +293,41 @@ impl TestServer {
         )
     }
 
-    /// The envelope that completes the card's current step by its performer.
+    /// A card at step 7 whose monitoring starts in a moment (Subkor ILE moves the confirmed
+    /// window to now): its report may be given once this returns.
+    pub async fn start_monitoring_now(&self, card: CardId) {
+        let start = Utc::now() + chrono::Duration::milliseconds(1200);
+        let window = app::domain::Window {
+            start,
+            end: start + chrono::Duration::hours(2),
+        };
+        let result = self
+            .push_one(envelope(
+                Role::SubkorIle,
+                Mutation::Reschedule {
+                    card,
+                    step: StepId::S7,
+                    window,
+                    reason: app::domain::demo::text("Monitoring dimulai sekarang"),
+                },
+            ))
+            .await;
+        assert!(matches!(result, PushResult::Accepted { .. }), "{result:?}");
+        let wait = (start - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait + std::time::Duration::from_millis(50)).await;
+    }
+
+    /// The envelope that completes the card's current step by its performer. At step 7 before
+    /// the monitoring's start, Subkor ILE first moves the start to now (a report cannot come
+    /// before the monitoring): one more event in the card's log.
     pub async fn next_move(&self, id: CardId) -> Envelope {
-        let card = self.card(id).await;
+        let mut card = self.card(id).await;
+        if card.current_step() == Some(StepId::S7)
+            && card.schedule.is_some_and(|s| s.start > Utc::now())
+        {
+            self.start_monitoring_now(id).await;
+            card = self.card(id).await;
+        }
         let step = card.current_step().expect("open card");
         envelope(
             step.def().performer,
