@@ -121,14 +121,21 @@ test('a card whose camera goes offline warns on the board and the wall; the 5a c
   await screenshot(wall, 'wall-camera-offline');
   await context.close();
 
-  // The check dialog starts from what Pantau sees: the camera down, the unknown one left as it was.
+  // The check dialog shows what Pantau sees and offers it: the operator's findings start empty,
+  // one button takes the live state (the camera down), the unknown camera stays to choose.
   await onBoard.getByTestId('move').click();
   const dialog = page.getByTestId('move-dialog');
   const live = dialog.getByTestId('live-check');
   await expect(live.locator(`li[data-camera="${name}"]`)).toHaveAttribute('data-status', 'cam-offline');
   await expect(live.locator('li[data-camera="Gang Belum Terdaftar"]')).toContainText('tidak terdaftar di Pantau');
-  await expect(dialog.locator(`select[name="${name}"]`)).toHaveValue('down');
-  await expect(dialog.locator('select[name="Gang Belum Terdaftar"]')).toHaveValue('ok');
+  await expect(dialog.locator('select[name="camera-0"]')).toHaveValue('');
+  await dialog.getByTestId('use-live').click();
+  await expect(dialog.locator('select[name="camera-0"]')).toHaveValue('down');
+  await expect(dialog.locator('select[name="camera-1"]')).toHaveValue('');
+  await dialog.locator('select[name="camera-1"]').selectOption('ok');
+  if (await dialog.locator('select[name="network"]').inputValue() === '') await dialog.locator('select[name="network"]').selectOption('ok');
+  // A camera down is said explicitly.
+  await dialog.locator('input[name="faults_confirmed"]').check();
   await screenshot(page, 'check-dialog-live');
   await dialog.getByTestId('save-move').click();
   await expect(page.locator(`section[data-step="6"] [data-card="${card}"]`)).toBeVisible();

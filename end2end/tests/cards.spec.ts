@@ -31,7 +31,7 @@ test('the finished lanes hold the done, returned and failed requests with their 
   }
   const returned = page.locator('details[data-end="dikembalikan"]');
   await returned.locator('summary').click();
-  await expect(returned.locator('.end-reason').first()).toContainText('tidak disebutkan');
+  await expect(returned.locator('.end-reason').first()).toContainText('belum tercantum dalam surat');
 });
 
 test('a move made elsewhere appears on the board within a second', async ({ page, request }) => {

@@ -36,7 +36,7 @@ test('a card opens its details with the letter, time per step and history from t
   await expect(drawer.getByRole('heading', { level: 2 })).not.toBeEmpty();
   await expect(drawer).toContainText('Narahubung');
   await expect(drawer.getByTestId('step-times').locator('tbody tr')).toHaveCount(7); // 1, 2, 3, 4, 5, 5a, and 6 now
-  const history = drawer.getByTestId('history').locator('li');
+  const history = drawer.getByTestId('history').locator(':scope > li');
   await expect(history).toHaveCount(6); // registered, then steps 2, 3, 4, 5, 5a completed
   await expect(history.first()).toContainText('Surat dari Srikandi didaftarkan');
   await expect(history.nth(1)).toContainText('Langkah 2 (Penerimaan oleh TU) selesai');

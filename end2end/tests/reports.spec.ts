@@ -32,7 +32,8 @@ test('the SLA report shows each step against its standard with charts and number
   await page.locator('input[name="from"]').fill('2026-12-31');
   await page.locator('input[name="to"]').fill('2026-01-01');
   await page.locator('input[name="to"]').dispatchEvent('change');
-  await expect(page.getByRole('alert')).toContainText('from is after to');
+  // In the person's language only (the server sends both apart).
+  await expect(page.getByRole('alert')).toHaveText('tanggal awal (from) sesudah tanggal akhir (to)');
   // That refusal (400) was the point; nothing else may have failed.
   const expected = (e: string) => e.includes('400') || e.includes('Bad Request');
   trouble.failedRequests = trouble.failedRequests.filter((e) => !expected(e));

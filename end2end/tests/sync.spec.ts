@@ -201,7 +201,7 @@ test('a change the server cannot store does not hold back the others, and the pe
       return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'uji' } }) });
     }
     if (body.includes('AG-TOLAK')) {
-      return route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_body', message: 'Ditolak oleh uji' } }) });
+      return route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ error: { code: 'invalid_body', message: 'Ditolak oleh uji / Refused by the test', text: { id: 'Ditolak oleh uji', en: 'Refused by the test' } } }) });
     }
     return route.continue();
   });

@@ -40,3 +40,33 @@ test('the applicant follows the request by its link without an account, sees no 
   await expect(applicant.getByRole('alert')).toContainText('tidak berlaku');
   await context.close();
 });
+
+test('the tracking page refreshes itself each minute, names each step as the SOP does, and its language switch reads', async ({ page, browser }) => {
+  const card = await newRequest(page, 952);
+  await advance(page.request, card, '1');
+  const link = await (await page.request.post(`/api/cards/${card}/tracking`)).json();
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const applicant = await context.newPage();
+  await applicant.clock.install();
+  await applicant.goto(link.path);
+  await hydrated(applicant);
+  await expect(applicant.getByTestId('track-step')).toHaveAttribute('data-step', '2');
+  await expect(applicant.locator('.track-passed li').first()).toHaveText(/^Tahap 1 · Pengajuan permohonan — /);
+
+  // Moved on by staff: the page shows it by itself within a minute, without "Muat ulang".
+  await advance(page.request, card, '2');
+  await applicant.clock.fastForward(61_000);
+  await expect(applicant.getByTestId('track-step')).toHaveAttribute('data-step', '3');
+
+  // The active language is readable: its colour is not the background's.
+  const [active, background] = await applicant.locator('.lang-toggle .active').evaluate((el) => {
+    const bg = (e: Element | null): string => {
+      while (e) { const c = getComputedStyle(e).backgroundColor; if (c !== 'rgba(0, 0, 0, 0)') return c; e = e.parentElement; }
+      return 'rgb(255, 255, 255)';
+    };
+    return [getComputedStyle(el).color, bg(el)];
+  });
+  expect(active).not.toBe(background);
+  await screenshot(applicant, 'tracking-page-refreshed');
+  await context.close();
+});

@@ -379,7 +379,16 @@ async fn signing_out_ends_the_session_and_its_stream(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(out.status(), 204);
-    assert!(stream.next(Duration::from_secs(5)).await.is_none());
+    // The stream's last word says why it ends, so a screen acts at once.
+    let (name, data) = stream
+        .next_named(Duration::from_secs(5))
+        .await
+        .expect("an ended event");
+    assert_eq!(
+        (name.as_str(), data["reason"].as_str()),
+        ("ended", Some("credential"))
+    );
+    assert!(stream.next(Duration::from_secs(2)).await.is_none());
     let res = client.get(server.url("/api/board")).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }

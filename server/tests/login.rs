@@ -167,6 +167,33 @@ async fn too_many_failed_logins_get_429_with_retry_after_and_no_hint() {
 }
 
 #[tokio::test]
+async fn failed_logins_are_answered_in_both_languages_apart_for_the_screen_to_choose() {
+    let server = server_with_budi().await;
+    let wrong: app::domain::ErrorAnswer = login(&server, "budi", "salah-salah-salah", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wrong.error.code, "unauthorized");
+    assert_eq!(wrong.error.text.id, "nama pengguna atau kata sandi salah");
+    assert_eq!(wrong.error.text.en, "wrong user name or password");
+    for _ in 1..pantau::auth::store::MAX_FAILURES_PER_ACCOUNT {
+        login(&server, "budi", "salah-salah-salah", None).await;
+    }
+    let locked: app::domain::ErrorAnswer = login(&server, "budi", "kata-sandi-rahasia", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        locked.error.text.id.contains("coba lagi dalam 15 menit"),
+        "{locked:?}"
+    );
+    assert!(!locked.error.text.id.contains(" / "), "{locked:?}");
+    assert!(locked.error.text.en.contains("15 minutes"), "{locked:?}");
+}
+
+#[tokio::test]
 async fn a_login_body_with_unknown_fields_is_refused() {
     let server = server_with_budi().await;
     let res = reqwest::Client::new()

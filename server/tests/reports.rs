@@ -60,7 +60,10 @@ async fn handled_today(server: TestServer) {
 async fn bad_periods_are_refused_with_a_reason(server: TestServer) {
     for (query, says) in [
         ("from=2026-13-01", "is not a date"),
-        ("from=2026-12-10&to=2026-12-01", "from is after to"),
+        (
+            "from=2026-12-10&to=2026-12-01",
+            "start date (from) is after the end date (to)",
+        ),
         ("from=2024-01-01&to=2026-01-01", "at most 366 days"),
         ("format=pdf", "json or csv"),
         ("colour=red", "unknown field"),

@@ -454,8 +454,8 @@ async fn shutdown_ends_open_event_streams(server: TestServer) {
     let mut stream = SseClient::connect(&server.http, &server.url("/api/events"), None).await;
     server.stop_streams();
     assert!(
-        stream.next(Duration::from_secs(3)).await.is_none(),
-        "the stream ended"
+        stream.next_named(Duration::from_secs(3)).await.is_none(),
+        "the stream ended, without saying the credential ended (a wall keeps its board)"
     );
 }
 

@@ -123,6 +123,17 @@ impl Role {
             Role::Admin => Text::new("Admin", "Admin"),
         }
     }
+
+    /// The role in a few words, for a screen read from across the room.
+    pub fn short_label(self) -> Text {
+        match self {
+            Role::Pemohon => Text::new("Pemohon", "Applicant"),
+            Role::Tu => Text::new("TU", "TU"),
+            Role::KepalaDinas => Text::new("Kepala Dinas", "Head of Agency"),
+            Role::KabidAptika => Text::new("Kabid Aptika", "Kabid Aptika"),
+            other => other.label(),
+        }
+    }
 }
 
 /// Where a request ends.

@@ -8,7 +8,7 @@ use super::store::{Connection, use_store};
 use super::{t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::sla::{Sla, SlaCounts, SlaState};
-use crate::domain::{Card, EndState, FLOW, Stage, StepDef, Target};
+use crate::domain::{Card, EndState, FLOW, Stage, StepDef, StepId, Target};
 use crate::i18n::format::{clock, date_time, duration, remaining};
 use crate::i18n::ui as txt;
 
@@ -287,8 +287,32 @@ fn CardView(card: Card) -> impl IntoView {
         })
     };
     let step = card.current_step();
+    let element = NodeRef::<leptos::html::Li>::new();
+    // Drawn anew after a move made from the keyboard: the focus comes back here if it was lost.
+    // (Checked when it is drawn and again a frame later: the card it replaces may leave after.)
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // Runs again once the element is there.
+        if element.get().is_none() {
+            return;
+        }
+        let refocus = move || {
+            let Some(li) = element.try_get_untracked().flatten() else {
+                return;
+            };
+            let lost = document()
+                .active_element()
+                .is_none_or(|a| a.tag_name() == "BODY");
+            if lost && store.focus_card.try_get_value().flatten() == Some(id) {
+                let _ = li.focus();
+            }
+        };
+        refocus();
+        request_animation_frame(refocus);
+    });
     view! {
         <li
+            node_ref=element
             class=move || {
                 let mut class = String::from("card");
                 if is_dragged() {
@@ -355,6 +379,14 @@ fn CardView(card: Card) -> impl IntoView {
             </Show>
             <super::cameras::CameraWarning card=card.clone()/>
             {card.fault.clone().map(|fault| view! { <super::moves::FaultNotice fault/> })}
+            {card
+                .schedule
+                .filter(|w| step.is_some_and(|s| s >= StepId::S6) && w.seconds() > StepId::S7.def().standard_seconds())
+                .map(|w| view! {
+                    <p class="over-standard" data-testid="over-standard">
+                        {move || format!("{} · {}", duration(w.seconds(), lang.get()), txt::OVER_STANDARD.get(lang.get()))}
+                    </p>
+                })}
             {who.map(|role| view! { <p class="who">{t(txt::WAITING_FOR)} ": " {t(role.label())}</p> })}
             {move || timed.get().then(|| view! { <Timer status starts_at=card.schedule.map(|w| w.start)/> })}
             {read_only.is_none().then(|| view! { <super::moves::MoveButton card=id step/> })}
@@ -419,7 +451,13 @@ pub fn LetterNumber(number: String) -> impl IntoView {
     let parts: Vec<String> = number.split_inclusive('/').map(str::to_owned).collect();
     view! {
         <span class="letter-number">
-            {parts.into_iter().map(|part| view! { {part}<wbr/> }).collect_view()}
+            {parts
+                .into_iter()
+                .map(|part| {
+                    let wraps = part.ends_with('/');
+                    view! { {part}{wraps.then(|| view! { <wbr/> })} }
+                })
+                .collect_view()}
         </span>
     }
 }

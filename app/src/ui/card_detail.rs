@@ -34,7 +34,6 @@ pub fn CardDrawer() -> impl IntoView {
     let close = move || store.selected.set(None);
     view! {
         <Show when=move || card.with(Option::is_some)>
-            <div class="drawer-backdrop" on:click=move |_| close()></div>
             <DrawerPanel card close/>
         </Show>
     }
@@ -50,8 +49,9 @@ fn DrawerPanel(
     let return_to = card
         .get_untracked()
         .map(|c| format!("[data-card=\"{}\"]", c.id.0));
-    let keys = super::dialog::modal(node, close, return_to);
+    let (keys, close) = super::dialog::modal(node, close, return_to);
     view! {
+        <div class="drawer-backdrop" on:click=move |_| close()></div>
         <aside
             class="drawer"
             role="dialog"

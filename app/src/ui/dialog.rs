@@ -9,70 +9,102 @@ use leptos::prelude::*;
 const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]):not([type=hidden]), \
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-#[cfg(feature = "hydrate")]
-thread_local! {
-    /// What had focus when each open dialog opened, the innermost last (a browser has one thread).
-    static OPENERS: std::cell::RefCell<Vec<Option<web_sys::Element>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Makes the element behind `node` a modal dialog: call it in the dialog's component and put the
-/// returned handler on the element's `on:keydown`. `close` runs on Escape. `return_to` is a CSS
-/// selector of what gets focus back when the dialog goes, when it is not what opened it.
+/// Makes the element behind `node` a modal dialog. Returns the handler to put on the element's
+/// `on:keydown` (Escape closes, Tab stays inside) and the dialog's own close, which every way out
+/// of it must use (Cancel, the backdrop, a saved form): it runs `close` and gives focus back to what
+/// opened the dialog, or, when that is gone (a moved card is drawn anew in another column), to what
+/// the CSS selector `return_to` finds.
 pub fn modal<E>(
     node: NodeRef<E>,
     close: impl Fn() + Copy + 'static,
     return_to: Option<String>,
-) -> impl Fn(leptos::ev::KeyboardEvent) + Copy + 'static
+) -> (
+    impl Fn(leptos::ev::KeyboardEvent) + Copy + 'static,
+    impl Fn() + Copy + 'static,
+)
 where
     E: leptos::html::ElementType + 'static,
     E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
 {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        // What had focus when the dialog opened: the button or the card.
-        let opener = document()
+    let opener = StoredValue::new_local(
+        document()
             .active_element()
-            .filter(|el| el.tag_name() != "BODY");
-        OPENERS.with(|o| o.borrow_mut().push(opener));
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
-            }
-            let Some(el) = node.get() else { return false };
-            let el: &web_sys::Element = el.unchecked_ref();
-            // A field marked `autofocus` first, else the checked option, else the first control.
-            let first = el
-                .query_selector("[autofocus], input[type=radio]:checked:not([disabled])")
-                .ok()
-                .flatten()
-                .or_else(|| el.query_selector(FOCUSABLE).ok().flatten());
-            if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = first.focus();
-            }
-            true
-        });
-        on_cleanup(move || {
-            let opener = OPENERS.with(|o| o.borrow_mut().pop()).flatten();
+            .filter(|el| el.tag_name() != "BODY"),
+    );
+    #[cfg(feature = "hydrate")]
+    let return_to = StoredValue::new(return_to);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |done: Option<bool>| {
+        use wasm_bindgen::JsCast;
+        if done == Some(true) {
+            return true;
+        }
+        let Some(el) = node.get() else { return false };
+        let el: &web_sys::Element = el.unchecked_ref();
+        // A field marked `autofocus` first, else the checked option, else the first control.
+        let first = el
+            .query_selector("[autofocus], input[type=radio]:checked:not([disabled])")
+            .ok()
+            .flatten()
+            .or_else(|| el.query_selector(FOCUSABLE).ok().flatten());
+        if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = first.focus();
+        }
+        true
+    });
+    let done = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let opener = opener.try_get_value().flatten();
+            let selector = return_to.try_get_value().flatten();
             // After the board has drawn what the dialog changed.
             request_animation_frame(move || {
-                let target = return_to
-                    .as_deref()
-                    .and_then(|sel| document().query_selector(sel).ok().flatten())
-                    .or(opener.filter(|el| el.is_connected()));
+                let target = opener.filter(|el| el.is_connected()).or_else(|| {
+                    selector
+                        .as_deref()
+                        .and_then(|sel| document().query_selector(sel).ok().flatten())
+                });
                 if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
                     let _ = el.focus();
                 }
             });
-        });
-    }
+            // What got the focus may be drawn anew a moment later (the server confirms a move and
+            // the card is redrawn): while the focus is lost, it goes to what took its place.
+            if let Some(selector) = return_to.try_get_value().flatten() {
+                for ms in [150, 400, 900, 1800] {
+                    let selector = selector.clone();
+                    set_timeout(
+                        move || {
+                            let lost = document()
+                                .active_element()
+                                .is_none_or(|a| a.tag_name() == "BODY");
+                            if let (true, Some(el)) = (
+                                lost,
+                                document()
+                                    .query_selector(&selector)
+                                    .ok()
+                                    .flatten()
+                                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()),
+                            ) {
+                                let _ = el.focus();
+                            }
+                        },
+                        std::time::Duration::from_millis(ms),
+                    );
+                }
+            }
+        }
+        close();
+    };
     #[cfg(not(feature = "hydrate"))]
     let _ = (node, return_to);
-    move |ev: leptos::ev::KeyboardEvent| {
+    let keys = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             ev.stop_propagation();
-            close();
+            done();
         }
         #[cfg(feature = "hydrate")]
         if ev.key() == "Tab" {
@@ -110,5 +142,6 @@ where
                 let _ = first.focus();
             }
         }
-    }
+    };
+    (keys, done)
 }

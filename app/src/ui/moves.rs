@@ -161,9 +161,12 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     let override_reason = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<Shown>::new());
     let card_id = card.id;
-    let close = move || store.moving.set(None);
     let node = NodeRef::<leptos::html::Form>::new();
-    let keys = super::dialog::modal(node, close, Some(format!("[data-card=\"{}\"]", card_id.0)));
+    let (keys, close) = super::dialog::modal(
+        node,
+        move || store.moving.set(None),
+        Some(format!("[data-card=\"{}\"]", card_id.0)),
+    );
     let choose = {
         let card = card.clone();
         move |m: Move| {
@@ -225,6 +228,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
         };
         match store.submit(envelope) {
             Ok(()) => {
+                store.focus_card.set_value(Some(card_id));
                 store.notify(
                     format!("{}: {}", txt::MOVED.id, target_label(mv.to, Lang::Id)),
                     format!("{}: {}", txt::MOVED.en, target_label(mv.to, Lang::En)),

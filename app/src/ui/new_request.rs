@@ -51,9 +51,8 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     let documents = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let refusal = RwSignal::new(None::<String>);
-    let close = move || open.set(false);
     let node = NodeRef::<leptos::html::Form>::new();
-    let keys = super::dialog::modal(node, close, None);
+    let (keys, close) = super::dialog::modal(node, move || open.set(false), None);
     // The letter as typed, in the domain's form.
     let typed = move || RequestInput {
         cameras: camera_lines(&cameras.get()),

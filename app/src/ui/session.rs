@@ -118,13 +118,19 @@ pub mod browser {
 
     use crate::i18n::Both;
 
-    /// The message of an error answer in both languages, else the status.
+    /// The message of an error answer in both languages (a proxy's answer with only a message:
+    /// that message), else the status.
     pub async fn error_message(res: gloo_net::http::Response) -> Both {
         let status = res.status();
-        res.json::<crate::domain::ErrorAnswer>()
-            .await
-            .map(|answer| answer.error.text)
-            .unwrap_or_else(|_| Both::split(&format!("HTTP {status}")))
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        match serde_json::from_value::<crate::domain::ErrorAnswer>(body.clone()) {
+            Ok(answer) => answer.error.text,
+            Err(_) => Both::split(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap_or(&format!("HTTP {status}")),
+            ),
+        }
     }
 
     /// The answer of a request that did not reach the server.
@@ -165,6 +171,7 @@ pub mod browser {
     }
 
     pub async fn logout() {
+        super::super::store::leaving();
         let _ = gloo_net::http::Request::post("/api/auth/logout")
             .send()
             .await;

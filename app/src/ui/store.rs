@@ -96,6 +96,9 @@ pub struct Store {
     pub selected: RwSignal<Option<crate::domain::CardId>>,
     /// The live CCTV status feed.
     pub cameras: RwSignal<crate::domain::camera::CameraFeed>,
+    /// The card that keeps the keyboard's focus after a move: drawn anew in its new column (and
+    /// again when the server confirms the move), it takes the focus back when the focus was lost.
+    pub focus_card: StoredValue<Option<CardId>>,
 }
 
 impl Store {
@@ -289,6 +292,7 @@ pub fn provide_store() {
         filter: RwSignal::new(Filter::default()),
         selected: RwSignal::new(None),
         cameras: RwSignal::new(Default::default()),
+        focus_card: StoredValue::new(None),
     };
     provide_context(store);
     provide_context(Dragged(leptos::reactive::computed::Selector::new(
@@ -304,6 +308,18 @@ pub fn provide_store() {
 pub fn forget_saved() {
     saved::forget();
     crate::ui::cameras::browser::forget();
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// This screen is signing out: the end of its own session is not news to it.
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Called before this screen ends its own session.
+#[cfg(feature = "hydrate")]
+pub fn leaving() {
+    LEAVING.with(|l| l.set(true));
 }
 
 #[cfg(feature = "hydrate")]
@@ -689,6 +705,10 @@ mod browser {
 
     /// The server no longer accepts this screen: staff sign in again; a wall says so and stops.
     fn refused_access(store: Store, message: crate::i18n::Both) {
+        // Signing out on this screen: the page is on its way to the login page already.
+        if LEAVING.with(std::cell::Cell::get) {
+            return;
+        }
         if is_kiosk() {
             // A wall whose token is revoked shows nothing it showed: not on screen, not saved
             // for the next start.
@@ -1217,7 +1237,19 @@ mod browser {
         let Ok(mut messages) = opened.subscribe("message") else {
             return;
         };
+        // The server's last word when the session or the kiosk token ended: learn which at once.
+        let ended = opened.subscribe("ended").ok();
         source.set_value(Some(opened));
+        if let Some(mut ended) = ended {
+            spawn_local(async move {
+                if ended.next().await.is_some()
+                    && generation.get_value() == mine
+                    && let Err(LoadError::SignedOut(message)) = load().await
+                {
+                    refused_access(store, message);
+                }
+            });
+        }
         spawn_local(async move {
             while let Some(Ok((_, message))) = messages.next().await {
                 if generation.get_value() != mine {

@@ -26,7 +26,7 @@ const REASON: Text = Text::new("Alasan", "Reason");
 const SUBMITTED: Text = Text::new("Diajukan", "Submitted");
 const AS_OF: Text = Text::new("Per", "As of");
 const RELOAD: Text = Text::new("Muat ulang", "Reload");
-const STEP: Text = Text::new("Langkah", "Step");
+const STEP: Text = Text::new("Tahap", "Step");
 const UPDATES: Text = Text::new(
     "Halaman ini memperbarui dirinya setiap menit",
     "This page updates itself every minute",

@@ -172,7 +172,13 @@ fn WallHeader() -> impl IntoView {
 
 /// On time / warning / breached (and paused, scheduled when any), by icon, number and word.
 #[component]
-fn SlaSummary(counts: Memo<SlaCounts>, testid: &'static str) -> impl IntoView {
+fn SlaSummary(
+    counts: Memo<SlaCounts>,
+    testid: &'static str,
+    /// Only the states some card is in (a column's head: one line).
+    #[prop(optional)]
+    nonzero: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let item = move |state: SlaState, n: fn(&SlaCounts) -> usize, always: bool| {
         let n = move || counts.with(n);
@@ -188,9 +194,9 @@ fn SlaSummary(counts: Memo<SlaCounts>, testid: &'static str) -> impl IntoView {
     };
     view! {
         <p class="sla-summary" data-testid=testid>
-            {item(SlaState::OnTime, |c| c.on_time, true)}
-            {item(SlaState::Warning, |c| c.warning, true)}
-            {item(SlaState::Breached, |c| c.breached, true)}
+            {item(SlaState::OnTime, |c| c.on_time, !nonzero)}
+            {item(SlaState::Warning, |c| c.warning, !nonzero)}
+            {item(SlaState::Breached, |c| c.breached, !nonzero)}
             {item(SlaState::Paused, |c| c.paused, false)}
             {item(SlaState::Scheduled, |c| c.scheduled, false)}
         </p>
@@ -315,14 +321,39 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> imp
     // when the cards or the screen change.
     let list = NodeRef::<leptos::html::Ol>::new();
     let shown = RwSignal::new(FIRST_GUESS);
+    let next_card = RwSignal::new(None::<u32>);
+    let remeasure = RwSignal::new(0u32);
     Effect::new(move |_| {
         let n = cards.with(Vec::len);
         fit.track();
+        remeasure.track();
         shown.set(n.min(DRAWN));
         #[cfg(feature = "hydrate")]
+        measure_when_drawn(list, n, shown, next_card, 10);
+    });
+    // Cards change height as they live (a timer's text grows, a camera goes down, the language
+    // changes): every few seconds, a look at whether the last card still fits (else it goes, with
+    // no redrawing) and whether the next would now (then the column is drawn and measured again).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if store.now.with(|t| t.timestamp()) % CHECK_EVERY_SECS != 0 {
+            return;
+        }
         request_animation_frame(move || {
-            if let Some(list) = list.get_untracked() {
-                shown.set(measure_fit(&list, n));
+            let Some(element) = list.try_get_untracked().flatten() else {
+                return;
+            };
+            let more = cards.try_with_untracked(Vec::len).unwrap_or(0)
+                > shown.try_get_untracked().unwrap_or(0);
+            match fits_as_drawn(&element, more, next_card.try_get_untracked().flatten()) {
+                Fit::Right => {}
+                Fit::LastCut(height) => {
+                    let _ = shown.try_update(|n| *n = n.saturating_sub(1).max(1));
+                    let _ = next_card.try_set(Some(height));
+                }
+                Fit::Room => {
+                    let _ = remeasure.try_update(|n| *n = n.wrapping_add(1));
+                }
             }
         });
     });
@@ -334,16 +365,16 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> imp
             <header class="wall-column-head">
                 <h2>
                     <span class="step-no">{step.id.code()}</span>
-                    {t(step.name)}
+                    <span class="step-name">{t(step.name)}</span>
                 </h2>
                 <p class="wall-column-facts">
                     {move || format!("{} {}", step.standard_minutes, minutes())}
                     " · "
-                    {t(step.performer.label())}
+                    {t(step.performer.short_label())}
                 </p>
-                <SlaSummary counts testid="wall-step-counts"/>
+                <SlaSummary counts testid="wall-step-counts" nonzero=true/>
             </header>
-            <ol class="wall-cards" node_ref=list>
+            <ol class="wall-cards" node_ref=list data-next-card-px=move || next_card.get()>
                 <For
                     each=move || cards.with(|c| c.iter().take(shown()).copied().collect::<Vec<_>>())
                     key=|c| *c
@@ -467,17 +498,105 @@ fn cards_shown(bottoms: &[f64], n: usize, height: f64, more: f64) -> usize {
     }
 }
 
-/// Measures the drawn cards of a list: how many of its `n` cards fit.
+/// Once the column has drawn its cards (up to [`DRAWN`]; a tick or two of the executor after they
+/// were asked for: no animation frame is waited for, so a paused or fast-forwarded clock does not
+/// matter), keeps as many as fit whole, and notes the height of the first one left out
+/// (`next_card`, in px: what "+n lainnya" stands for). Reading the boxes lays the page out. The
+/// column may be gone by then (a revoked wall drops its board).
 #[cfg(feature = "hydrate")]
-fn measure_fit(list: &web_sys::HtmlOListElement, n: usize) -> usize {
+fn measure_when_drawn(
+    list: NodeRef<leptos::html::Ol>,
+    n: usize,
+    shown: RwSignal<usize>,
+    next_card: RwSignal<Option<u32>>,
+    tries: u32,
+) {
+    leptos::task::spawn_local(async move {
+        for _ in 0..tries {
+            leptos::task::tick().await;
+            let Some(element) = list.try_get_untracked().flatten() else {
+                return;
+            };
+            let more = element
+                .query_selector(".wall-more")
+                .ok()
+                .flatten()
+                .is_some();
+            let drawn = element.children().length().saturating_sub(u32::from(more));
+            if drawn as usize >= n.min(DRAWN) {
+                break;
+            }
+        }
+        let Some(element) = list.try_get_untracked().flatten() else {
+            return;
+        };
+        let (fits, next) = measure_fit(&element, n);
+        let _ = shown.try_set(fits);
+        let _ = next_card.try_set(next);
+    });
+}
+
+/// How often a column checks that its cards still fit, in seconds of the wall's clock.
+#[cfg(feature = "hydrate")]
+const CHECK_EVERY_SECS: i64 = 5;
+
+/// What a column's check found.
+#[cfg(feature = "hydrate")]
+enum Fit {
+    Right,
+    /// The last card sticks out (this tall, px): it goes.
+    LastCut(u32),
+    /// The card left out would fit now.
+    Room,
+}
+
+/// Whether a list's drawn cards are still right: the last fits whole, and, when some are left
+/// out, the first of them (`next`, px) still would not fit above the "+n lainnya" line.
+#[cfg(feature = "hydrate")]
+fn fits_as_drawn(list: &web_sys::HtmlOListElement, more: bool, next: Option<u32>) -> Fit {
+    let rect = list.get_bounding_client_rect();
+    let cards = list.query_selector_all(".wall-card").ok();
+    let last = cards
+        .as_ref()
+        .and_then(|c| c.item(c.length().checked_sub(1)?))
+        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok());
+    let Some(last) = last else { return Fit::Right };
+    let end = if more {
+        list.query_selector(".wall-more")
+            .ok()
+            .flatten()
+            .map_or(last.get_bounding_client_rect().bottom(), |m| {
+                m.get_bounding_client_rect().bottom()
+            })
+    } else {
+        last.get_bounding_client_rect().bottom()
+    };
+    // (With a margin over the gap, so a column at the edge is not drawn again and again.)
+    if end > rect.bottom() + 0.5 {
+        Fit::LastCut(last.get_bounding_client_rect().height().round() as u32)
+    } else if more && next.is_some_and(|h| rect.bottom() - end >= f64::from(h) + 16.0) {
+        Fit::Room
+    } else {
+        Fit::Right
+    }
+}
+
+/// Measures the drawn cards of a list: how many of its `n` cards fit, and the height of the first
+/// one that does not.
+#[cfg(feature = "hydrate")]
+fn measure_fit(list: &web_sys::HtmlOListElement, n: usize) -> (usize, Option<u32>) {
     use wasm_bindgen::JsCast;
     let top = list.get_bounding_client_rect().top();
     let cards = list.children();
-    let bottoms: Vec<f64> = (0..cards.length())
+    let boxes: Vec<(f64, f64)> = (0..cards.length())
         .filter_map(|i| cards.item(i))
         .filter(|c| c.class_list().contains("wall-card"))
-        .map(|c| c.get_bounding_client_rect().bottom() - top)
+        .map(|c| {
+            let r = c.get_bounding_client_rect();
+            (r.bottom() - top, r.height())
+        })
         .collect();
+    let bottoms: Vec<f64> = boxes.iter().map(|b| b.0).collect();
     let rem = window()
         .get_computed_style(list.unchecked_ref())
         .ok()
@@ -485,12 +604,13 @@ fn measure_fit(list: &web_sys::HtmlOListElement, n: usize) -> usize {
         .and_then(|s| s.get_property_value("font-size").ok())
         .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
         .unwrap_or(16.0);
-    cards_shown(
+    let fits = cards_shown(
         &bottoms,
         n,
         f64::from(list.client_height()),
         (MORE_REM + GAP_REM) * rem,
-    )
+    );
+    (fits, boxes.get(fits).map(|b| b.1.round() as u32))
 }
 
 /// A count that goes up whenever the card lists change size (the window, or a banner above the
@@ -598,21 +718,12 @@ mod tests {
     }
 }
 
-/// The letter number, or in its place a warning when a camera the card needs is offline.
+/// The letter number, whole, and under it a warning when a camera the card needs is offline.
 #[component]
 fn WallCardSecondLine(card: Card) -> impl IntoView {
-    let store = use_store();
     let letter = card.request.letter_number.to_string();
-    let down = Memo::new({
-        let card = card.clone();
-        move |_| store.cameras.with(|f| !f.down_for(&card).is_empty())
-    });
     view! {
-        <Show
-            when=move || down.get()
-            fallback=move || view! { <p class="letter"><super::board::LetterNumber number=letter.clone()/></p> }
-        >
-            <super::cameras::CameraWarning card=card.clone() short=true/>
-        </Show>
+        <p class="letter"><super::board::LetterNumber number=letter/></p>
+        <super::cameras::CameraWarning card=card short=true/>
     }
 }

@@ -67,7 +67,7 @@ pub fn period(q: &SlaQuery, sla: &SlaConfig) -> Result<Period, ApiError> {
     };
     if from > to {
         return Err(ApiError::BadRequest(
-            "from sesudah to / from is after to".into(),
+            "tanggal awal (from) sesudah tanggal akhir (to) / the start date (from) is after the end date (to)".into(),
         ));
     }
     if (to - from).num_days() >= MAX_DAYS {

@@ -106,14 +106,36 @@ impl Hub {
         redact: bool,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
         use futures::StreamExt;
-        let stream = self.events_for(after, ended).map(move |item| {
-            let event = SseEvent::default().id(item.seq.to_string());
-            Ok(if redact {
-                event.data(item.kiosk_json())
-            } else {
-                event.data(item.json.as_str())
-            })
+        use std::sync::atomic::{AtomicBool, Ordering};
+        // Ended because the credential ended (not the server stopping): the last thing sent says
+        // so, and the browser acts at once instead of after its reconnect delay (a revoked wall
+        // clears its board within about a second).
+        let revoked = Arc::new(AtomicBool::new(false));
+        let flag = revoked.clone();
+        let ended = Box::pin(async move {
+            ended.await;
+            flag.store(true, Ordering::SeqCst);
         });
+        let stream =
+            self.events_for(after, ended)
+                .map(move |item| {
+                    let event = SseEvent::default().id(item.seq.to_string());
+                    Ok(if redact {
+                        event.data(item.kiosk_json())
+                    } else {
+                        event.data(item.json.as_str())
+                    })
+                })
+                .chain(
+                    futures::stream::once(async move { revoked.load(Ordering::SeqCst) })
+                        .filter_map(|revoked| async move {
+                            revoked.then(|| {
+                                Ok(SseEvent::default()
+                                    .event("ended")
+                                    .data(r#"{"reason":"credential"}"#))
+                            })
+                        }),
+                );
         Sse::new(stream).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
     }
 
