@@ -476,21 +476,17 @@ impl SlaFile {
                 .get_or_insert_with(BTreeMap::new)
                 .extend(pairs(&v));
         }
+        let dates = |v: String| {
+            v.split(',')
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty())
+                .collect()
+        };
         if let Some(v) = env("PANTAU_HOLIDAYS") {
-            self.holidays = Some(
-                v.split(',')
-                    .map(|d| d.trim().to_owned())
-                    .filter(|d| !d.is_empty())
-                    .collect(),
-            );
+            self.holidays = Some(dates(v));
         }
         if let Some(v) = env("PANTAU_EXTRA_HOLIDAYS") {
-            self.extra_holidays = Some(
-                v.split(',')
-                    .map(|d| d.trim().to_owned())
-                    .filter(|d| !d.is_empty())
-                    .collect(),
-            );
+            self.extra_holidays = Some(dates(v));
         }
         if let Some(v) = env("PANTAU_CALENDARS") {
             self.calendars

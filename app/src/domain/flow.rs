@@ -1228,7 +1228,7 @@ fn check_output(
                     ..e
                 }],
             })?;
-            if schedule.seconds() > StepId::S7.def().standard_seconds() && over_standard.is_none() {
+            if schedule.exceeds_step_7_standard() && over_standard.is_none() {
                 return Err(invalid(Field::OverStandard, Problem::Required));
             }
             if !trial.ok {

@@ -393,6 +393,12 @@ impl Window {
     pub fn seconds(&self) -> i64 {
         (self.end - self.start).num_seconds()
     }
+
+    /// Longer than step 7's standard session (SOP.md, "Reading of step 7's standard"): confirmed
+    /// only with a reason, and shown as exceeding the standard.
+    pub fn exceeds_step_7_standard(&self) -> bool {
+        self.seconds() > super::sop::StepId::S7.def().standard_seconds()
+    }
 }
 
 /// `2026-12-01T08:00` (read as WIB), `2026-12-01T08:00:00`, or RFC 3339 with an offset.

@@ -300,11 +300,9 @@ fn CardView(card: Card) -> impl IntoView {
             let Some(li) = element.try_get_untracked().flatten() else {
                 return;
             };
-            let lost = document()
-                .active_element()
-                .is_none_or(|a| a.tag_name() == "BODY");
-            if lost && store.focus_card.try_get_value().flatten() == Some(id) {
-                let _ = li.focus();
+            if super::dialog::focus_lost() && store.focus_card.try_get_value().flatten() == Some(id)
+            {
+                super::dialog::focus(&li);
             }
         };
         refocus();
@@ -381,7 +379,7 @@ fn CardView(card: Card) -> impl IntoView {
             {card.fault.clone().map(|fault| view! { <super::moves::FaultNotice fault/> })}
             {card
                 .schedule
-                .filter(|w| step.is_some_and(|s| s >= StepId::S6) && w.seconds() > StepId::S7.def().standard_seconds())
+                .filter(|w| step.is_some_and(|s| s >= StepId::S6) && w.exceeds_step_7_standard())
                 .map(|w| view! {
                     <p class="over-standard" data-testid="over-standard">
                         {move || format!("{} · {}", duration(w.seconds(), lang.get()), txt::OVER_STANDARD.get(lang.get()))}

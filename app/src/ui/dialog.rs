@@ -9,6 +9,23 @@ use leptos::prelude::*;
 const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]):not([type=hidden]), \
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
+/// Whether the keyboard's focus is nowhere (on the page's body): the element that had it is gone.
+#[cfg(feature = "hydrate")]
+pub fn focus_lost() -> bool {
+    document()
+        .active_element()
+        .is_none_or(|a| a.tag_name() == "BODY")
+}
+
+/// Gives an element the keyboard's focus.
+#[cfg(feature = "hydrate")]
+pub fn focus(el: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
 /// Makes the element behind `node` a modal dialog. Returns the handler to put on the element's
 /// `on:keydown` (Escape closes, Tab stays inside) and the dialog's own close, which every way out
 /// of it must use (Cancel, the backdrop, a saved form): it runs `close` and gives focus back to what
@@ -48,52 +65,44 @@ where
             .ok()
             .flatten()
             .or_else(|| el.query_selector(FOCUSABLE).ok().flatten());
-        if let Some(first) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = first.focus();
+        if let Some(first) = first {
+            focus(&first);
         }
         true
     });
     let done = move || {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
             let opener = opener.try_get_value().flatten();
             let selector = return_to.try_get_value().flatten();
+            let find = |sel: &str| document().query_selector(sel).ok().flatten();
             // After the board has drawn what the dialog changed.
-            request_animation_frame(move || {
-                let target = opener.filter(|el| el.is_connected()).or_else(|| {
-                    selector
-                        .as_deref()
-                        .and_then(|sel| document().query_selector(sel).ok().flatten())
-                });
-                if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = el.focus();
+            request_animation_frame({
+                let selector = selector.clone();
+                move || {
+                    let target = opener
+                        .filter(|el| el.is_connected())
+                        .or_else(|| selector.as_deref().and_then(find));
+                    if let Some(el) = target {
+                        focus(&el);
+                    }
                 }
             });
             // What got the focus may be drawn anew a moment later (the server confirms a move and
             // the card is redrawn): while the focus is lost, it goes to what took its place.
-            if let Some(selector) = return_to.try_get_value().flatten() {
-                for ms in [150, 400, 900, 1800] {
-                    let selector = selector.clone();
-                    set_timeout(
-                        move || {
-                            let lost = document()
-                                .active_element()
-                                .is_none_or(|a| a.tag_name() == "BODY");
-                            if let (true, Some(el)) = (
-                                lost,
-                                document()
-                                    .query_selector(&selector)
-                                    .ok()
-                                    .flatten()
-                                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()),
-                            ) {
-                                let _ = el.focus();
-                            }
-                        },
-                        std::time::Duration::from_millis(ms),
-                    );
-                }
+            for ms in selector
+                .as_ref()
+                .map_or(&[][..], |_| &[150, 400, 900, 1800])
+            {
+                let selector = selector.clone().unwrap_or_default();
+                set_timeout(
+                    move || {
+                        if let (true, Some(el)) = (focus_lost(), find(&selector)) {
+                            focus(&el);
+                        }
+                    },
+                    std::time::Duration::from_millis(*ms),
+                );
             }
         }
         close();

@@ -126,15 +126,9 @@ pub(super) fn error_id(field: crate::domain::Field) -> String {
 pub(super) fn focus_first_invalid(container: &'static str) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
         let selector = format!("{container} [aria-invalid=true]");
-        if let Some(el) = document()
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
+        if let Ok(Some(el)) = document().query_selector(&selector) {
+            super::dialog::focus(&el);
         }
     });
     #[cfg(not(feature = "hydrate"))]
@@ -507,7 +501,7 @@ fn ScheduleFields(form: RwSignal<MoveForm>, errors: RwSignal<Vec<Shown>>) -> imp
         form.with(|f| {
             let now = chrono::Utc::now() - chrono::Duration::days(1);
             crate::domain::request::Window::parse(&f.schedule_start, &f.schedule_end, now)
-                .is_ok_and(|w| w.seconds() > StepId::S7.def().standard_seconds())
+                .is_ok_and(|w| w.exceeds_step_7_standard())
         })
     };
     let trial = move |value: bool, label: Text| {

@@ -134,7 +134,7 @@ pub mod browser {
     }
 
     /// The answer of a request that did not reach the server.
-    fn unreachable(e: gloo_net::Error) -> Both {
+    pub fn unreachable(e: gloo_net::Error) -> Both {
         Both::new(
             format!("server tidak dapat dihubungi ({e})"),
             format!("the server cannot be reached ({e})"),

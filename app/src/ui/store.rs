@@ -330,12 +330,7 @@ pub use browser::api_url;
 pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, crate::i18n::Both> {
     #[cfg(feature = "hydrate")]
     {
-        let unreachable = |e: gloo_net::Error| {
-            crate::i18n::Both::new(
-                format!("server tidak dapat dihubungi ({e})"),
-                format!("the server cannot be reached ({e})"),
-            )
-        };
+        use crate::ui::session::browser::unreachable;
         let res = gloo_net::http::Request::get(&api_url(path))
             .send()
             .await
