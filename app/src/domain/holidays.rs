@@ -40,9 +40,6 @@ const fn leave(y: i32, m: u32, d: u32, id: &'static str, en: &'static str) -> Ho
     }
 }
 
-/// The years whose list is the SKB's in full.
-pub const COMPLETE_YEARS: [i32; 1] = [2026];
-
 /// Every day off shipped, in date order.
 pub const INDONESIA: [Holiday; 33] = [
     // 2026: libur nasional.
@@ -125,18 +122,6 @@ pub fn dates() -> impl Iterator<Item = NaiveDate> {
         .filter_map(|h| NaiveDate::from_ymd_opt(h.date.0, h.date.1, h.date.2))
 }
 
-/// The shipped holiday on `date`, if any.
-pub fn on(date: NaiveDate) -> Option<&'static Holiday> {
-    INDONESIA
-        .iter()
-        .find(|h| h.date == (date.year(), date.month(), date.day()))
-}
-
-/// Whether the shipped list holds the whole SKB of `year`.
-pub fn complete(year: i32) -> bool {
-    COMPLETE_YEARS.contains(&year)
-}
-
 /// The years of `today` and the next whose list looks short: Indonesia has at least 17 national
 /// holidays a year, so fewer than 15 days listed means the year's SKB is not in yet.
 pub fn thin_years(holidays: &std::collections::BTreeSet<NaiveDate>, today: NaiveDate) -> Vec<i32> {
@@ -154,8 +139,6 @@ mod tests {
         let in_2026: Vec<&Holiday> = INDONESIA.iter().filter(|h| h.date.0 == 2026).collect();
         assert_eq!(in_2026.iter().filter(|h| !h.collective_leave).count(), 17);
         assert_eq!(in_2026.iter().filter(|h| h.collective_leave).count(), 8);
-        assert!(complete(2026));
-        assert!(!complete(2027));
     }
 
     #[test]
@@ -175,9 +158,10 @@ mod tests {
     #[test]
     fn christmas_and_independence_day_are_off() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert!(on(d(2026, 12, 25)).is_some());
-        assert!(on(d(2027, 12, 25)).is_some());
-        assert!(on(d(2026, 8, 17)).is_some());
-        assert!(on(d(2026, 12, 1)).is_none());
+        let off: std::collections::BTreeSet<NaiveDate> = dates().collect();
+        assert!(off.contains(&d(2026, 12, 25)));
+        assert!(off.contains(&d(2027, 12, 25)));
+        assert!(off.contains(&d(2026, 8, 17)));
+        assert!(!off.contains(&d(2026, 12, 1)));
     }
 }

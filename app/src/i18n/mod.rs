@@ -257,7 +257,6 @@ pub mod ui {
         "Isi dengan status langsung Pantau",
         "Fill in Pantau's live status",
     );
-    pub const LIVE_SAYS: Text = Text::new("Status langsung", "Live status");
     pub const FAULTS_CONFIRM: Text = Text::new(
         "Ada perangkat mati: kartu tiba di langkah 6 bertanda, Subkor ILE memutuskan (jadwal ulang setelah perbaikan, atau gagal)",
         "A device is down: the card reaches step 6 marked, and Subkor ILE decides (reschedule after repair, or fail)",
