@@ -135,9 +135,11 @@ test('keyboard: Pindahkan lists the legal steps; returned at step 5 and failed a
       await dialog.getByTestId('save-move').focus();
       await page.keyboard.press('Enter');
       await expect(dialog).toBeHidden();
-      // (Focus back on the moved card is not asserted here: it is lost now and then when the
-      // server's confirmation redraws the card; open in issue 21's note. Escape and the drawer
-      // give it back: trip-over.spec.ts.)
+      // The keyboard's focus is back on the moved card, in its new column, and stays there once
+      // the server has confirmed the move.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-card')), { message: 'focus on the moved card' })
+        .toBe(card);
     }
     await expect(page.locator(`section[data-step="5"] [data-card="${card}"]`)).toBeVisible();
   }

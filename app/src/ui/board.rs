@@ -14,6 +14,8 @@ use crate::i18n::ui as txt;
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    keep_focus_on_moved_card(use_store());
     view! {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
@@ -28,6 +30,52 @@ pub fn BoardPage() -> impl IntoView {
             <super::moves::Notices/>
         </main>
     }
+}
+
+/// After a move, the moved card keeps the keyboard's focus through every redraw of the board: in
+/// its new column, and when the server's confirmation draws it anew or puts it elsewhere in the
+/// column (moving a focused element loses its focus). It stops when the person puts the focus or
+/// the pointer elsewhere. The one place that gives a moved card its focus back, so that nothing
+/// left from an earlier move can take it to another card.
+#[cfg(feature = "hydrate")]
+fn keep_focus_on_moved_card(store: super::store::Store) {
+    use wasm_bindgen::JsCast;
+    let selector = move || {
+        store
+            .focus_card
+            .try_get_value()
+            .flatten()
+            .map(|id| format!("[data-card=\"{}\"]", id.0))
+    };
+    Effect::new(move |_| {
+        store.board.track();
+        // After the frame that draws the change.
+        request_animation_frame(move || {
+            if let Some(selector) = selector()
+                && super::dialog::focus_lost()
+                && let Some(card) = document().query_selector(&selector).ok().flatten()
+            {
+                super::dialog::focus(&card);
+            }
+        });
+    });
+    let forget = move || store.focus_card.set_value(None);
+    let pointer = window_event_listener(leptos::ev::pointerdown, move |_| forget());
+    let focus = window_event_listener(leptos::ev::focusin, move |ev| {
+        let Some(selector) = selector() else { return };
+        let on_card = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(&selector).ok().flatten())
+            .is_some();
+        if !on_card {
+            forget();
+        }
+    });
+    on_cleanup(move || {
+        pointer.remove();
+        focus.remove();
+    });
 }
 
 /// A read-only board: a wall screen with a kiosk token. Cards cannot be moved or opened.
@@ -287,30 +335,8 @@ fn CardView(card: Card) -> impl IntoView {
         })
     };
     let step = card.current_step();
-    let element = NodeRef::<leptos::html::Li>::new();
-    // Drawn anew after a move made from the keyboard: the focus comes back here if it was lost.
-    // (Checked when it is drawn and again a frame later: the card it replaces may leave after.)
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        // Runs again once the element is there.
-        if element.get().is_none() {
-            return;
-        }
-        let refocus = move || {
-            let Some(li) = element.try_get_untracked().flatten() else {
-                return;
-            };
-            if super::dialog::focus_lost() && store.focus_card.try_get_value().flatten() == Some(id)
-            {
-                super::dialog::focus(&li);
-            }
-        };
-        refocus();
-        request_animation_frame(refocus);
-    });
     view! {
         <li
-            node_ref=element
             class=move || {
                 let mut class = String::from("card");
                 if is_dragged() {

@@ -76,34 +76,16 @@ where
             let opener = opener.try_get_value().flatten();
             let selector = return_to.try_get_value().flatten();
             let find = |sel: &str| document().query_selector(sel).ok().flatten();
-            // After the board has drawn what the dialog changed.
-            request_animation_frame({
-                let selector = selector.clone();
-                move || {
-                    let target = opener
-                        .filter(|el| el.is_connected())
-                        .or_else(|| selector.as_deref().and_then(find));
-                    if let Some(el) = target {
-                        focus(&el);
-                    }
+            // After the board has drawn what the dialog changed. (A moved card keeps the focus
+            // through later redraws by the board's own care: `board::keep_focus_on_moved_card`.)
+            request_animation_frame(move || {
+                let target = opener
+                    .filter(|el| el.is_connected())
+                    .or_else(|| selector.as_deref().and_then(find));
+                if let Some(el) = target {
+                    focus(&el);
                 }
             });
-            // What got the focus may be drawn anew a moment later (the server confirms a move and
-            // the card is redrawn): while the focus is lost, it goes to what took its place.
-            for ms in selector
-                .as_ref()
-                .map_or(&[][..], |_| &[150, 400, 900, 1800])
-            {
-                let selector = selector.clone().unwrap_or_default();
-                set_timeout(
-                    move || {
-                        if let (true, Some(el)) = (focus_lost(), find(&selector)) {
-                            focus(&el);
-                        }
-                    },
-                    std::time::Duration::from_millis(*ms),
-                );
-            }
         }
         close();
     };

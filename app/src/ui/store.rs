@@ -96,8 +96,8 @@ pub struct Store {
     pub selected: RwSignal<Option<crate::domain::CardId>>,
     /// The live CCTV status feed.
     pub cameras: RwSignal<crate::domain::camera::CameraFeed>,
-    /// The card that keeps the keyboard's focus after a move: drawn anew in its new column (and
-    /// again when the server confirms the move), it takes the focus back when the focus was lost.
+    /// The card that keeps the keyboard's focus after a move, until the person puts the focus or
+    /// the pointer elsewhere (`board::keep_focus_on_moved_card`).
     pub focus_card: StoredValue<Option<CardId>>,
 }
 
