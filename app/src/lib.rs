@@ -1,13 +1,10 @@
 #![recursion_limit = "256"]
-//! Pantau's shared crate.
-//!
-//! - [`domain`]: the SOP "CCTV Monitoring" as plain Rust data and rules. No I/O, no Leptos types;
-//!   compiled into both the server and the browser (wasm32), so a rule is written once.
-//! - [`ui`]: the Leptos components, rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
+//! Pantau's pages: the Leptos components ([`ui`]), rendered on the server (`ssr`) and hydrated in
+//! the browser (`hydrate`). The rules and the texts they show are [`pantau_core`]'s.
 
-pub mod account;
-pub mod domain;
-pub mod i18n;
+// The UI reads the core's modules as `crate::domain`, `crate::api`, `crate::i18n`, `crate::account`.
+use pantau_core::{account, api, domain, i18n};
+
 pub mod ui;
 
 pub use ui::{App, shell};
@@ -23,7 +20,13 @@ pub fn hydrate() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
     // The bundle's memory and the bytes its allocator holds, for the wall's soak test (which
-    // prints them over simulated days).
+    // prints them over simulated days). Only in the tests' build (`soak`).
+    #[cfg(feature = "soak")]
+    expose_memory();
+}
+
+#[cfg(all(feature = "hydrate", feature = "soak"))]
+fn expose_memory() {
     let window = leptos::prelude::window();
     let _ = js_sys::Reflect::set(&window, &"__pantauMemory".into(), &wasm_bindgen::memory());
     let allocated = wasm_bindgen::closure::Closure::<dyn Fn() -> f64>::new(|| {
@@ -37,8 +40,9 @@ pub fn hydrate() {
 }
 
 /// The browser bundle's allocator, counting the bytes it holds: the memory's size only grows, to
-/// the most the page ever needed, so a small leak hides in it; this count shows one.
-#[cfg(feature = "hydrate")]
+/// the most the page ever needed, so a small leak hides in it; this count shows one. Only in the
+/// tests' build (`soak`): what users load allocates with the system allocator, uncounted.
+#[cfg(all(feature = "hydrate", feature = "soak"))]
 mod counted {
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};

@@ -167,6 +167,10 @@ export async function quietHours(page: Page, hours: number): Promise<void> {
 
 /** The bytes the page's bundle holds now (its allocator's count). */
 export async function heldBytes(page: Page): Promise<number> {
+  const counted = await page.evaluate(() => typeof (window as any).__pantauAllocated === 'function');
+  if (!counted) {
+    throw new Error('this bundle does not count its memory: build it with `cargo leptos build --release --precompress --lib-features hydrate,soak` (.ci/test does)');
+  }
   return page.evaluate(() => (window as any).__pantauAllocated() as number);
 }
 

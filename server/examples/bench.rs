@@ -12,15 +12,12 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use app::domain::demo::{sample_output, sample_request};
-use app::domain::{Board, CardId, Envelope, Mutation, Role};
 use chrono::Utc;
-use common::envelope;
+use pantau::testing::{self as common, envelope};
+use pantau_core::domain::demo::{sample_output, sample_request};
+use pantau_core::domain::{Board, CardId, Envelope, Mutation, Role};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
-
-#[path = "../tests/common/mod.rs"]
-mod common;
 
 /// One mutation through `POST /api/sync/push`; the answer's JSON.
 async fn push(http: &reqwest::Client, base: &str, envelope: Envelope) -> serde_json::Value {
@@ -390,7 +387,7 @@ async fn cameras_bench(bin: &str, secs: u64) {
     let ticks = cpu_ticks(pid) - ticks_before;
     let clk = 100.0; // USER_HZ on Linux
     let cpu_percent = ticks as f64 / clk / started.elapsed().as_secs_f64() * 100.0;
-    let feed: app::domain::camera::CameraFeed = http
+    let feed: pantau_core::domain::camera::CameraFeed = http
         .get(format!("{base}/api/cameras"))
         .send()
         .await
@@ -532,7 +529,7 @@ async fn attack_bench(bin: &str) {
                     Role::Tu,
                     Mutation::AddNote {
                         card,
-                        text: app::domain::demo::text(&note),
+                        text: pantau_core::domain::demo::text(&note),
                     },
                 )
             })
@@ -599,7 +596,7 @@ async fn attack_bench(bin: &str) {
                 Role::Tu,
                 Mutation::AddNote {
                     card,
-                    text: app::domain::demo::text("satu"),
+                    text: pantau_core::domain::demo::text("satu"),
                 },
             )
         };
@@ -619,7 +616,7 @@ async fn attack_bench(bin: &str) {
                         Role::Tu,
                         Mutation::AddNote {
                             card: cards[b % 3],
-                            text: app::domain::demo::text(&note),
+                            text: pantau_core::domain::demo::text(&note),
                         },
                     )
                 })

@@ -6,11 +6,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::domain::StepId;
-use app::domain::record::Letterhead;
-use app::domain::sla::{Calendar, OfficeHours, SlaConfig};
 use chrono::{NaiveDate, NaiveTime};
 use leptos::config::{Env, LeptosOptions};
+use pantau_core::domain::StepId;
+use pantau_core::domain::record::Letterhead;
+use pantau_core::domain::sla::{Calendar, OfficeHours, SlaConfig};
 
 use crate::cameras::ProbeSettings;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ pub struct Config {
     /// The letterhead and signatory of the printed records.
     pub letterhead: Letterhead,
     /// What one client connection may hold (`[server]`).
-    pub limits: crate::serve::Limits,
+    pub limits: crate::limits::Limits,
     /// Reverse proxies whose `X-Forwarded-For` names the real client (`[server] trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key secrets are sealed with, base64 (`PANTAU_SECRET_KEY`); else `secret.key` in the data
@@ -148,8 +148,8 @@ impl ServerFile {
         Ok(self)
     }
 
-    pub fn limits(&self) -> Result<crate::serve::Limits, ConfigError> {
-        let mut limits = crate::serve::Limits::default();
+    pub fn limits(&self) -> Result<crate::limits::Limits, ConfigError> {
+        let mut limits = crate::limits::Limits::default();
         if let Some(s) = self.header_timeout_secs {
             if !(1..=300).contains(&s) {
                 return Err(value_error(

@@ -110,6 +110,27 @@ impl Db {
     }
 
     /// The secret key: an error for a `Db` opened without one (a bug: the server's start sets it).
+    /// Checks `key` against the value this database was set up with (writing it the first time).
+    pub async fn check_key(
+        &self,
+        key: &crate::secrets::SecretKey,
+    ) -> Result<(), crate::secrets::SecretError> {
+        use crate::secrets::{CHECK, SecretError};
+        sqlx::query(
+            "INSERT INTO secret_check (id, sealed) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(key.seal(CHECK))
+        .execute(&self.pool)
+        .await?;
+        let stored: String = sqlx::query_scalar("SELECT sealed FROM secret_check WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        match key.open(&stored) {
+            Ok(text) if text == CHECK => Ok(()),
+            _ => Err(SecretError::WrongKey),
+        }
+    }
+
     pub fn key(&self) -> Result<&crate::secrets::SecretKey, sqlx::Error> {
         self.secrets
             .as_deref()

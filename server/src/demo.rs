@@ -1,9 +1,9 @@
 //! `pantau serve --demo`: an empty database gets the domain's demo, six weeks of requests
-//! ([`app::domain::demo::history`]), each mutation decided at the instant it happened.
+//! ([`pantau_core::domain::demo::history`]), each mutation decided at the instant it happened.
 
-use app::domain::demo::{history, text};
-use app::domain::{Envelope, MutationId, SlaConfig};
 use chrono::Utc;
+use pantau_core::domain::demo::{history, text};
+use pantau_core::domain::{Envelope, MutationId, SlaConfig};
 
 use crate::sync::{Store, StoreError};
 
@@ -15,14 +15,19 @@ pub async fn seed(store: &Store, sla: &SlaConfig) -> Result<usize, StoreError> {
     let seeded = history(Utc::now(), sla);
     let requests = seeded
         .iter()
-        .filter(|s| matches!(s.mutation, app::domain::Mutation::CreateRequest { .. }))
+        .filter(|s| {
+            matches!(
+                s.mutation,
+                pantau_core::domain::Mutation::CreateRequest { .. }
+            )
+        })
         .count();
     let envelopes = seeded
         .into_iter()
         .map(|s| {
             let envelope = Envelope {
                 id: MutationId(uuid::Uuid::new_v4()),
-                actor: text(&format!("demo-{}", crate::sync::store::role_name(s.role))),
+                actor: text(&format!("demo-{}", s.role.as_str())),
                 role: s.role,
                 device: text("demo-seed"),
                 client_time: s.at,

@@ -6,7 +6,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -47,15 +46,10 @@ pub enum ApiError {
     Busy,
     /// Form fields and what is wrong with each (422, with `fields` in the body).
     #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
-    Fields(Vec<FieldProblem>),
+    Fields(Vec<FieldText>),
 }
 
-/// One field of a form and what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
+pub use pantau_core::api::FieldText;
 
 impl ApiError {
     pub fn status(&self) -> StatusCode {
@@ -104,17 +98,10 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let fields = match &self {
-            ApiError::Fields(fields) => fields
-                .iter()
-                .map(|f| app::domain::FieldText {
-                    field: f.field.clone(),
-                    text: app::i18n::Both::split(&f.message),
-                    message: f.message.clone(),
-                })
-                .collect(),
+            ApiError::Fields(fields) => fields.clone(),
             _ => Vec::new(),
         };
-        let body = app::domain::ErrorAnswer::new(self.code(), self.to_string(), fields);
+        let body = pantau_core::api::ErrorAnswer::new(self.code(), self.to_string(), fields);
         let mut response = (self.status(), Json(body)).into_response();
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
@@ -195,7 +182,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => ApiError::NotJson,
             JsonRejection::BytesRejection(_) => ApiError::TooLarge {
-                limit: crate::http::BODY_LIMIT,
+                limit: crate::limits::BODY_LIMIT,
             },
             other => ApiError::BadRequest(other.body_text()),
         }

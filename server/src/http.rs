@@ -1,100 +1,23 @@
 //! The HTTP surface: API routes, Leptos pages, the static site.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use app::domain::SlaConfig;
-use app::domain::record::Letterhead;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{any, get, post};
-use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tokio::sync::watch;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
-use crate::auth::api::{self as auth_api, SecureCookies};
-use crate::auth::guard::Credentials;
-use crate::cameras::{self, Monitor};
-use crate::config::Config;
-use crate::db::Db;
+use crate::auth::api as auth_api;
+use crate::cameras;
 use crate::error::ApiError;
-use crate::sync::{Hub, Store, api};
+use crate::limits::{BODY_LIMIT, REQUEST_TIMEOUT};
+use crate::state::AppState;
+use crate::sync::api;
 use crate::{hardening, health};
-
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub hub: Hub,
-    pub sla: Arc<SlaConfig>,
-    pub cookies: SecureCookies,
-    pub credentials: Credentials,
-    pub cameras: Monitor,
-    pub letterhead: Arc<Letterhead>,
-    pub tasks: health::Tasks,
-    /// Proxies whose `X-Forwarded-For` is believed.
-    pub proxies: crate::client::TrustedProxies,
-    /// Mutations per user per minute.
-    pub push_rate: crate::sync::api::PushRate,
-}
-
-impl AppState {
-    /// Opens the database, runs the migrations, loads the log and starts the writer and the broadcaster.
-    /// Streams end when `shutdown` turns true.
-    pub async fn open(
-        config: &Config,
-        shutdown: watch::Receiver<bool>,
-    ) -> Result<AppState, String> {
-        let mut db = Db::open(config.database_url.as_deref(), &config.data_dir)
-            .await
-            .map_err(|e| e.to_string())?;
-        crate::sync::store::migrate(&db)
-            .await
-            .map_err(|e| format!("cannot migrate the database: {e}"))?;
-        let key = crate::secrets::SecretKey::load(config.secret_key.as_deref(), &config.data_dir)
-            .map_err(|e| e.to_string())?;
-        key.check(&db).await.map_err(|e| e.to_string())?;
-        db.secrets = Some(Arc::new(key));
-        let links = crate::tracking::seal_plain_links(&db)
-            .await
-            .map_err(|e| format!("cannot seal the tracking links: {e}"))?;
-        let logins = crate::cameras::store::seal_plain_logins(&db)
-            .await
-            .map_err(|e| format!("cannot seal the camera logins: {e}"))?;
-        if links + logins > 0 {
-            tracing::info!(links, logins, "sealed secrets stored before sealing began");
-        }
-        let tasks = health::Tasks::default();
-        let store = Store::open(db.clone(), &tasks)
-            .await
-            .map_err(|e| format!("cannot open the event store: {e}"))?;
-        let credentials = Credentials::start(db.clone(), shutdown.clone(), &tasks).await;
-        let hub = Hub::start(store, config.database_url.clone(), shutdown.clone(), &tasks).await;
-        let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown, &tasks)
-            .await
-            .map_err(|e| format!("cannot start the camera monitor: {e}"))?;
-        Ok(AppState {
-            leptos_options: config.leptos_options(),
-            db,
-            hub,
-            sla: Arc::new(config.sla.clone()),
-            cookies: SecureCookies(config.secure_cookies),
-            credentials,
-            cameras,
-            letterhead: Arc::new(config.letterhead.clone()),
-            tasks,
-            proxies: crate::client::TrustedProxies::new(config.trusted_proxies.clone()),
-            push_rate: crate::sync::api::PushRate::per_minute(config.limits.mutations_per_minute),
-        })
-    }
-}
-
-/// Requests that take longer are cut with 408 (the event stream excepted).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// The largest request body accepted.
-pub const BODY_LIMIT: usize = 512 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
@@ -128,10 +51,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/reports/sla", get(crate::reports::sla))
         .route(
             "/api/cards/{id}/tracking",
-            post(crate::tracking::create).delete(crate::tracking::revoke),
+            post(crate::tracking::api::create).delete(crate::tracking::api::revoke),
         )
         .route("/api/cards/{id}/record", get(crate::records::record))
-        .route("/api/track/{token}", get(crate::tracking::view))
+        .route("/api/track/{token}", get(crate::tracking::api::view))
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {
             app::shell(shell_options.clone())
@@ -158,6 +81,21 @@ pub fn router(state: AppState) -> Router {
             )),
             crate::site::build_header,
         ))
+        // Each request's log lines carry its id (`X-Request-Id`: a proxy's, else a new UUID; sent
+        // back on the answer) and its path, never its query (a wall's kiosk token travels there).
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(|id| id.chars().take(64).collect::<String>())
+                    .unwrap_or_default();
+                tracing::info_span!("request", %id, method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

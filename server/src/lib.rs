@@ -13,10 +13,15 @@ pub mod error;
 pub mod hardening;
 pub mod health;
 pub mod http;
+pub mod limits;
 pub mod records;
 pub mod reports;
 pub mod secrets;
 pub mod serve;
 pub mod site;
+pub mod startup;
+pub mod state;
 pub mod sync;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod tracking;

@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::domain::SlaConfig;
-use app::domain::record::{Letterhead, RequestRecord};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use pantau_core::domain::SlaConfig;
+use pantau_core::domain::record::{Letterhead, RequestRecord};
 use serde::Deserialize;
 
 use crate::auth::guard::Staff;

@@ -15,11 +15,10 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
-use crate::db::Db;
-
 /// Sealed values start with this, so a value from before sealing is told apart.
 const PREFIX: &str = "s1:";
-const CHECK: &str = "pantau secret key check";
+/// What the database keeps sealed, to tell whether an instance holds the key it was set up with.
+pub const CHECK: &str = "pantau secret key check";
 pub const KEY_FILE: &str = "secret.key";
 
 #[derive(Clone)]
@@ -114,23 +113,6 @@ impl SecretKey {
     /// Whether `value` is sealed (else it was stored before sealing began).
     pub fn is_sealed(value: &str) -> bool {
         value.starts_with(PREFIX)
-    }
-
-    /// Checks the key against the value the database was set up with (writing it the first time).
-    pub async fn check(&self, db: &Db) -> Result<(), SecretError> {
-        sqlx::query(
-            "INSERT INTO secret_check (id, sealed) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(self.seal(CHECK))
-        .execute(&db.pool)
-        .await?;
-        let stored: String = sqlx::query_scalar("SELECT sealed FROM secret_check WHERE id = 1")
-            .fetch_one(&db.pool)
-            .await?;
-        match self.open(&stored) {
-            Ok(text) if text == CHECK => Ok(()),
-            _ => Err(SecretError::WrongKey),
-        }
     }
 }
 

@@ -36,6 +36,7 @@ use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
 use crate::error::ApiError;
+use crate::limits::Limits;
 
 /// How much of a connection's request or response hyper buffers at most (its default is ~400 KiB).
 /// A request's headers must fit in it.
@@ -46,31 +47,6 @@ pub const OVERFLOW: usize = 32;
 const OVERFLOW_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 /// File descriptors kept for everything that is not a client connection (database, files, probes).
 const SPARE_FILES: u64 = 256;
-
-/// What one connection may hold. See the module's text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    pub header_timeout: Duration,
-    pub write_stall: Duration,
-    pub max_connections: usize,
-    /// At most this many connections from one address (a trusted proxy excepted): one client
-    /// cannot take every slot. An office behind one NAT address with 30 people in 6 tabs fits.
-    pub max_per_address: usize,
-    /// Mutations one user may push per minute (a burst of as many, refilled evenly).
-    pub mutations_per_minute: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            header_timeout: Duration::from_secs(10),
-            write_stall: Duration::from_secs(30),
-            max_connections: 4096,
-            max_per_address: 256,
-            mutations_per_minute: 600,
-        }
-    }
-}
 
 impl Limits {
     /// Raises this process's open-file limit as far as the system lets it, and lowers the cap when

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::icon::{Icon, IconView};
-use super::store::{Connection, use_store};
+use super::screen::{Connection, use_screen};
 use super::{t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::sla::{Sla, SlaCounts, SlaState};
@@ -15,7 +15,7 @@ use crate::i18n::ui as txt;
 #[component]
 pub fn BoardPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    keep_focus_on_moved_card(use_store());
+    keep_focus_on_moved_card(use_screen());
     view! {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
@@ -38,17 +38,17 @@ pub fn BoardPage() -> impl IntoView {
 /// the pointer elsewhere. The one place that gives a moved card its focus back, so that nothing
 /// left from an earlier move can take it to another card.
 #[cfg(feature = "hydrate")]
-fn keep_focus_on_moved_card(store: super::store::Store) {
+fn keep_focus_on_moved_card(screen: super::screen::Screen) {
     use wasm_bindgen::JsCast;
     let selector = move || {
-        store
+        screen
             .focus_card
             .try_get_value()
             .flatten()
             .map(|id| format!("[data-card=\"{}\"]", id.0))
     };
     Effect::new(move |_| {
-        store.board.track();
+        screen.board.track();
         // After the frame that draws the change.
         request_animation_frame(move || {
             if let Some(selector) = selector()
@@ -59,7 +59,7 @@ fn keep_focus_on_moved_card(store: super::store::Store) {
             }
         });
     });
-    let forget = move || store.focus_card.set_value(None);
+    let forget = move || screen.focus_card.set_value(None);
     let pointer = window_event_listener(leptos::ev::pointerdown, move |_| forget());
     let focus = window_event_listener(leptos::ev::focusin, move |ev| {
         let Some(selector) = selector() else { return };
@@ -78,24 +78,20 @@ fn keep_focus_on_moved_card(store: super::store::Store) {
     });
 }
 
-/// A read-only board: a wall screen with a kiosk token. Cards cannot be moved or opened.
-#[derive(Clone, Copy)]
-pub struct ReadOnly;
-
 /// Search, agency and "only late" above the board.
 #[component]
 fn FilterBar() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let agencies = Memo::new(move |_| store.agencies());
-    let set_text = move |ev| store.filter.update(|f| f.text = event_target_value(&ev));
-    let set_agency = move |ev| store.filter.update(|f| f.agency = event_target_value(&ev));
+    let agencies = Memo::new(move |_| screen.agencies());
+    let set_text = move |ev| screen.filter.update(|f| f.text = event_target_value(&ev));
+    let set_agency = move |ev| screen.filter.update(|f| f.agency = event_target_value(&ev));
     let set_late = move |ev| {
-        store
+        screen
             .filter
             .update(|f| f.only_late = event_target_checked(&ev))
     };
-    let clear = move |_| store.filter.set(Default::default());
+    let clear = move |_| screen.filter.set(Default::default());
     view! {
         <div class="board-actions">
             <super::new_request::NewRequestButton/>
@@ -107,7 +103,7 @@ fn FilterBar() -> impl IntoView {
                     type="search"
                     data-testid="filter-text"
                     placeholder=t(txt::SEARCH_HINT)
-                    prop:value=move || store.filter.with(|f| f.text.clone())
+                    prop:value=move || screen.filter.with(|f| f.text.clone())
                     on:input=set_text
                 />
             </label>
@@ -116,7 +112,7 @@ fn FilterBar() -> impl IntoView {
                 <select
                     data-testid="filter-agency"
                     on:change=set_agency
-                    prop:value=move || store.filter.with(|f| f.agency.clone())
+                    prop:value=move || screen.filter.with(|f| f.agency.clone())
                 >
                     <option value="">{t(txt::ALL_AGENCIES)}</option>
                     <For each=move || agencies.get() key=|a| a.clone() let:agency>
@@ -128,7 +124,7 @@ fn FilterBar() -> impl IntoView {
                 <input
                     type="checkbox"
                     data-testid="filter-late"
-                    prop:checked=move || store.filter.with(|f| f.only_late)
+                    prop:checked=move || screen.filter.with(|f| f.only_late)
                     on:change=set_late
                 />
                 <span>{t(txt::ONLY_LATE)}</span>
@@ -137,12 +133,12 @@ fn FilterBar() -> impl IntoView {
                 <input
                     type="checkbox"
                     data-testid="filter-mine"
-                    prop:checked=move || store.filter.with(|f| f.my_turn)
-                    on:change=move |ev| store.filter.update(|f| f.my_turn = event_target_checked(&ev))
+                    prop:checked=move || screen.filter.with(|f| f.my_turn)
+                    on:change=move |ev| screen.filter.update(|f| f.my_turn = event_target_checked(&ev))
                 />
                 <span>{t(txt::MY_TURN)}</span>
             </label>
-            <Show when=move || store.filter.with(|f| f.is_active())>
+            <Show when=move || screen.filter.with(|f| f.is_active())>
                 <span class="filter-active" role="status">{move || txt::FILTER_ACTIVE.get(lang.get())}</span>
                 <button type="button" class="filter-clear" on:click=clear>{t(txt::CLEAR_FILTER)}</button>
             </Show>
@@ -161,24 +157,24 @@ const FIRST_PAINT: usize = 6;
 /// One SOP step: its number, name, performer, standard time and counts, then its cards.
 #[component]
 fn StepColumn(step: &'static StepDef) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let heading_id = format!("step-{}-title", step.id.code());
     let labelled_by = heading_id.clone();
     let minutes = t(txt::MINUTES_SHORT);
-    let cards = Memo::new(move |_| store.cards_at(Stage::Step(step.id)));
+    let cards = Memo::new(move |_| screen.cards_at(Stage::Step(step.id)));
     // The longest-waiting cards first; the rest on request (the counts above cover them all).
     let shown = RwSignal::new(FIRST_PAINT);
     #[cfg(feature = "hydrate")]
     draw_rest_after_paint(step, cards, shown);
     // Counts of warning and breached cards, on the one clock.
     let counts = Memo::new(move |_| {
-        let now = store.now.get();
-        store
+        let now = screen.now.get();
+        screen
             .sla
             .with(|sla| cards.with(|cards| SlaCounts::of(sla, cards, now)))
     });
-    let drop = move || super::moves::drop_class(store, Target::Step(step.id));
+    let drop = move || super::moves::drop_class(screen, Target::Step(step.id));
     view! {
         <section
             class=move || format!("column {}", drop())
@@ -247,7 +243,7 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
                     <li class="empty">
                         {move || {
                             // Until the first snapshot, "no requests" would be untrue.
-                            let text = store.connection.with(|c| match c {
+                            let text = screen.connection.with(|c| match c {
                                 Connection::Loading => txt::LOADING,
                                 Connection::Failed(_) => txt::LOAD_FAILED,
                                 _ => txt::NO_CARDS,
@@ -303,9 +299,9 @@ pub(super) fn state_class(state: SlaState) -> &'static str {
 /// A request on the board: the letter, who must act, and its timer against the step's standard.
 #[component]
 fn CardView(card: Card) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let status = store.live_status(card.clone());
+    let status = screen.live_status(card.clone());
     let who = card.who_must_act();
     let id = card.id;
     let cameras = card
@@ -320,16 +316,20 @@ fn CardView(card: Card) -> impl IntoView {
     // signals its closures read that never change, such as the language).
     let sla_state = Memo::new(move |_| status.get().map(|s| s.state));
     let timed = Memo::new(move |_| status.with(Option::is_some));
-    let read_only = use_context::<ReadOnly>();
-    let (down, moved, up, is_click) = super::moves::drag_handlers(store, id);
-    let dragged = StoredValue::new(expect_context::<super::store::Dragged>().0);
+    let read_only = use_context::<super::screen::ReadOnly>();
+    let (down, moved, up, is_click) = super::moves::drag_handlers(screen, id);
+    let dragged = StoredValue::new(expect_context::<super::screen::Dragged>().0);
     let is_dragged = move || dragged.with_value(|d| d.selected(&Some(id)));
     // Only the dragged card follows the pointer (and so reads every move).
     let dragging = move || {
-        if is_dragged() { store.drag.get() } else { None }
+        if is_dragged() {
+            screen.drag.get()
+        } else {
+            None
+        }
     };
     let pending = move || {
-        store.pending.with(|p| {
+        screen.pending.with(|p| {
             p.iter()
                 .any(|p| p.envelope.mutation.card() == id && p.accepted.is_none())
         })
@@ -359,18 +359,18 @@ fn CardView(card: Card) -> impl IntoView {
             on:pointerdown=down
             on:pointermove=moved
             on:pointerup=up
-            on:pointercancel=move |_| store.drag.set(None)
+            on:pointercancel=move |_| screen.drag.set(None)
             on:click=move |_| {
                 // The click that ends a drag is not a request to open the details.
-                if read_only.is_none() && is_click() && store.drag.with_untracked(Option::is_none) {
-                    store.selected.set(Some(id));
+                if read_only.is_none() && is_click() && screen.drag.with_untracked(Option::is_none) {
+                    screen.selected.set(Some(id));
                 }
             }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" {
                     // Otherwise the key's keypress reaches the drawer's Close button, now focused.
                     ev.prevent_default();
-                    store.selected.set(Some(id));
+                    screen.selected.set(Some(id));
                 }
             }
         >
@@ -501,15 +501,15 @@ const RECENT: usize = 12;
 
 #[component]
 fn EndLane(end: EndState) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let cards = Memo::new(move |_| {
-        let mut cards = store.cards_at(Stage::Ended(end));
+        let mut cards = screen.cards_at(Stage::Ended(end));
         cards.sort_by_key(|c| std::cmp::Reverse(c.visits.last().and_then(|v| v.left)));
         cards
     });
-    let name = crate::domain::wire_name(&end);
-    let drop = move || super::moves::drop_class(store, Target::End(end));
+    let name = end.as_str();
+    let drop = move || super::moves::drop_class(screen, Target::End(end));
     let class = format!("end-lane {name}");
     view! {
         <details class=move || format!("{class} {}", drop()) data-end=name>
@@ -522,7 +522,7 @@ fn EndLane(end: EndState) -> impl IntoView {
                 <For each=move || cards.get().into_iter().take(RECENT) key=|c| (c.id, c.version) let:card>
                     <li class="lane-card" data-card=card.id.0.to_string()>
                         // Opens the details: the history and the records of an ended request.
-                        <button type="button" class="lane-card-open" on:click=move |_| store.selected.set(Some(card.id))>
+                        <button type="button" class="lane-card-open" on:click=move |_| screen.selected.set(Some(card.id))>
                             <LetterNumber number=card.request.letter_number.to_string()/>
                             " · "
                             <span class="agency">{card.request.agency.to_string()}</span>
@@ -543,12 +543,12 @@ fn EndLane(end: EndState) -> impl IntoView {
 /// Live / reconnecting since hh.mm / not loaded: always visible in the top bar.
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let on_wall = use_context::<ReadOnly>().is_some();
+    let on_wall = use_context::<super::screen::ReadOnly>().is_some();
     let view_of = move || {
         let lang = lang.get();
-        match store.connection.get() {
+        match screen.connection.get() {
             Connection::Loading => ("loading", txt::LOADING.get(lang).to_owned()),
             Connection::Live => ("live", txt::LIVE.get(lang).to_owned()),
             Connection::Reconnecting { since } => (
@@ -576,7 +576,7 @@ pub fn ConnectionBadge() -> impl IntoView {
         }
     };
     let waiting = move || {
-        store
+        screen
             .pending
             .with(|p| p.iter().filter(|p| p.accepted.is_none()).count())
     };

@@ -3,10 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::store::use_store;
+use super::screen::use_screen;
 use super::{t, use_lang};
 use crate::domain::camera::ProbeKind;
-use crate::domain::wire_name;
 use crate::i18n::{Both, Text};
 
 const TITLE: Text = Text::new("Kelola kamera (Admin)", "Manage cameras (Admin)");
@@ -51,7 +50,7 @@ struct Form {
 
 #[component]
 pub fn CameraAdmin() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let form = RwSignal::new(Form {
         kind: "rtsp".into(),
@@ -138,7 +137,7 @@ pub fn CameraAdmin() -> impl IntoView {
                     Err((fields, text)) => {
                         errors.set(fields);
                         message.set(Some(text));
-                        crate::ui::moves::focus_first_invalid("[data-testid=camera-admin]");
+                        crate::ui::dialog::focus_first_invalid("[data-testid=camera-admin]");
                     }
                 }
             });
@@ -159,7 +158,7 @@ pub fn CameraAdmin() -> impl IntoView {
                     <span>{t(EDIT)}</span>
                     <select name="camera" on:change=choose>
                         <option value="">{t(NEW)}</option>
-                        {move || store.cameras.with(|f| f.cameras.iter().map(|c| view! {
+                        {move || screen.cameras.with(|f| f.cameras.iter().map(|c| view! {
                             <option value=c.id.clone()>{c.name.clone()}</option>
                         }).collect_view())}
                     </select>
@@ -172,10 +171,9 @@ pub fn CameraAdmin() -> impl IntoView {
                     <span>{t(KIND)}</span>
                     <select name="kind" on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))>
                         {ProbeKind::ALL.into_iter().map(|k| {
-                            let name = wire_name(&k);
-                            let value = name.clone();
+                            let name = k.as_str();
                             view! {
-                                <option value=name selected=move || form.with(|f| f.kind == value)>
+                                <option value=name selected=move || form.with(|f| f.kind == name)>
                                     {move || k.label().get(lang.get())}
                                 </option>
                             }
@@ -222,31 +220,21 @@ pub fn CameraAdmin() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::Form;
+    use crate::api::FieldText;
+    use crate::api::cameras::{CameraInput, CameraSettings, ImportAnswer, coordinate};
     use crate::i18n::Both;
-    use crate::ui::store::api_url;
-
-    #[derive(serde::Deserialize)]
-    struct Settings {
-        id: String,
-        name: String,
-        location: Option<String>,
-        latitude: Option<f64>,
-        longitude: Option<f64>,
-        kind: String,
-        url: String,
-        enabled: bool,
-    }
+    use crate::ui::client::http::api_url;
 
     pub async fn settings(id: &str) -> Result<Form, Both> {
-        let s: Settings =
-            crate::ui::store::get_json(&format!("/api/cameras/{id}/settings")).await?;
+        let s: CameraSettings =
+            crate::ui::client::http::get_json(&format!("/api/cameras/{id}/settings")).await?;
         Ok(Form {
             id: Some(s.id),
             name: s.name,
             location: s.location.unwrap_or_default(),
             latitude: s.latitude.map(|v| v.to_string()).unwrap_or_default(),
             longitude: s.longitude.map(|v| v.to_string()).unwrap_or_default(),
-            kind: s.kind,
+            kind: s.kind.as_str().to_owned(),
             url: s.url,
             username: String::new(),
             password: String::new(),
@@ -254,31 +242,39 @@ mod browser {
         })
     }
 
-    fn number(raw: &str) -> serde_json::Value {
-        match raw.trim().replace(',', ".").parse::<f64>() {
-            Ok(n) => serde_json::json!(n),
-            Err(_) if raw.trim().is_empty() => serde_json::Value::Null,
-            // Sent as text: the server names the field.
-            Err(_) => serde_json::json!(raw),
-        }
-    }
-
     /// Adds or saves the camera; on refusal, the fields' problems and the message.
     pub async fn save(f: &Form) -> Result<(), (Vec<(String, Both)>, Both)> {
-        let mut body = serde_json::json!({
-            "name": f.name,
-            "location": f.location,
-            "latitude": number(&f.latitude),
-            "longitude": number(&f.longitude),
-            "kind": f.kind,
-            "url": f.url,
-            "enabled": f.enabled,
-        });
+        let coordinates = (
+            coordinate("latitude", &f.latitude),
+            coordinate("longitude", &f.longitude),
+        );
+        let (latitude, longitude) = match coordinates {
+            (Ok(latitude), Ok(longitude)) => (latitude, longitude),
+            (latitude, longitude) => {
+                let wrong: Vec<FieldText> = [latitude.err(), longitude.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let message = Both::split(&wrong[0].message);
+                return Err((
+                    wrong.into_iter().map(|w| (w.field, w.text)).collect(),
+                    message,
+                ));
+            }
+        };
         // On an edit, empty login fields keep the stored login.
-        if f.id.is_none() || !f.username.is_empty() || !f.password.is_empty() {
-            body["username"] = serde_json::json!(f.username);
-            body["password"] = serde_json::json!(f.password);
-        }
+        let login = f.id.is_none() || !f.username.is_empty() || !f.password.is_empty();
+        let body = CameraInput {
+            name: f.name.clone(),
+            location: Some(f.location.clone()),
+            latitude,
+            longitude,
+            kind: f.kind.clone(),
+            url: f.url.clone(),
+            username: login.then(|| f.username.clone()),
+            password: login.then(|| f.password.clone()),
+            enabled: f.enabled,
+        };
         let request = match &f.id {
             Some(id) => gloo_net::http::Request::put(&api_url(&format!("/api/cameras/{id}"))),
             None => gloo_net::http::Request::post(&api_url("/api/cameras")),
@@ -294,7 +290,7 @@ mod browser {
             return Ok(());
         }
         let status = res.status();
-        match res.json::<crate::domain::ErrorAnswer>().await {
+        match res.json::<crate::api::ErrorAnswer>().await {
             Ok(answer) => Err((
                 answer
                     .error
@@ -321,20 +317,20 @@ mod browser {
             Ok(res) => res,
             Err(e) => return Both::split(&e.to_string()),
         };
-        let answer: serde_json::Value = res.json().await.unwrap_or_default();
-        if let Ok(error) = serde_json::from_value::<crate::domain::ErrorAnswer>(answer.clone()) {
-            return error.error.text;
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        if let Some(error) = crate::api::error_text(&text) {
+            return error;
         }
-        let mut id = format!(
-            "+{} baru, {} diperbarui",
-            answer["added"], answer["updated"]
-        );
-        let mut en = format!("+{} added, {} updated", answer["added"], answer["updated"]);
-        for e in answer["errors"].as_array().into_iter().flatten() {
-            let message = Both::split(e["message"].as_str().unwrap_or(""));
-            let field = e["field"].as_str().unwrap_or("");
-            id.push_str(&format!("\nbaris {}: {field}: {}", e["line"], message.id));
-            en.push_str(&format!("\nline {}: {field}: {}", e["line"], message.en));
+        let Ok(answer) = serde_json::from_str::<ImportAnswer>(&text) else {
+            return Both::split(&format!("HTTP {status}"));
+        };
+        let mut id = format!("+{} baru, {} diperbarui", answer.added, answer.updated);
+        let mut en = format!("+{} added, {} updated", answer.added, answer.updated);
+        for e in answer.errors {
+            let message = Both::split(&e.message);
+            id.push_str(&format!("\nbaris {}: {}: {}", e.line, e.field, message.id));
+            en.push_str(&format!("\nline {}: {}: {}", e.line, e.field, message.en));
         }
         Both::new(id, en)
     }

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use super::icon::{Icon, IconView};
-use super::store::use_store;
+use super::screen::use_screen;
 use super::{t, use_lang};
+use crate::api::cameras::{CameraChange, HistoryAnswer};
 use crate::domain::Card;
 use crate::domain::camera::{CameraFeed, CameraInfo, CameraStatus, ProbeKind};
 use crate::domain::request::wib;
@@ -43,18 +44,18 @@ fn status_mark(status: CameraStatus) -> &'static str {
 /// name and since when. `shown` offline names at most; the rest are counted.
 #[component]
 pub fn CameraStrip(shown: usize, #[prop(optional)] link: bool) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let counts = Memo::new(move |_| store.cameras.with(CameraFeed::counts));
+    let counts = Memo::new(move |_| screen.cameras.with(CameraFeed::counts));
     let offline = Memo::new(move |_| {
-        store.cameras.with(|f| {
+        screen.cameras.with(|f| {
             f.offline()
                 .into_iter()
                 .map(|c| (c.name.clone(), c.since))
                 .collect::<Vec<_>>()
         })
     });
-    let network = Memo::new(move |_| store.cameras.with(|f| f.network.clone()));
+    let network = Memo::new(move |_| screen.cameras.with(|f| f.network.clone()));
     let count = move |status: CameraStatus, n: fn(&crate::domain::camera::CameraCounts) -> u32| {
         view! {
             <span class=format!("cam-count {}", status_class(status)) data-status=status_class(status)>
@@ -124,10 +125,10 @@ pub fn CameraStrip(shown: usize, #[prop(optional)] link: bool) -> impl IntoView 
 #[component]
 pub fn CameraWarning(card: Card, #[prop(optional)] short: bool) -> impl IntoView {
     let lang = use_lang();
-    let store = use_store();
+    let screen = use_screen();
     let down = Memo::new(move |_| {
-        store.cameras.with(|f| {
-            f.down_for(&card)
+        screen.cameras.with(|f| {
+            f.down_for(card.stage, &card.request.cameras)
                 .into_iter()
                 .map(|c| c.name.clone())
                 .collect::<Vec<_>>()
@@ -230,7 +231,7 @@ fn ago(seconds: i64, lang: Lang) -> String {
 
 #[component]
 pub fn CamerasPage() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let only_offline = RwSignal::new(false);
     let search = RwSignal::new(String::new());
@@ -239,7 +240,7 @@ pub fn CamerasPage() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let only = only_offline.get();
-        store.cameras.with(|f| {
+        screen.cameras.with(|f| {
             f.cameras
                 .iter()
                 .filter(|c| !only || c.is_offline())
@@ -259,7 +260,7 @@ pub fn CamerasPage() -> impl IntoView {
     // Where each camera stands in the feed: each row finds its own in one step at every change
     // (a search through the list per row would be n² for n cameras).
     let positions = Memo::new(move |_| {
-        store.cameras.with(|f| {
+        screen.cameras.with(|f| {
             f.cameras
                 .iter()
                 .enumerate()
@@ -268,7 +269,7 @@ pub fn CamerasPage() -> impl IntoView {
         })
     });
     let is_admin = move || {
-        store.me.with(|m| {
+        screen.me.with(|m| {
             m.as_ref()
                 .is_some_and(|m| m.roles.contains(&crate::domain::Role::Admin))
         })
@@ -279,7 +280,7 @@ pub fn CamerasPage() -> impl IntoView {
             <CameraStrip shown=12/>
             <p class="cam-interval">
                 {t(CHECKED_EVERY)} " "
-                {move || every(store.cameras.with(|f| f.interval_secs), lang.get())}
+                {move || every(screen.cameras.with(|f| f.interval_secs), lang.get())}
             </p>
             <div class="filters">
                 <input
@@ -340,12 +341,12 @@ fn CameraRow(
     positions: Memo<std::collections::HashMap<String, usize>>,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let camera = Memo::new({
         let id = id.clone();
         move |_| {
             let at = positions.with(|p| p.get(&id).copied());
-            store
+            screen
                 .cameras
                 .with(|f| at.and_then(|at| f.cameras.get(at)).cloned())
         }
@@ -357,7 +358,7 @@ fn CameraRow(
     let when = move |at: fn(&CameraInfo) -> Option<chrono::DateTime<chrono::Utc>>| {
         or_dash(move || {
             camera.with(|c| c.as_ref().and_then(at)).map(|t| {
-                let now = store.now.get();
+                let now = screen.now.get();
                 format!(
                     "{} ({})",
                     date_time(t, wib(), lang),
@@ -438,87 +439,8 @@ fn CameraHistory(id: String) -> impl IntoView {
     }
 }
 
-/// One recorded status change, as `/api/cameras/{id}/history` sends it.
-#[derive(Clone, Debug, serde::Deserialize)]
-pub struct Change {
-    pub status: CameraStatus,
-    pub at: chrono::DateTime<chrono::Utc>,
-    #[serde(default)]
-    pub detail: Option<String>,
-}
-
-async fn history(id: &str) -> Result<Vec<Change>, crate::i18n::Both> {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        changes: Vec<Change>,
-    }
-    super::store::get_json::<Answer>(&format!("/api/cameras/{id}/history"))
+async fn history(id: &str) -> Result<Vec<CameraChange>, crate::i18n::Both> {
+    super::client::http::get_json::<HistoryAnswer>(&format!("/api/cameras/{id}/history"))
         .await
         .map(|a| a.changes)
-}
-
-/// The feed in the browser: the last one is kept for a reload without network; the stream keeps
-/// it current (the browser reconnects by itself and the server starts again with the whole feed).
-#[cfg(feature = "hydrate")]
-pub mod browser {
-    use futures::StreamExt;
-    use gloo_net::eventsource::futures::EventSource;
-    use gloo_storage::{LocalStorage, Storage};
-    use leptos::prelude::*;
-    use leptos::task::spawn_local;
-
-    use crate::domain::camera::{CameraFeed, FeedChange};
-    use crate::ui::store::Store;
-
-    const KEY: &str = "pantau.cameras.v1";
-    /// The kept feed is written at most this often.
-    const SAVE_EVERY_MS: f64 = 10_000.0;
-
-    pub fn load_saved() -> Option<CameraFeed> {
-        LocalStorage::get(KEY).ok()
-    }
-
-    pub fn forget() {
-        LocalStorage::delete(KEY);
-    }
-
-    pub fn follow(store: Store) {
-        let Ok(mut source) = EventSource::new(&crate::ui::store::api_url("/api/cameras/stream"))
-        else {
-            return;
-        };
-        let (Ok(feeds), Ok(changes)) = (source.subscribe("feed"), source.subscribe("change"))
-        else {
-            return;
-        };
-        let mut events = futures::stream::select(feeds, changes);
-        spawn_local(async move {
-            let _keep_open = source;
-            let mut saved_at = 0.0;
-            while let Some(Ok((kind, message))) = events.next().await {
-                let Some(data) = message.data().as_string() else {
-                    continue;
-                };
-                match kind.as_str() {
-                    "feed" => {
-                        if let Ok(feed) = serde_json::from_str::<CameraFeed>(&data) {
-                            store.cameras.set(feed);
-                        }
-                    }
-                    _ => {
-                        if let Ok(change) = serde_json::from_str::<FeedChange>(&data) {
-                            store.cameras.update(|f| f.apply(change));
-                        }
-                    }
-                }
-                let now = js_sys::Date::now();
-                if now - saved_at > SAVE_EVERY_MS {
-                    saved_at = now;
-                    store.cameras.with_untracked(|f| {
-                        let _ = LocalStorage::set(KEY, f);
-                    });
-                }
-            }
-        });
-    }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::store::use_store;
+use super::screen::use_screen;
 use super::{t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::{Card, CardId, Event};
@@ -13,25 +13,21 @@ use crate::i18n::ui as txt;
 
 /// The card's history from `/api/cards/{id}`; only in the browser.
 async fn fetch_history(id: CardId) -> Result<Vec<Event>, crate::i18n::Both> {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        events: Vec<Event>,
-    }
-    super::store::get_json::<Answer>(&format!("/api/cards/{}", id.0))
+    super::client::http::get_json::<crate::api::sync::CardAnswer>(&format!("/api/cards/{}", id.0))
         .await
         .map(|a| a.events)
 }
 
 #[component]
 pub fn CardDrawer() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let card = Memo::new(move |_| {
-        store
+        screen
             .selected
             .get()
-            .and_then(|id| store.board.with(|b| b.card(id).cloned()))
+            .and_then(|id| screen.board.with(|b| b.card(id).cloned()))
     });
-    let close = move || store.selected.set(None);
+    let close = move || screen.selected.set(None);
     view! {
         <Show when=move || card.with(Option::is_some)>
             <DrawerPanel card close/>
@@ -68,7 +64,7 @@ fn DrawerPanel(
 
 #[component]
 fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let id = card.id;
     let version = card.version;
@@ -80,8 +76,8 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
     let times = {
         let card = card.clone();
         Memo::new(move |_| {
-            let now = store.now.get();
-            store.sla.with(|sla| sla.time_in_steps(&card, now))
+            let now = screen.now.get();
+            screen.sla.with(|sla| sla.time_in_steps(&card, now))
         })
     };
     // Focus moves into the dialog, so Escape and screen readers work from the start.

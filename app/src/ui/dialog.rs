@@ -26,6 +26,19 @@ pub fn focus(el: &web_sys::Element) {
     }
 }
 
+/// After a refused submit: focus the first field marked invalid inside `container`.
+pub fn focus_first_invalid(container: &'static str) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        let selector = format!("{container} [aria-invalid=true]");
+        if let Ok(Some(el)) = document().query_selector(&selector) {
+            focus(&el);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = container;
+}
+
 /// Makes the element behind `node` a modal dialog. Returns the handler to put on the element's
 /// `on:keydown` (Escape closes, Tab stays inside) and the dialog's own close, which every way out
 /// of it must use (Cancel, the backdrop, a saved form): it runs `close` and gives focus back to what

@@ -61,22 +61,41 @@ impl Filter {
 mod tests {
     use super::*;
     use crate::domain::demo::sample_request;
-    use crate::domain::flow::tests::{Client, card_id};
-    use crate::domain::{Board, Mutation, Role};
+    use crate::domain::demo::text;
+    use crate::domain::request::{Field, parse_date_time};
+    use crate::domain::{Board, CardId, Envelope, Mutation, MutationId, Role};
+    use chrono::{DateTime, Utc};
 
+    fn at(s: &str) -> DateTime<Utc> {
+        parse_date_time(Field::WindowStart, s).unwrap()
+    }
+
+    /// The time the test's cards are made at.
+    struct Client {
+        now: DateTime<Utc>,
+    }
+
+    /// Demo request `n`, registered by TU on 2026-11-28 10:00 WIB (so at step 2).
     fn card(n: usize) -> (Card, Client) {
-        let mut client = Client::new();
+        let client = Client {
+            now: at("2026-11-28T10:00"),
+        };
         let mut board = Board::new();
-        let request = sample_request(n, client.now, 5);
-        let env = client.envelope(
-            Role::Tu,
-            Mutation::CreateRequest {
-                card: card_id(n as u128),
-                request,
+        let id = CardId(uuid::Uuid::from_u128(n as u128));
+        let env = Envelope {
+            id: MutationId(uuid::Uuid::from_u128(1_000_000 + n as u128)),
+            actor: text("tu"),
+            role: Role::Tu,
+            device: text("test-device"),
+            client_time: client.now,
+            override_reason: None,
+            mutation: Mutation::CreateRequest {
+                card: id,
+                request: sample_request(n, client.now, 5),
             },
-        );
+        };
         board.execute(&env, client.now).unwrap();
-        (board.card(card_id(n as u128)).unwrap().clone(), client)
+        (board.card(id).unwrap().clone(), client)
     }
 
     #[test]
@@ -119,7 +138,7 @@ mod tests {
         // 2026-11-28 is a Saturday: the office-hours clock is paused, so the card is not late…
         assert!(!late.keeps(&card, &sla, client.now, &[]));
         // …until Monday's working time runs past 80 % of its 5 minutes.
-        let monday = crate::domain::request::tests::at("2026-11-30T07:35");
+        let monday = at("2026-11-30T07:35");
         assert!(late.keeps(&card, &sla, monday, &[]));
         assert!(late.is_active() && !Filter::default().is_active());
     }

@@ -4,6 +4,7 @@ pub mod board;
 mod camera_admin;
 mod cameras;
 mod card_detail;
+pub mod client;
 mod dialog;
 pub mod filter;
 mod icon;
@@ -12,8 +13,8 @@ mod moves;
 mod new_request;
 mod records;
 mod reports;
+pub mod screen;
 pub mod session;
-pub mod store;
 mod tracking;
 mod wall;
 
@@ -56,7 +57,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_lang();
-    store::provide_store();
+    let screen = screen::provide_screen();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| client::start(screen));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = screen;
 
     view! {
         <Stylesheet id="leptos" href="/pkg/pantau.css"/>
@@ -94,9 +99,9 @@ fn TopBar() -> impl IntoView {
             .pathname
             .with(|p| p.starts_with("/wall") || p.starts_with("/lacak"))
     };
-    let store = store::use_store();
+    let screen = screen::use_screen();
     let signed_in = move || {
-        store.me.with(Option::is_some) && !location.pathname.with(|p| p.starts_with("/masuk"))
+        screen.me.with(Option::is_some) && !location.pathname.with(|p| p.starts_with("/masuk"))
     };
     view! {
         <Show when=move || !on_wall()>

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::store::{Drag, NoticeKind, Store, use_store};
+use super::screen::{Drag, NoticeKind, Screen, use_screen};
 use super::{t, use_lang};
-use crate::domain::flow::Health;
+use crate::domain::camera::Health;
 use crate::domain::moves::{Exit, Move, MoveForm, move_to, suggested_instruction};
-use crate::domain::{CardId, Envelope, MutationId, Refusal, StepId, Target};
+use crate::domain::{CardId, Refusal, StepId, Target};
 use crate::i18n::ui as txt;
 use crate::i18n::{Lang, Text};
 
@@ -22,12 +22,12 @@ pub fn target_label(target: Target, lang: Lang) -> String {
 /// The card's "Pindahkan" button: opens the move dialog, or says why this person cannot move it.
 #[component]
 pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     // Why this person cannot move the card, if they cannot (the reason of the normal move). It
     // depends on the card's step (a card view is made anew when its card changes) and the roles.
     let blocked = Memo::new(move |_| {
-        let moves = store.moves_at(step?);
+        let moves = screen.moves_at(step?);
         if moves.iter().any(|(_, allowed)| allowed.is_ok()) {
             None
         } else {
@@ -41,8 +41,8 @@ pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
     let open = move |ev: leptos::ev::MouseEvent| {
         ev.stop_propagation();
         match blocked.get_untracked() {
-            None => store.moving.set(Some((card, None))),
-            Some(refusal) => store.notify_refusal(&refusal),
+            None => screen.moving.set(Some((card, None))),
+            Some(refusal) => screen.notify_refusal(&refusal),
         }
     };
     step.map(|_| {
@@ -72,21 +72,21 @@ pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
 /// holds; "Batal" changes nothing.
 #[component]
 pub fn MoveDialog() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     view! {
-        {move || store.moving.get().and_then(|(card, target)| {
-            let card = store.board.with_untracked(|b| b.card(card).cloned())?;
-            Some(view! { <MoveForm card target/> })
+        {move || screen.moving.get().and_then(|(card, target)| {
+            let card = screen.board.with_untracked(|b| b.card(card).cloned())?;
+            Some(view! { <MoveDialogForm card target/> })
         })}
     }
 }
 
 /// The dialog's first values; a 5a check starts from the cameras' and the network's live state.
-fn starting_form(store: Store, card: &crate::domain::Card, m: &Move) -> MoveForm {
+fn starting_form(screen: Screen, card: &crate::domain::Card, m: &Move) -> MoveForm {
     let form = MoveForm::for_move(card, m);
     if m.from == StepId::S5a && m.exit != Exit::Fail {
-        let now = store.now.get_untracked();
-        store
+        let now = screen.now.get_untracked();
+        screen
             .cameras
             .with_untracked(|feed| form.with_live(card, feed, now))
     } else {
@@ -119,27 +119,14 @@ pub(super) fn refusal_problems(refusal: &Refusal, lang: Lang) -> Vec<Shown> {
 
 /// The id of a field's message, for `aria-describedby`.
 pub(super) fn error_id(field: crate::domain::Field) -> String {
-    format!("error-{}", crate::domain::wire_name(&field))
-}
-
-/// After a refused submit: focus the first field marked invalid inside `container`.
-pub(super) fn focus_first_invalid(container: &'static str) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        let selector = format!("{container} [aria-invalid=true]");
-        if let Ok(Some(el)) = document().query_selector(&selector) {
-            super::dialog::focus(&el);
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = container;
+    format!("error-{}", field.as_str())
 }
 
 #[component]
-fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView {
-    let store = use_store();
+fn MoveDialogForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView {
+    let screen = use_screen();
     let lang = use_lang();
-    let moves = store.moves_of(&card);
+    let moves = screen.moves_of(&card);
     let first = target.and_then(|t| move_to(&card, t)).or_else(|| {
         moves
             .iter()
@@ -149,7 +136,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     let chosen = RwSignal::new(first);
     let form = RwSignal::new(
         first
-            .map(|m| starting_form(store, &card, &m))
+            .map(|m| starting_form(screen, &card, &m))
             .unwrap_or_default(),
     );
     let override_reason = RwSignal::new(String::new());
@@ -158,20 +145,20 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     let node = NodeRef::<leptos::html::Form>::new();
     let (keys, close) = super::dialog::modal(
         node,
-        move || store.moving.set(None),
+        move || screen.moving.set(None),
         Some(format!("[data-card=\"{}\"]", card_id.0)),
     );
     let choose = {
         let card = card.clone();
         move |m: Move| {
             chosen.set(Some(m));
-            form.set(starting_form(store, &card, &m));
+            form.set(starting_form(screen, &card, &m));
             errors.set(Vec::new());
         }
     };
     let acting = move || {
         chosen.get().map(|m| {
-            store
+            screen
                 .moves_of_card(card_id)
                 .into_iter()
                 .find(|(x, _)| *x == m)
@@ -181,7 +168,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
     };
     let show = move |shown: Vec<Shown>| {
         errors.set(shown);
-        focus_first_invalid("[data-testid=move-dialog]");
+        super::dialog::focus_first_invalid("[data-testid=move-dialog]");
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -194,7 +181,7 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
             Some(Err(refusal)) => return show(refusal_problems(&refusal, lang)),
             None => return,
         };
-        let now = store.now.get_untracked();
+        let now = screen.now.get_untracked();
         let mutation = match form.with_untracked(|f| f.mutation(card_id, &mv, now)) {
             Ok(mutation) => mutation,
             Err(problems) => {
@@ -217,13 +204,14 @@ fn MoveForm(card: crate::domain::Card, target: Option<Target>) -> impl IntoView 
         } else {
             None
         };
-        let Some(envelope) = envelope(store, role, override_reason, mutation) else {
+        let Some(envelope) = super::client::envelope(screen, role, override_reason, mutation)
+        else {
             return;
         };
-        match store.submit(envelope) {
+        match super::client::submit(screen, envelope) {
             Ok(()) => {
-                store.focus_card.set_value(Some(card_id));
-                store.notify(
+                screen.focus_card.set_value(Some(card_id));
+                screen.notify(
                     format!("{}: {}", txt::MOVED.id, target_label(mv.to, Lang::Id)),
                     format!("{}: {}", txt::MOVED.en, target_label(mv.to, Lang::En)),
                     NoticeKind::Done,
@@ -346,10 +334,10 @@ pub fn fault_text(fault: &crate::domain::flow::Fault, lang: Lang) -> String {
     parts.join(", ")
 }
 
-fn target_code(target: Target) -> String {
+fn target_code(target: Target) -> &'static str {
     match target {
-        Target::Step(step) => step.code().to_owned(),
-        Target::End(end) => crate::domain::wire_name(&end),
+        Target::Step(step) => step.code(),
+        Target::End(end) => end.as_str(),
     }
 }
 
@@ -573,11 +561,7 @@ fn HealthSelect(
     get: Signal<Option<Health>>,
     set: Callback<Option<Health>>,
 ) -> impl IntoView {
-    let value = move || {
-        get.get()
-            .map(|h| crate::domain::wire_name(&h))
-            .unwrap_or_default()
-    };
+    let value = move || get.get().map(|h| h.as_str()).unwrap_or_default();
     let missing = move || get.get().is_none() && invalid(errors, field)().is_some();
     let id = format!("move-{name}");
     view! {
@@ -602,69 +586,21 @@ fn HealthSelect(
             }>
                 <option value="">{t(txt::CHOOSE)}</option>
                 {[Health::Ok, Health::Degraded, Health::Down].into_iter().map(|h| view! {
-                    <option value=crate::domain::wire_name(&h)>{t(h.label())}</option>
+                    <option value=h.as_str()>{t(h.label())}</option>
                 }).collect_view()}
             </select>
         </div>
     }
 }
 
-/// An envelope from the signed-in person on this device.
-pub(super) fn envelope(
-    store: Store,
-    role: crate::domain::Role,
-    override_reason: Option<crate::domain::request::LongText>,
-    mutation: crate::domain::Mutation,
-) -> Option<Envelope> {
-    let me = store.me.get_untracked()?;
-    let text = |s: &str| crate::domain::request::Bounded::parse(crate::domain::Field::Note, s).ok();
-    Some(Envelope {
-        id: MutationId(new_id()),
-        actor: text(&me.username)?,
-        role,
-        device: text(&device_name())?,
-        client_time: store.now.get_untracked(),
-        override_reason,
-        mutation,
-    })
-}
-
-/// A random (version 4) id from the browser's cryptographic source.
-pub(super) fn new_id() -> uuid::Uuid {
-    #[allow(unused_mut)]
-    let mut bytes = [0u8; 16];
-    #[cfg(feature = "hydrate")]
-    if let Ok(crypto) = window().crypto() {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
-}
-
-/// This browser's name in the history: "browser-" and a random part, kept in localStorage.
-fn device_name() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::{LocalStorage, Storage};
-        const KEY: &str = "pantau.device";
-        if let Ok(name) = LocalStorage::get::<String>(KEY) {
-            return name;
-        }
-        let name = format!("browser-{}", &new_id().simple().to_string()[..8]);
-        let _ = LocalStorage::set(KEY, &name);
-        name
-    }
-    #[cfg(not(feature = "hydrate"))]
-    "server".to_owned()
-}
-
 /// Messages about moves, read out by screen readers (aria-live).
 #[component]
 pub fn Notices() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     view! {
         <div class="notices" aria-live="polite" role="status" data-testid="notices">
-            <For each=move || store.notices.get() key=|n| n.id let:notice>
+            <For each=move || screen.notices.get() key=|n| n.id let:notice>
                 <p class=match notice.kind {
                     NoticeKind::Done => "notice",
                     NoticeKind::Blocked => "notice blocked",
@@ -689,7 +625,7 @@ pub fn Notices() -> impl IntoView {
     reason = "the four handlers a card's element takes, as closures"
 )]
 pub fn drag_handlers(
-    store: Store,
+    screen: Screen,
     card: CardId,
 ) -> (
     impl Fn(leptos::ev::PointerEvent) + Copy,
@@ -699,7 +635,7 @@ pub fn drag_handlers(
 ) {
     let start = StoredValue::new(None::<(f64, f64)>);
     let dragged = StoredValue::new(false);
-    let read_only = use_context::<super::board::ReadOnly>().is_some();
+    let read_only = use_context::<super::screen::ReadOnly>().is_some();
     let down = move |ev: leptos::ev::PointerEvent| {
         if read_only || ev.button() != 0 || on_control(&ev) {
             return;
@@ -712,7 +648,7 @@ pub fn drag_handlers(
             return;
         };
         let (dx, dy) = (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0);
-        let dragging = store
+        let dragging = screen
             .drag
             .with_untracked(|d| d.is_some_and(|d| d.card == card));
         if !dragging && dx.hypot(dy) < 6.0 {
@@ -723,24 +659,24 @@ pub fn drag_handlers(
             dragged.set_value(true);
         }
         let over = target_at(ev.client_x(), ev.client_y());
-        store.drag.set(Some(Drag { card, dx, dy, over }));
+        screen.drag.set(Some(Drag { card, dx, dy, over }));
     };
     let up = move |_ev: leptos::ev::PointerEvent| {
         start.set_value(None);
-        let Some(drag) = store.drag.get_untracked().filter(|d| d.card == card) else {
+        let Some(drag) = screen.drag.get_untracked().filter(|d| d.card == card) else {
             return;
         };
-        store.drag.set(None);
+        screen.drag.set(None);
         let Some(over) = drag.over else { return };
-        let here = store
+        let here = screen
             .board
             .with_untracked(|b| b.card(card).map(|c| c.stage));
         if here == Some(over.into()) {
             return; // dropped where it was
         }
-        match store.can_drop(card, over) {
-            Ok(()) => store.moving.set(Some((card, Some(over)))),
-            Err(refusal) => store.notify(
+        match screen.can_drop(card, over) {
+            Ok(()) => screen.moving.set(Some((card, Some(over)))),
+            Err(refusal) => screen.notify(
                 format!("{}: {}", txt::CANNOT_DROP.id, refusal.message(Lang::Id)),
                 format!("{}: {}", txt::CANNOT_DROP.en, refusal.message(Lang::En)),
                 NoticeKind::Blocked,
@@ -817,7 +753,7 @@ fn target_at(x: i32, y: i32) -> Option<Target> {
             let end = zone.get_attribute("data-end")?;
             return crate::domain::EndState::ALL
                 .into_iter()
-                .find(|e| crate::domain::wire_name(e) == end)
+                .find(|e| e.as_str() == end)
                 .map(Target::End);
         }
         None
@@ -830,12 +766,12 @@ fn target_at(x: i32, y: i32) -> Option<Target> {
 }
 
 /// For a column or lane while a card is dragged: "drop-ok", "drop-no", or nothing.
-pub fn drop_class(store: Store, target: Target) -> &'static str {
-    match store.drag.get() {
+pub fn drop_class(screen: Screen, target: Target) -> &'static str {
+    match screen.drag.get() {
         None => "",
         Some(drag) => {
-            let legal = store.can_drop(drag.card, target).is_ok()
-                && store
+            let legal = screen.can_drop(drag.card, target).is_ok()
+                && screen
                     .board
                     .with_untracked(|b| b.card(drag.card).map(|c| c.stage))
                     != Some(target.into());

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::store::{NoticeKind, use_store};
+use super::screen::{NoticeKind, use_screen};
 use super::{t, use_lang};
 use crate::domain::request::{DocumentInput, Field, FieldError, Request, RequestInput};
 use crate::domain::{CardId, Mutation, Role};
@@ -21,10 +21,10 @@ fn registering_role(held: &[Role]) -> Option<Role> {
 /// The "Permohonan baru" button, for those who may register a request.
 #[component]
 pub fn NewRequestButton() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let open = RwSignal::new(false);
     let allowed = move || {
-        store.me.with(|me| {
+        screen.me.with(|me| {
             me.as_ref()
                 .and_then(|m| registering_role(&m.roles))
                 .is_some()
@@ -44,7 +44,7 @@ pub fn NewRequestButton() -> impl IntoView {
 
 #[component]
 fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let input = RwSignal::new(RequestInput::default());
     let cameras = RwSignal::new(String::new());
@@ -60,7 +60,7 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     };
     // What step 5 will ask for that the letter does not give yet: said now, not at step 5.
     let missing_for_step_5 = move || {
-        let now = store.now.get_untracked();
+        let now = screen.now.get_untracked();
         Request::parse(&typed(), now)
             .ok()
             .and_then(|r| r.check_complete(now).err())
@@ -82,24 +82,24 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
                 }
             })
             .collect();
-        let now = store.now.get_untracked();
+        let now = screen.now.get_untracked();
         if let Err(problems) = Request::parse(&request, now) {
             errors.set(problems);
-            super::moves::focus_first_invalid("[data-testid=new-request-form]");
+            super::dialog::focus_first_invalid("[data-testid=new-request-form]");
             return;
         }
         errors.set(Vec::new());
-        let Some(role) = registering_role(&store.roles()) else {
+        let Some(role) = registering_role(&screen.roles()) else {
             return;
         };
-        let card = CardId(super::moves::new_id());
+        let card = CardId(super::client::new_id());
         let mutation = Mutation::CreateRequest { card, request };
-        let Some(envelope) = super::moves::envelope(store, role, None, mutation) else {
+        let Some(envelope) = super::client::envelope(screen, role, None, mutation) else {
             return;
         };
-        match store.submit(envelope) {
+        match super::client::submit(screen, envelope) {
             Ok(()) => {
-                store.notify(
+                screen.notify(
                     txt::REQUEST_REGISTERED.id.to_owned(),
                     txt::REQUEST_REGISTERED.en.to_owned(),
                     NoticeKind::Done,
@@ -246,7 +246,7 @@ fn Requirement(field: Field) -> impl IntoView {
 }
 
 fn error_id(field: Field) -> String {
-    format!("new-error-{}", crate::domain::wire_name(&field))
+    format!("new-error-{}", field.as_str())
 }
 
 /// The problems of one field, next to it.

@@ -96,7 +96,8 @@ pub fn RecordPage(doc: Doc) -> impl IntoView {
                     format!("{id:?}: not a card id"),
                 )
             })?;
-            super::store::get_json::<RequestRecord>(&format!("/api/cards/{}/record", card.0)).await
+            super::client::http::get_json::<RequestRecord>(&format!("/api/cards/{}/record", card.0))
+                .await
         }
     });
     let number = RwSignal::new(String::new());
@@ -287,7 +288,7 @@ fn Signature(
     }
 }
 
-fn health(h: Option<crate::domain::flow::Health>) -> String {
+fn health(h: Option<crate::domain::camera::Health>) -> String {
     h.map(|h| h.label().id.to_owned())
         .unwrap_or_else(|| "-".into())
 }

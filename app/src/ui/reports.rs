@@ -6,10 +6,10 @@
 use leptos::prelude::*;
 
 use super::{t, use_lang};
+use crate::domain::FLOW;
 use crate::domain::report::{Figures, GroupFigures, SlaReport, StepFigures};
 use crate::domain::request::wib;
 use crate::domain::sop::StepDef;
-use crate::domain::{FLOW, wire_name};
 use crate::i18n::format::{date_time, duration};
 use crate::i18n::{Lang, Text};
 
@@ -87,7 +87,9 @@ pub fn ReportsPage() -> impl IntoView {
     let query = move || format!("from={}&to={}", from.get(), to.get());
     let report = LocalResource::new(move || {
         let query = query();
-        async move { super::store::get_json::<SlaReport>(&format!("/api/reports/sla?{query}")).await }
+        async move {
+            super::client::http::get_json::<SlaReport>(&format!("/api/reports/sla?{query}")).await
+        }
     });
     view! {
         <main class="reports-page" data-testid="reports-page">
@@ -137,8 +139,8 @@ fn Report(report: SlaReport) -> impl IntoView {
                     let f = s.figures;
                     let name = def(s.step).name;
                     view! {
-                        <tr data-step=wire_name(&s.step)>
-                            <th scope="row">{wire_name(&s.step)} " · " {t(name)}</th>
+                        <tr data-step=s.step.code()>
+                            <th scope="row">{s.step.code()} " · " {t(name)}</th>
                             <td class="n">{f.handled}</td>
                             <td class="n">{f.within}</td>
                             <td class="n">{share(&f)}</td>
@@ -181,7 +183,7 @@ fn Report(report: SlaReport) -> impl IntoView {
                             <tr>
                                 <td>{b.letter_number.clone()}</td>
                                 <td>{b.agency.clone()}</td>
-                                <td>{wire_name(&b.step)}</td>
+                                <td>{b.step.code()}</td>
                                 <td class="n">{move || duration(b.over_by, lang.get())}</td>
                                 <td>{move || date_time(b.left_at, wib(), lang.get())}</td>
                             </tr>
@@ -202,7 +204,7 @@ fn Report(report: SlaReport) -> impl IntoView {
                             <tr>
                                 <td>{e.letter_number.clone()}</td>
                                 <td>{e.agency.clone()}</td>
-                                <td>{wire_name(&e.step)}</td>
+                                <td>{e.step.code()}</td>
                                 <td>{move || e.end.label().get(lang.get())}</td>
                                 <td>{e.reason.clone()}</td>
                                 <td>{move || date_time(e.at, wib(), lang.get())}</td>
@@ -281,8 +283,8 @@ fn ShareChart(steps: Vec<StepFigures>) -> impl IntoView {
                         None => "—".into(),
                     };
                     view! {
-                        <g data-step=wire_name(&s.step)>
-                            <text x="0" y=y + 18.0 class="label">{wire_name(&s.step)}</text>
+                        <g data-step=s.step.code()>
+                            <text x="0" y=y + 18.0 class="label">{s.step.code()}</text>
                             <rect x=LABEL_W y=y width=BAR_W height=ROW - 8.0 class="track"/>
                             <rect x=LABEL_W y=y width=w height=ROW - 8.0 class=class/>
                             <text x=LABEL_W + BAR_W + 8.0 y=y + 18.0 class="value">{text}</text>
@@ -312,8 +314,8 @@ fn TimeChart(steps: Vec<StepFigures>) -> impl IntoView {
                     let p90 = s.figures.p90;
                     let standard = s.standard;
                     view! {
-                        <g data-step=wire_name(&s.step)>
-                            <text x="0" y=y + 18.0 class="label">{wire_name(&s.step)}</text>
+                        <g data-step=s.step.code()>
+                            <text x="0" y=y + 18.0 class="label">{s.step.code()}</text>
                             {p90.map(|v| view! { <rect x=LABEL_W y=y width=scale(v, standard) height=ROW - 8.0 class="chart-bar p90"/> })}
                             {median.map(|v| view! { <rect x=LABEL_W y=y + 5.0 width=scale(v, standard) height=ROW - 18.0 class="chart-bar median"/> })}
                             <text x=LABEL_W + BAR_W + 8.0 y=y + 18.0 class="value">

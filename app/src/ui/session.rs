@@ -2,12 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::store::use_store;
+use super::screen::use_screen;
 use super::{t, use_lang};
 use crate::i18n::ui as txt;
-
-/// Where the login page sends the browser afterwards (`/masuk?lanjut=/…`); only paths of this site.
-pub const LOGIN_PATH: &str = "/masuk";
 
 /// The login form. Before the page hydrates (or without JavaScript) it is a plain POST of a form to
 /// `/api/auth/login`, which answers with a redirect: to the next page, or back here with `gagal=…`.
@@ -43,8 +40,8 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match browser::login(&user.value(), &pass.value()).await {
-                Ok(()) => browser::go_on(),
+            match super::client::account::login(&user.value(), &pass.value()).await {
+                Ok(()) => super::client::account::go_on(),
                 Err(message) => {
                     error.set(Some(message));
                     busy.set(false);
@@ -79,15 +76,15 @@ pub fn LoginPage() -> impl IntoView {
 /// The signed-in person in the top bar, with a DEMO badge for demo accounts and "Keluar".
 #[component]
 pub fn UserMenu() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let sign_out = move |_| {
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(browser::logout());
+        leptos::task::spawn_local(super::client::account::logout());
     };
     view! {
         {move || {
-            store
+            screen
                 .me
                 .get()
                 .map(|me| {
@@ -109,104 +106,5 @@ pub fn UserMenu() -> impl IntoView {
                     }
                 })
         }}
-    }
-}
-
-#[cfg(feature = "hydrate")]
-pub mod browser {
-    use crate::account::Me;
-
-    use crate::i18n::Both;
-
-    /// The message of an error answer in both languages (a proxy's answer with only a message:
-    /// that message), else the status.
-    pub async fn error_message(res: gloo_net::http::Response) -> Both {
-        let status = res.status();
-        let body: serde_json::Value = res.json().await.unwrap_or_default();
-        match serde_json::from_value::<crate::domain::ErrorAnswer>(body.clone()) {
-            Ok(answer) => answer.error.text,
-            Err(_) => Both::split(
-                body["error"]["message"]
-                    .as_str()
-                    .unwrap_or(&format!("HTTP {status}")),
-            ),
-        }
-    }
-
-    /// The answer of a request that did not reach the server.
-    pub fn unreachable(e: gloo_net::Error) -> Both {
-        Both::new(
-            format!("server tidak dapat dihubungi ({e})"),
-            format!("the server cannot be reached ({e})"),
-        )
-    }
-
-    pub async fn login(username: &str, password: &str) -> Result<(), Both> {
-        let res = gloo_net::http::Request::post("/api/auth/login")
-            .json(&serde_json::json!({ "username": username, "password": password }))
-            .map_err(unreachable)?
-            .send()
-            .await
-            .map_err(unreachable)?;
-        if res.ok() {
-            let me: Me = res.json().await.map_err(unreachable)?;
-            super::super::store::signed_in_as(&me);
-            Ok(())
-        } else {
-            Err(error_message(res).await)
-        }
-    }
-
-    /// Who is signed in: `Ok(None)` when nobody is, `Err` when the server cannot be reached.
-    pub async fn me() -> Result<Option<Me>, Both> {
-        let res = gloo_net::http::Request::get("/api/auth/me")
-            .send()
-            .await
-            .map_err(unreachable)?;
-        match res.status() {
-            200 => res.json().await.map(Some).map_err(unreachable),
-            401 => Ok(None),
-            _ => Err(error_message(res).await),
-        }
-    }
-
-    pub async fn logout() {
-        super::super::store::leaving();
-        let _ = gloo_net::http::Request::post("/api/auth/logout")
-            .send()
-            .await;
-        super::super::store::forget_saved();
-        let _ = leptos::prelude::window()
-            .location()
-            .assign(super::LOGIN_PATH);
-    }
-
-    /// To the login page, coming back here afterwards.
-    pub fn to_login() {
-        let location = leptos::prelude::window().location();
-        let here = location.pathname().unwrap_or_else(|_| "/".into());
-        let back = js_sys::encode_uri_component(&here);
-        let _ = location.assign(&format!(
-            "{}?{}={back}",
-            super::LOGIN_PATH,
-            crate::account::NEXT_KEY
-        ));
-    }
-
-    /// After signing in: back where the user came from (a path of this site only), else the board.
-    pub fn go_on() {
-        let location = leptos::prelude::window().location();
-        let search = location.search().unwrap_or_default();
-        let origin = location.origin().unwrap_or_default();
-        let next = web_sys::UrlSearchParams::new_with_str(&search)
-            .ok()
-            .and_then(|p| p.get(crate::account::NEXT_KEY))
-            .filter(|p| crate::account::plausible_next(p))
-            // Parsed by the browser itself against this origin: kept only if it stays here.
-            .and_then(|p| web_sys::Url::new_with_base(&p, &origin).ok())
-            .filter(|url| url.origin() == origin)
-            .map(|url| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
-            .unwrap_or_else(|| "/".into());
-        let _ = location.assign(&next);
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::{LanguageToggle, t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::tracking::TrackView;
-use crate::domain::{CardId, FLOW, Stage, wire_name};
+use crate::domain::{CardId, FLOW, Stage};
 use crate::i18n::Text;
 use crate::i18n::format::{date_time, duration, remaining};
 
@@ -43,7 +43,8 @@ pub fn TrackPage() -> impl IntoView {
     let view_data = LocalResource::new(move || {
         let token = token();
         async move {
-            super::store::get_json::<TrackView>(&format!("/api/track/{}", encode(&token))).await
+            super::client::http::get_json::<TrackView>(&format!("/api/track/{}", encode(&token)))
+                .await
         }
     });
     // Light: one small request a minute, none while the tab is hidden.
@@ -99,18 +100,18 @@ fn TrackDetails(v: TrackView) -> impl IntoView {
             <p>{t(SUBMITTED)} ": " {move || date_time(v.submitted_at, wib(), lang.get())}</p>
             {match stage {
                 Stage::Step(step) => view! {
-                    <p class="now" data-testid="track-step" data-step=wire_name(&step)>
-                        {t(NOW_AT)} " " {wire_name(&step)} " · " {step_name(step).map(t)}
+                    <p class="now" data-testid="track-step" data-step=step.code()>
+                        {t(NOW_AT)} " " {step.code()} " · " {step_name(step).map(t)}
                     </p>
                 }.into_any(),
                 Stage::Ended(end) => view! {
-                    <p class="now" data-testid="track-step" data-end=wire_name(&end)>
+                    <p class="now" data-testid="track-step" data-end=end.as_str()>
                         {t(ENDED)} ": " {move || end.label().get(lang.get())}
                     </p>
                 }.into_any(),
             }}
             {sla.map(|s| view! {
-                <p data-testid="track-clock" data-state=wire_name(&s.state)>
+                <p data-testid="track-clock" data-state=s.state.as_str()>
                     {t(IN_STEP)} ": " {move || duration(s.elapsed, lang.get())} " / "
                     {move || duration(s.standard, lang.get())} " " {t(STANDARD)} " · "
                     {move || s.state.label().get(lang.get())} " · " {move || remaining(s.remaining, lang.get())}
@@ -128,7 +129,7 @@ fn TrackDetails(v: TrackView) -> impl IntoView {
                 {v.passed.iter().map(|p| {
                     let p = p.clone();
                     view! {
-                        <li>{t(STEP)} " " {wire_name(&p.step)} " · " {step_name(p.step).map(t)} " — "
+                        <li>{t(STEP)} " " {p.step.code()} " · " {step_name(p.step).map(t)} " — "
                             {move || date_time(p.done_at, wib(), lang.get())}</li>
                     }
                 }).collect_view()}
@@ -178,13 +179,10 @@ pub fn TrackingLinkControls(card: CardId) -> impl IntoView {
                 .await;
             if let Ok(res) = res
                 && res.ok()
-                && let Ok(link) = res.json::<serde_json::Value>().await
+                && let Ok(link) = res.json::<crate::api::tracking::Link>().await
             {
                 let origin = window().location().origin().unwrap_or_default();
-                shown.set(Some(format!(
-                    "{origin}{}",
-                    link["path"].as_str().unwrap_or("")
-                )));
+                shown.set(Some(format!("{origin}{}", link.path)));
                 message.set(None);
             }
         });

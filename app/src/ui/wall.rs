@@ -5,9 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::board::{ConnectionBadge, ReadOnly, state_class, state_icon};
+use super::board::{ConnectionBadge, state_class, state_icon};
 use super::icon::{Icon, IconView};
-use super::store::{Connection, use_store};
+use super::screen::ReadOnly;
+use super::screen::{Connection, use_screen};
 use super::{LanguageToggle, t, use_lang};
 use crate::domain::request::wib;
 use crate::domain::sla::{Sla, SlaCounts, SlaState};
@@ -38,9 +39,9 @@ pub fn WallPage() -> impl IntoView {
     provide_context(ReadOnly);
     let fit = list_resized();
     provide_context(wall_view());
-    let store = use_store();
+    let screen = use_screen();
     // Refused (a revoked or unknown token): the wall shows nothing of the board, only why.
-    let refused = move || match store.connection.get() {
+    let refused = move || match screen.connection.get() {
         Connection::Failed(why) => Some(why),
         _ => None,
     };
@@ -98,13 +99,13 @@ struct Late {
 }
 
 fn wall_view() -> Memo<WallView> {
-    let store = use_store();
+    let screen = use_screen();
     Memo::new(move |_| {
-        let now = store.now.get();
+        let now = screen.now.get();
         let mut steps: Vec<Vec<(Sla, CardId, u32)>> = vec![Vec::new(); FLOW.len()];
         let mut view = WallView::default();
-        store.sla.with(|sla| {
-            store.board.with(|b| {
+        screen.sla.with(|sla| {
+            screen.board.with(|b| {
                 for card in b.cards.values() {
                     let (Stage::Step(step), Some(status)) = (card.stage, sla.status(card, now))
                     else {
@@ -206,13 +207,13 @@ fn SlaSummary(
 /// `16.05` large, `Sabtu, 28 Nov 2026 · WIB` under it, on the server-corrected clock.
 #[component]
 fn WallClock() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     view! {
         <div class="wall-clock" data-testid="wall-clock">
-            <span class="time">{move || clock(store.now.get(), wib(), lang.get())}</span>
+            <span class="time">{move || clock(screen.now.get(), wib(), lang.get())}</span>
             <span class="date">
-                {move || format!("{} · {}", day_date(store.now.get(), wib(), lang.get()), zone_name(wib()))}
+                {move || format!("{} · {}", day_date(screen.now.get(), wib(), lang.get()), zone_name(wib()))}
             </span>
         </div>
     }
@@ -221,9 +222,9 @@ fn WallClock() -> impl IntoView {
 /// When the data is not live: how old it is, in words nobody can miss.
 #[component]
 fn StaleBanner() -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let from = move || match store.connection.get() {
+    let from = move || match screen.connection.get() {
         Connection::Reconnecting { since } => Some(since),
         Connection::Offline { data_from } => Some(data_from),
         _ => None,
@@ -237,7 +238,7 @@ fn StaleBanner() -> impl IntoView {
                             <IconView icon=Icon::Warning/>
                             {move || {
                                 let lang = lang.get();
-                                let age = (store.now.get() - from).num_seconds().max(0);
+                                let age = (screen.now.get() - from).num_seconds().max(0);
                                 format!(
                                     "{} {} ({} {})",
                                     txt::STALE_DATA_FROM.get(lang),
@@ -304,7 +305,7 @@ fn LateStrip() -> impl IntoView {
 /// first, and "+n lainnya" for the rest.
 #[component]
 fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
     let wall = use_wall_view();
     let cards = Memo::new(move |_| {
@@ -336,7 +337,7 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> imp
     // no redrawing) and whether the next would now (then the column is drawn and measured again).
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if store.now.with(|t| t.timestamp()) % CHECK_EVERY_SECS != 0 {
+        if screen.now.with(|t| t.timestamp()) % CHECK_EVERY_SECS != 0 {
             return;
         }
         request_animation_frame(move || {
@@ -380,7 +381,7 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> imp
                     key=|c| *c
                     let:card
                 >
-                    {store.board.with_untracked(|b| b.card(card.0).cloned()).map(|card| view! { <WallCard card/> })}
+                    {screen.board.with_untracked(|b| b.card(card.0).cloned()).map(|card| view! { <WallCard card/> })}
                 </For>
                 <Show when=move || { more() > 0 }>
                     <li class="wall-more" data-testid="wall-more">
@@ -399,9 +400,9 @@ fn WallColumn(step: &'static StepDef, index: usize, fit: ReadSignal<u32>) -> imp
 /// A card that turns breached while the wall watches flashes three times, then stays red.
 #[component]
 fn WallCard(card: Card) -> impl IntoView {
-    let store = use_store();
+    let screen = use_screen();
     let lang = use_lang();
-    let status = store.live_status(card.clone());
+    let status = screen.live_status(card.clone());
     let state = Memo::new(move |_| status.get().map(|s| s.state));
     let just_breached = RwSignal::new(false);
     Effect::new(move |before: Option<Option<SlaState>>| {

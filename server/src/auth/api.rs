@@ -7,62 +7,20 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+pub use pantau_core::api::auth::{CreatedKiosk, KioskInfo, LoginBody, NewKiosk};
 
 use super::guard::{Admin, Credentials, Staff};
+use super::session::{SecureCookies, session_token};
 use super::store::{self, AuthError, User};
 use super::token_hash;
 use crate::client::ClientAddr;
 use crate::db::Db;
 use crate::error::{ApiError, ApiJson};
-use crate::http::AppState;
-use app::account::{FAILED_KEY, LoginFailure, NEXT_KEY};
+use crate::state::AppState;
 use axum::extract::FromRequest;
-
-/// Whether cookies are for HTTPS only (`__Host-` prefix, `Secure`).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SecureCookies(pub bool);
-
-impl SecureCookies {
-    pub fn name(self) -> &'static str {
-        if self.0 {
-            "__Host-pantau_session"
-        } else {
-            "pantau_session"
-        }
-    }
-
-    fn cookie(self, value: &str, max_age: Option<i64>) -> HeaderValue {
-        let mut cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", self.name());
-        if self.0 {
-            cookie.push_str("; Secure");
-        }
-        if let Some(age) = max_age {
-            cookie.push_str(&format!("; Max-Age={age}"));
-        }
-        HeaderValue::from_str(&cookie).expect("cookie text is ASCII")
-    }
-}
-
-/// The session token in the request's cookie, if any.
-pub fn session_token(headers: &HeaderMap, cookies: SecureCookies) -> Option<String> {
-    let wanted = cookies.name();
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == wanted)
-        .map(|(_, value)| value.to_owned())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginBody {
-    pub username: String,
-    pub password: String,
-}
+use pantau_core::account::{FAILED_KEY, LoginFailure, NEXT_KEY};
 
 impl From<User> for Me {
     fn from(u: User) -> Me {
@@ -75,7 +33,7 @@ impl From<User> for Me {
     }
 }
 
-pub use app::account::Me;
+pub use pantau_core::account::Me;
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> ApiError {
@@ -150,7 +108,7 @@ pub async fn login(
                 query.append_pair(NEXT_KEY, next);
             }
             (
-                format!("{}?{}", app::ui::session::LOGIN_PATH, query.finish()),
+                format!("{}?{}", pantau_core::account::LOGIN_PATH, query.finish()),
                 None,
             )
         }
@@ -173,7 +131,7 @@ pub async fn login(
 /// `next` if it is a path of this site, parsed as a browser would against a stand-in origin and
 /// kept only when the origin did not change; as path, query and fragment.
 pub fn same_site_path(next: &str) -> Option<String> {
-    if !app::account::plausible_next(next) {
+    if !pantau_core::account::plausible_next(next) {
         return None;
     }
     let base = url::Url::parse("http://pantau.invalid/").expect("a valid base");
@@ -236,13 +194,6 @@ pub async fn me(Staff(user): Staff) -> axum::Json<Me> {
     axum::Json(Me::from(user))
 }
 
-#[derive(Serialize, Deserialize, Debug)]
-pub struct KioskInfo {
-    pub name: String,
-    pub created_at: chrono::DateTime<Utc>,
-    pub revoked: bool,
-}
-
 /// `GET /api/kiosks` (Admin): every kiosk token by name; never the tokens themselves.
 pub async fn kiosks(
     State(db): State<Db>,
@@ -258,19 +209,6 @@ pub async fn kiosks(
             })
             .collect(),
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewKiosk {
-    pub name: String,
-}
-
-#[derive(Serialize, Deserialize, Debug)]
-pub struct CreatedKiosk {
-    pub name: String,
-    /// Shown once: open `/wall?token=<token>` on the wall screen.
-    pub token: String,
 }
 
 /// `POST /api/kiosks` (Admin): a new read-only token for a wall screen, shown once.
@@ -327,30 +265,5 @@ mod tests {
         }
         // Dots cannot climb out of the site either.
         assert_eq!(same_site_path("/../../evil").as_deref(), Some("/evil"));
-    }
-
-    #[test]
-    fn the_cookie_is_http_only_and_host_prefixed_and_secure_over_https() {
-        let plain = SecureCookies(false).cookie("abc", None);
-        assert_eq!(plain, "pantau_session=abc; Path=/; HttpOnly; SameSite=Lax");
-        let https = SecureCookies(true).cookie("abc", None);
-        assert_eq!(
-            https,
-            "__Host-pantau_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
-        );
-    }
-
-    #[test]
-    fn the_session_token_is_read_from_among_other_cookies() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; pantau_session=tok123; x=y"),
-        );
-        assert_eq!(
-            session_token(&headers, SecureCookies(false)).as_deref(),
-            Some("tok123")
-        );
-        assert_eq!(session_token(&headers, SecureCookies(true)), None);
     }
 }

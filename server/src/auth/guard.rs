@@ -10,18 +10,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRef, FromRequestParts, Query};
 use axum::http::header;
 use axum::http::request::Parts;
 use chrono::Utc;
 use tokio::sync::{Notify, watch};
 
-use super::api::session_token;
+use super::session::{SecureCookies, session_token};
 use super::store::{self, User};
 use super::token_hash;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::http::AppState;
 
 /// A credential the server accepted, as the database knows it (the SHA-256 of the secret).
 #[derive(Clone, Debug)]
@@ -71,7 +70,29 @@ fn kiosk_token(parts: &Parts) -> Option<String> {
     })
 }
 
-async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+/// What the guards read from the server's state: any state that holds these three (`FromRef`).
+struct Auth {
+    cookies: SecureCookies,
+    credentials: Credentials,
+    db: Db,
+}
+
+impl Auth {
+    fn of<S>(state: &S) -> Auth
+    where
+        SecureCookies: FromRef<S>,
+        Credentials: FromRef<S>,
+        Db: FromRef<S>,
+    {
+        Auth {
+            cookies: SecureCookies::from_ref(state),
+            credentials: Credentials::from_ref(state),
+            db: Db::from_ref(state),
+        }
+    }
+}
+
+async fn principal(parts: &Parts, state: &Auth) -> Result<Option<Principal>, ApiError> {
     if let Some(token) = session_token(&parts.headers, state.cookies) {
         let credential = token_hash(&token);
         if let Some(user) = state.credentials.signed_in(&credential) {
@@ -97,22 +118,34 @@ async fn principal(parts: &Parts, state: &AppState) -> Result<Option<Principal>,
     Ok(None)
 }
 
-impl FromRequestParts<AppState> for Reader {
+impl<S> FromRequestParts<S> for Reader
+where
+    S: Send + Sync,
+    SecureCookies: FromRef<S>,
+    Credentials: FromRef<S>,
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        principal(parts, state)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        principal(parts, &Auth::of(state))
             .await?
             .map(Reader)
             .ok_or_else(not_signed_in)
     }
 }
 
-impl FromRequestParts<AppState> for Staff {
+impl<S> FromRequestParts<S> for Staff
+where
+    S: Send + Sync,
+    SecureCookies: FromRef<S>,
+    Credentials: FromRef<S>,
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match principal(parts, state).await? {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match principal(parts, &Auth::of(state)).await? {
             Some(Principal::User { user, .. }) => Ok(Staff(user)),
             Some(Principal::Kiosk { .. }) => Err(ApiError::Forbidden(
                 "token kiosk hanya dapat membaca papan / a kiosk token can only read the board"
@@ -126,12 +159,18 @@ impl FromRequestParts<AppState> for Staff {
 /// A signed-in Admin.
 pub struct Admin(pub User);
 
-impl FromRequestParts<AppState> for Admin {
+impl<S> FromRequestParts<S> for Admin
+where
+    S: Send + Sync,
+    SecureCookies: FromRef<S>,
+    Credentials: FromRef<S>,
+    Db: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Staff(user) = Staff::from_request_parts(parts, state).await?;
-        if user.roles.contains(&app::domain::Role::Admin) {
+        if user.roles.contains(&pantau_core::domain::Role::Admin) {
             Ok(Admin(user))
         } else {
             Err(ApiError::Forbidden(

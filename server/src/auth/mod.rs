@@ -7,15 +7,17 @@
 
 pub mod api;
 pub mod guard;
+pub mod session;
 pub mod store;
 
 use std::fmt;
 
-use app::domain::Role;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
+use pantau_core::domain::Role;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 /// argon2id with OWASP's minimum parameters: 19 MiB of memory, 2 passes, 1 lane.
@@ -24,8 +26,10 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// What is wrong with an account's user name, password or roles (as `pantau user` and the login
+/// form give them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InputError {
+pub enum FieldError {
     #[error(
         "nama pengguna 3–40 huruf kecil, angka, titik, garis bawah atau tanda hubung / user names are 3–40 lower-case letters, digits, '.', '_' or '-'"
     )]
@@ -47,7 +51,7 @@ pub enum InputError {
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(raw: &str) -> Result<Username, InputError> {
+    pub fn parse(raw: &str) -> Result<Username, FieldError> {
         let name = raw.trim().to_lowercase();
         let ok = (3..=40).contains(&name.len())
             && name.chars().all(|c| {
@@ -56,7 +60,7 @@ impl Username {
         if ok {
             Ok(Username(name))
         } else {
-            Err(InputError::Username)
+            Err(FieldError::Username)
         }
     }
 
@@ -71,23 +75,24 @@ impl fmt::Display for Username {
     }
 }
 
-/// A password as typed. Its `Debug` never shows it, so it cannot end up in a log line.
-#[derive(Clone)]
-pub struct Password(String);
+/// A password as typed. Its `Debug` never shows it (`secrecy`), so it cannot end up in a log line,
+/// and its memory is zeroed when it is dropped.
+#[derive(Clone, Debug)]
+pub struct Password(SecretString);
 
 impl Password {
-    pub fn parse(raw: &str) -> Result<Password, InputError> {
+    pub fn parse(raw: &str) -> Result<Password, FieldError> {
         if (10..=128).contains(&raw.chars().count()) {
-            Ok(Password(raw.to_owned()))
+            Ok(Password(SecretString::from(raw.to_owned())))
         } else {
-            Err(InputError::Password)
+            Err(FieldError::Password)
         }
     }
 
     pub fn hash(&self) -> String {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
-            .hash_password(self.0.as_bytes(), &salt)
+            .hash_password(self.reveal().as_bytes(), &salt)
             .expect("argon2 hashing")
             .to_string()
     }
@@ -110,38 +115,35 @@ impl Password {
     }
 
     pub fn matches(&self, stored_hash: &str) -> bool {
-        PasswordHash::new(stored_hash)
-            .is_ok_and(|hash| argon2().verify_password(self.0.as_bytes(), &hash).is_ok())
+        PasswordHash::new(stored_hash).is_ok_and(|hash| {
+            argon2()
+                .verify_password(self.reveal().as_bytes(), &hash)
+                .is_ok()
+        })
     }
 
     /// A fresh random password, for demo users and `pantau user add` without one.
     pub fn generate() -> Password {
-        Password(random_token(12))
+        Password(SecretString::from(random_token(12)))
     }
 
     pub fn reveal(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(***)")
+        self.0.expose_secret()
     }
 }
 
 /// Roles from `tu,subkor_ile`.
-pub fn parse_roles(raw: &str) -> Result<Vec<Role>, InputError> {
+pub fn parse_roles(raw: &str) -> Result<Vec<Role>, FieldError> {
     let mut roles = Vec::new();
     for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         let role: Role = serde_json::from_value(serde_json::Value::String(name.to_owned()))
-            .map_err(|_| InputError::Role(name.to_owned()))?;
+            .map_err(|_| FieldError::Role(name.to_owned()))?;
         if !roles.contains(&role) {
             roles.push(role);
         }
     }
     if roles.is_empty() {
-        Err(InputError::NoRole)
+        Err(FieldError::NoRole)
     } else {
         Ok(roles)
     }
@@ -150,7 +152,7 @@ pub fn parse_roles(raw: &str) -> Result<Vec<Role>, InputError> {
 pub fn roles_text(roles: &[Role]) -> String {
     roles
         .iter()
-        .map(|r| crate::sync::store::role_name(*r))
+        .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -209,9 +211,9 @@ mod tests {
         );
         assert_eq!(
             parse_roles("walikota"),
-            Err(InputError::Role("walikota".into()))
+            Err(FieldError::Role("walikota".into()))
         );
-        assert_eq!(parse_roles(" , "), Err(InputError::NoRole));
+        assert_eq!(parse_roles(" , "), Err(FieldError::NoRole));
         assert_eq!(
             roles_text(&[Role::KepalaDinas, Role::Admin]),
             "kepala_dinas,admin"

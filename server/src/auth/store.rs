@@ -1,10 +1,10 @@
 //! Accounts in the database: users, sessions, failed logins, kiosk tokens. Plain functions over the pool.
 
-use app::domain::Role;
 use chrono::{DateTime, Duration, Utc};
+use pantau_core::domain::Role;
 use sqlx::Row;
 
-use super::{InputError, Password, Username, parse_roles, random_token, roles_text, token_hash};
+use super::{FieldError, Password, Username, parse_roles, random_token, roles_text, token_hash};
 use crate::db::Db;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,8 +25,8 @@ impl User {
         self.roles.iter().all(|r| *r == Role::Pemohon)
     }
 
-    pub fn as_applicant(&self) -> app::domain::Applicant<'_> {
-        app::domain::Applicant {
+    pub fn as_applicant(&self) -> pantau_core::domain::Applicant<'_> {
+        pantau_core::domain::Applicant {
             username: &self.username,
             agency: self.agency.as_deref(),
         }
@@ -36,7 +36,7 @@ impl User {
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(#[from] FieldError),
     #[error("pengguna {0} sudah ada / user {0} already exists")]
     UserExists(String),
     #[error("pengguna {0} tidak ada / no user {0}")]
@@ -89,7 +89,7 @@ pub async fn add_user(
     now: DateTime<Utc>,
 ) -> Result<User, AuthError> {
     if roles.is_empty() {
-        return Err(InputError::NoRole.into());
+        return Err(FieldError::NoRole.into());
     }
     let id = uuid::Uuid::new_v4().to_string();
     let display = if display_name.trim().is_empty() {
@@ -158,7 +158,7 @@ pub async fn set_password(
 pub async fn set_agency(
     db: &Db,
     username: &Username,
-    agency: Option<&app::domain::request::AgencyName>,
+    agency: Option<&pantau_core::domain::request::AgencyName>,
 ) -> Result<(), AuthError> {
     let done = sqlx::query("UPDATE users SET agency = $1 WHERE username = $2")
         .bind(agency.map(|a| a.as_str().to_owned()))
@@ -273,7 +273,7 @@ pub async fn login(
         (Ok(name), Ok(_)) => find(db, &name).await?,
         _ => None,
     };
-    let checked = Password(password.chars().take(128).collect());
+    let checked = Password(password.chars().take(128).collect::<String>().into());
     // The same work whether or not the account exists, so timing does not tell.
     let (found, matches) = match found {
         Some((user, hash)) => {
@@ -443,9 +443,7 @@ pub async fn seed_demo_users(
 ) -> Result<Vec<(String, Role, Password)>, AuthError> {
     let mut added = Vec::new();
     for role in Role::ALL {
-        let name = Username::parse(
-            &format!("demo.{}", crate::sync::store::role_name(role)).replace('_', "-"),
-        )?;
+        let name = Username::parse(&format!("demo.{}", role.as_str()).replace('_', "-"))?;
         if find(db, &name).await?.is_some() {
             continue;
         }

@@ -7,23 +7,26 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::camera::{CameraFeed, CameraInfo, FeedChange, ProbeKind};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use pantau_core::domain::camera::{CameraFeed, CameraInfo, FeedChange};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::monitor::Monitor;
-use super::registry::{CameraEntry, CameraInput, InputError};
-use super::store::{self, CameraStoreError, Change};
+use super::registry::{CameraEntry, CameraInput, FieldText};
+use super::store::{self, CameraStoreError};
 use crate::auth::guard::{Admin, Credentials, Reader};
 use crate::db::Db;
-use crate::error::{ApiError, ApiJson, ApiQuery, FieldProblem};
-use crate::sync::stream::HEARTBEAT;
+use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::sync::stream::{HEARTBEAT, stream_end};
+pub use pantau_core::api::cameras::{
+    CameraSettings, EnableBody, HistoryAnswer, ImportAnswer, RowError,
+};
 
 impl From<CameraStoreError> for ApiError {
     fn from(e: CameraStoreError) -> ApiError {
@@ -35,16 +38,8 @@ impl From<CameraStoreError> for ApiError {
     }
 }
 
-fn field_errors(errors: Vec<InputError>) -> ApiError {
-    ApiError::Fields(
-        errors
-            .into_iter()
-            .map(|e| FieldProblem {
-                field: e.field.to_owned(),
-                message: e.message,
-            })
-            .collect(),
-    )
+fn field_errors(errors: Vec<FieldText>) -> ApiError {
+    ApiError::Fields(errors)
 }
 
 /// `GET /api/cameras`
@@ -71,17 +66,20 @@ pub async fn stream(
     ApiQuery(_): ApiQuery<StreamQuery>,
 ) -> Response {
     let credential = principal.credential().to_owned();
+    use futures::StreamExt as _;
+    let end = stream_end(monitor.shutdown(), async move {
+        credentials.revoked(credential).await
+    });
     let state = FeedStream {
         first: true,
         rx: monitor.subscribe(),
-        shutdown: monitor.shutdown(),
-        ended: Box::pin(async move { credentials.revoked(credential).await }),
         monitor,
     };
     let stream = futures::stream::unfold(state, |mut s| async move {
         let event = s.next().await?;
         Some((Ok::<_, Infallible>(event), s))
-    });
+    })
+    .take_until(end);
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat"))
         .into_response()
@@ -91,8 +89,6 @@ struct FeedStream {
     first: bool,
     monitor: Monitor,
     rx: broadcast::Receiver<Arc<FeedChange>>,
-    shutdown: tokio::sync::watch::Receiver<bool>,
-    ended: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 }
 
 fn sse(name: &str, data: &impl Serialize) -> SseEvent {
@@ -150,18 +146,9 @@ impl FeedStream {
                     };
                     return Some(sse("change", &change));
                 }
-                _ = self.shutdown.changed() => return None,
-                _ = &mut self.ended => return None,
             }
         }
     }
-}
-
-#[derive(Serialize, Deserialize, Debug)]
-pub struct HistoryAnswer {
-    pub camera: CameraInfo,
-    /// Status changes, newest first.
-    pub changes: Vec<Change>,
 }
 
 #[derive(Deserialize)]
@@ -190,21 +177,6 @@ pub async fn history(
     }
     let changes = store::history(&db, &id, limit).await?;
     Ok(Json(HistoryAnswer { camera, changes }))
-}
-
-/// A camera's registry settings as an Admin edits them: the login is only said to be there.
-#[derive(Serialize, Deserialize, Debug)]
-pub struct CameraSettings {
-    pub id: String,
-    pub name: String,
-    pub location: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub kind: ProbeKind,
-    /// Without `user:password@`.
-    pub url: String,
-    pub has_login: bool,
-    pub enabled: bool,
 }
 
 /// `GET /api/cameras/{id}/settings` (Admin)
@@ -245,7 +217,7 @@ pub async fn create(
     Admin(admin): Admin,
     ApiJson(input): ApiJson<CameraInput>,
 ) -> Result<(StatusCode, Json<CameraInfo>), ApiError> {
-    let entry = input.parse().map_err(field_errors)?;
+    let entry = super::registry::parse(&input).map_err(field_errors)?;
     let id = store::insert(&db, &entry, Utc::now()).await?;
     tracing::info!(camera = %entry.name, by = %admin.username, "camera added");
     let camera = reloaded(&monitor, &id).await?;
@@ -261,17 +233,11 @@ pub async fn update(
     ApiJson(input): ApiJson<CameraInput>,
 ) -> Result<Json<CameraInfo>, ApiError> {
     let id = camera_id(&id)?;
-    let entry = input.parse().map_err(field_errors)?;
+    let entry = super::registry::parse(&input).map_err(field_errors)?;
     store::update(&db, &id, &entry, Utc::now()).await?;
     tracing::info!(camera = %entry.name, by = %admin.username, enabled = entry.enabled, "camera changed");
     let camera = reloaded(&monitor, &id).await?;
     Ok(Json(camera))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnableBody {
-    pub enabled: bool,
 }
 
 /// `POST /api/cameras/{id}/enabled` (Admin) `{"enabled": false}`: disable (or enable) without
@@ -303,22 +269,6 @@ pub async fn set_enabled(
     Ok(Json(camera))
 }
 
-/// One CSV row the import could not take, and why.
-#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-pub struct RowError {
-    /// The line in the file (the header is line 1).
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-#[derive(Serialize, Deserialize, Debug, Default)]
-pub struct ImportAnswer {
-    pub added: u32,
-    pub updated: u32,
-    pub errors: Vec<RowError>,
-}
-
 /// `POST /api/cameras/import` (Admin), a CSV body (`text/csv`) with a header line:
 /// `name,location,latitude,longitude,kind,url,username,password,enabled` (any order; `name`,
 /// `kind`, `url` required). A row naming an existing camera updates it. Rows with a problem are
@@ -344,7 +294,7 @@ pub async fn import(
                 continue;
             }
         };
-        let entry = match input.parse() {
+        let entry = match super::registry::parse(&input) {
             Ok(entry) => entry,
             Err(errors) => {
                 answer.errors.extend(errors.into_iter().map(|e| RowError {

@@ -1,6 +1,8 @@
 //! The registry's CSV import: a header line names the columns, each later line is a camera.
 
-use super::registry::{CameraInput, InputError};
+use pantau_core::api::cameras::coordinate;
+
+use super::registry::{CameraInput, FieldText};
 
 /// The columns the import knows.
 pub const COLUMNS: [&str; 9] = [
@@ -19,7 +21,7 @@ pub const COLUMNS: [&str; 9] = [
 pub const MAX_ROWS: usize = 5000;
 
 /// A data line's number and its camera, or what is wrong with it.
-pub type Row = (u64, Result<CameraInput, InputError>);
+pub type Row = (u64, Result<CameraInput, FieldText>);
 
 /// Each data line with its line number (the header is line 1) and its camera, or what is wrong with
 /// it. A file whose header is unusable is refused as a whole.
@@ -78,17 +80,17 @@ pub fn parse(text: &str) -> Result<Vec<Row>, String> {
         let row = match record {
             Ok(record) if record.iter().all(str::is_empty) => continue,
             Ok(record) => camera(&header, &record),
-            Err(e) => Err(InputError {
-                field: "line",
-                message: format!("baris tidak terbaca / unreadable line: {e}"),
-            }),
+            Err(e) => Err(FieldText::new(
+                "line",
+                format!("baris tidak terbaca / unreadable line: {e}"),
+            )),
         };
         rows.push((line, row));
     }
     Ok(rows)
 }
 
-fn camera(header: &[String], record: &csv::StringRecord) -> Result<CameraInput, InputError> {
+fn camera(header: &[String], record: &csv::StringRecord) -> Result<CameraInput, FieldText> {
     let get = |name: &str| {
         header
             .iter()
@@ -96,24 +98,15 @@ fn camera(header: &[String], record: &csv::StringRecord) -> Result<CameraInput, 
             .and_then(|i| record.get(i))
             .filter(|v| !v.is_empty())
     };
-    let number = |field: &'static str| -> Result<Option<f64>, InputError> {
-        get(field)
-            .map(|v| {
-                v.replace(',', ".").parse::<f64>().map_err(|_| InputError {
-                    field,
-                    message: format!("{v:?} bukan angka / is not a number"),
-                })
-            })
-            .transpose()
-    };
+    let number = |field: &str| coordinate(field, get(field).unwrap_or(""));
     let enabled = match get("enabled").map(str::to_lowercase).as_deref() {
         None | Some("1" | "ya" | "yes" | "true" | "aktif") => true,
         Some("0" | "tidak" | "no" | "false" | "nonaktif") => false,
         Some(other) => {
-            return Err(InputError {
-                field: "enabled",
-                message: format!("{other:?}: ya/tidak / yes/no"),
-            });
+            return Err(FieldText::new(
+                "enabled",
+                format!("{other:?}: ya atau tidak / {other:?}: yes or no"),
+            ));
         }
     };
     Ok(CameraInput {

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::registry::CameraInput;
+use super::registry::{self, CameraInput};
 use super::store::{self, CameraStoreError};
 use crate::db::Db;
 
@@ -54,9 +54,7 @@ pub async fn seed(db: &Db) -> Result<usize, CameraStoreError> {
             enabled: true,
             ..CameraInput::default()
         };
-        let entry = input
-            .parse()
-            .expect("the demo cameras are valid registry entries");
+        let entry = registry::parse(&input).expect("the demo cameras are valid registry entries");
         store::insert(db, &entry, Utc::now()).await?;
     }
     Ok(CAMERAS.len())

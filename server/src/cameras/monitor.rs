@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::domain::camera::{
+use chrono::{DateTime, Utc};
+use pantau_core::domain::camera::{
     CameraFeed, CameraInfo, CameraStatus, FeedChange, NetworkCheck, uptime_24h,
 };
-use chrono::{DateTime, Utc};
 use tokio::sync::{Semaphore, broadcast, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;

@@ -10,9 +10,9 @@
 
 use std::time::Duration;
 
-use app::domain::camera::{CameraStatus, ProbeKind};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use pantau_core::domain::camera::{CameraStatus, ProbeKind};
 use tokio::time::Instant;
 use url::Url;
 

@@ -2,55 +2,34 @@
 //! to probe it and where. A URL's `user:password@` is taken out into the credentials, so an address
 //! can be shown and logged without them.
 
-use app::domain::camera::ProbeKind;
-use serde::{Deserialize, Serialize};
+pub use pantau_core::api::FieldText;
+pub use pantau_core::api::cameras::CameraInput;
+use pantau_core::domain::camera::ProbeKind;
+use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-/// A camera as the Admin form and the CSV import send it.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CameraInput {
-    pub name: String,
-    #[serde(default)]
-    pub location: Option<String>,
-    #[serde(default)]
-    pub latitude: Option<f64>,
-    #[serde(default)]
-    pub longitude: Option<f64>,
-    pub kind: String,
-    pub url: String,
-    /// Absent on an edit: keep the stored one. Empty: none.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Absent on an edit: keep the stored one. Empty: none.
-    #[serde(default)]
-    pub password: Option<String>,
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// A secret that never prints: `Debug` and `Display` show `***`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A secret that never prints (`secrecy`: `Debug` shows `[REDACTED]`, and its memory is zeroed
+/// when it is dropped).
+#[derive(Clone, Debug)]
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
+        Secret(SecretString::from(value.into()))
     }
     pub fn reveal(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
+/// Two registry entries are compared whole (an import that changes nothing is no change).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.reveal() == other.reveal()
     }
 }
+
+impl Eq for Secret {}
 
 /// What to log in, when a camera needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,18 +52,8 @@ pub struct CameraEntry {
     pub enabled: bool,
 }
 
-/// A field of the registry form and what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InputError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn error(field: &'static str, message: impl Into<String>) -> InputError {
-    InputError {
-        field,
-        message: message.into(),
-    }
+fn error(field: &'static str, message: impl Into<String>) -> FieldText {
+    FieldText::new(field, message)
 }
 
 pub const MAX_NAME: usize = 120;
@@ -92,117 +61,117 @@ pub const MAX_LOCATION: usize = 200;
 pub const MAX_URL: usize = 500;
 pub const MAX_SECRET: usize = 200;
 
-impl CameraInput {
-    /// Every problem of the input, or the entry.
-    pub fn parse(&self) -> Result<CameraEntry, Vec<InputError>> {
-        let mut errors = Vec::new();
-        let name = self.name.trim();
-        if name.is_empty() {
-            errors.push(error(
-                "name",
-                "nama kamera wajib diisi / the name is required",
-            ));
-        } else if name.chars().count() > MAX_NAME {
-            errors.push(error(
-                "name",
-                format!("nama paling banyak {MAX_NAME} karakter / at most {MAX_NAME} characters"),
-            ));
-        }
-        let location = self
-            .location
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty());
-        if location.is_some_and(|l| l.chars().count() > MAX_LOCATION) {
-            errors.push(error(
-                "location",
-                format!("lokasi paling banyak {MAX_LOCATION} karakter / at most {MAX_LOCATION} characters"),
-            ));
-        }
-        match (self.latitude, self.longitude) {
-            (Some(lat), Some(lon)) => {
-                if !(-90.0..=90.0).contains(&lat) {
-                    errors.push(error("latitude", "lintang antara -90 dan 90 / between -90 and 90"));
-                }
-                if !(-180.0..=180.0).contains(&lon) {
-                    errors.push(error(
-                        "longitude",
-                        "bujur antara -180 dan 180 / between -180 and 180",
-                    ));
-                }
+/// Every problem of the input, or the entry.
+pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
+    let mut errors = Vec::new();
+    let name = input.name.trim();
+    if name.is_empty() {
+        errors.push(error(
+            "name",
+            "nama kamera wajib diisi / the name is required",
+        ));
+    } else if name.chars().count() > MAX_NAME {
+        errors.push(error(
+            "name",
+            format!("nama paling banyak {MAX_NAME} karakter / at most {MAX_NAME} characters"),
+        ));
+    }
+    let location = input
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    if location.is_some_and(|l| l.chars().count() > MAX_LOCATION) {
+        errors.push(error(
+            "location",
+            format!(
+                "lokasi paling banyak {MAX_LOCATION} karakter / at most {MAX_LOCATION} characters"
+            ),
+        ));
+    }
+    match (input.latitude, input.longitude) {
+        (Some(lat), Some(lon)) => {
+            if !(-90.0..=90.0).contains(&lat) {
+                errors.push(error("latitude", "lintang antara -90 dan 90 / between -90 and 90"));
             }
-            (None, None) => {}
-            _ => errors.push(error(
-                "latitude",
-                "isi lintang dan bujur bersama, atau kosongkan keduanya / give both latitude and longitude, or neither",
-            )),
-        }
-        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
-            "rtsp" => Some(ProbeKind::Rtsp),
-            "http" | "http_snapshot" | "snapshot" => Some(ProbeKind::Http),
-            "tcp" => Some(ProbeKind::Tcp),
-            "simulated" | "simulasi" => Some(ProbeKind::Simulated),
-            other => {
+            if !(-180.0..=180.0).contains(&lon) {
                 errors.push(error(
-                    "kind",
-                    format!("{other:?}: pilih rtsp, http, tcp atau simulated / choose rtsp, http, tcp or simulated"),
+                    "longitude",
+                    "bujur antara -180 dan 180 / between -180 and 180",
                 ));
+            }
+        }
+        (None, None) => {}
+        _ => errors.push(error(
+            "latitude",
+            "isi lintang dan bujur bersama, atau kosongkan keduanya / give both latitude and longitude, or neither",
+        )),
+    }
+    let kind = match input.kind.trim().to_ascii_lowercase().as_str() {
+        "rtsp" => Some(ProbeKind::Rtsp),
+        "http" | "http_snapshot" | "snapshot" => Some(ProbeKind::Http),
+        "tcp" => Some(ProbeKind::Tcp),
+        "simulated" | "simulasi" => Some(ProbeKind::Simulated),
+        other => {
+            errors.push(error(
+                "kind",
+                format!("{other:?}: pilih rtsp, http, tcp atau simulated / {other:?}: choose rtsp, http, tcp or simulated"),
+            ));
+            None
+        }
+    };
+    let mut login = match (&input.username, &input.password) {
+        (None, None) => None,
+        (user, password) => {
+            let user = user.as_deref().unwrap_or("").trim();
+            let password = password.as_deref().unwrap_or("");
+            if user.chars().count() > MAX_SECRET || password.chars().count() > MAX_SECRET {
+                errors.push(error(
+                    "username",
+                    format!(
+                        "paling banyak {MAX_SECRET} karakter / at most {MAX_SECRET} characters"
+                    ),
+                ));
+            }
+            Some((!user.is_empty() || !password.is_empty()).then(|| Login {
+                username: Secret::new(user),
+                password: Secret::new(password),
+            }))
+        }
+    };
+    let url = match kind {
+        Some(kind) => match parse_url(kind, &input.url) {
+            Ok((url, from_url)) => {
+                if let Some(from_url) = from_url {
+                    login = Some(Some(from_url));
+                }
+                Some(url)
+            }
+            Err(e) => {
+                errors.push(e);
                 None
             }
-        };
-        let mut login = match (&self.username, &self.password) {
-            (None, None) => None,
-            (user, password) => {
-                let user = user.as_deref().unwrap_or("").trim();
-                let password = password.as_deref().unwrap_or("");
-                if user.chars().count() > MAX_SECRET || password.chars().count() > MAX_SECRET {
-                    errors.push(error(
-                        "username",
-                        format!(
-                            "paling banyak {MAX_SECRET} karakter / at most {MAX_SECRET} characters"
-                        ),
-                    ));
-                }
-                Some((!user.is_empty() || !password.is_empty()).then(|| Login {
-                    username: Secret::new(user),
-                    password: Secret::new(password),
-                }))
-            }
-        };
-        let url = match kind {
-            Some(kind) => match parse_url(kind, &self.url) {
-                Ok((url, from_url)) => {
-                    if let Some(from_url) = from_url {
-                        login = Some(Some(from_url));
-                    }
-                    Some(url)
-                }
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            },
-            None => None,
-        };
-        match (kind, url) {
-            (Some(kind), Some(url)) if errors.is_empty() => Ok(CameraEntry {
-                name: name.to_owned(),
-                location: location.map(str::to_owned),
-                latitude: self.latitude,
-                longitude: self.longitude,
-                kind,
-                url,
-                login,
-                enabled: self.enabled,
-            }),
-            _ => Err(errors),
-        }
+        },
+        None => None,
+    };
+    match (kind, url) {
+        (Some(kind), Some(url)) if errors.is_empty() => Ok(CameraEntry {
+            name: name.to_owned(),
+            location: location.map(str::to_owned),
+            latitude: input.latitude,
+            longitude: input.longitude,
+            kind,
+            url,
+            login,
+            enabled: input.enabled,
+        }),
+        _ => Err(errors),
     }
 }
 
 /// The probe address: its scheme fits the kind, it names a host (and a port where the scheme has
 /// no default); `user:password@` comes back separately.
-fn parse_url(kind: ProbeKind, raw: &str) -> Result<(Url, Option<Login>), InputError> {
+fn parse_url(kind: ProbeKind, raw: &str) -> Result<(Url, Option<Login>), FieldText> {
     let raw = raw.trim();
     let schemes = kind.schemes().join(", ");
     let example = match kind {
@@ -273,30 +242,35 @@ mod tests {
 
     #[test]
     fn credentials_in_the_address_move_out_of_it() {
-        let entry = input("rtsp", "rtsp://admin:s%40cret@10.0.0.21:554/stream1")
-            .parse()
-            .unwrap();
+        let entry = parse(&input(
+            "rtsp",
+            "rtsp://admin:s%40cret@10.0.0.21:554/stream1",
+        ))
+        .unwrap();
         assert_eq!(entry.url.as_str(), "rtsp://10.0.0.21:554/stream1");
         let login = entry.login.unwrap().unwrap();
         assert_eq!(login.username.reveal(), "admin");
         assert_eq!(login.password.reveal(), "s@cret");
-        assert_eq!(format!("{login:?}").matches("***").count(), 2);
+        let printed = format!("{login:?}");
+        assert_eq!(printed.matches("REDACTED").count(), 2, "{printed}");
+        assert!(
+            !printed.contains("s@cret") && !printed.contains("admin"),
+            "{printed}"
+        );
     }
 
     #[test]
     fn each_kind_takes_its_own_scheme() {
-        assert!(input("http", "http://10.0.0.21/snap.jpg").parse().is_ok());
-        assert!(input("tcp", "tcp://10.0.0.21:554").parse().is_ok());
-        let errors = input("http", "rtsp://10.0.0.21/stream")
-            .parse()
-            .unwrap_err();
+        assert!(parse(&input("http", "http://10.0.0.21/snap.jpg")).is_ok());
+        assert!(parse(&input("tcp", "tcp://10.0.0.21:554")).is_ok());
+        let errors = parse(&input("http", "rtsp://10.0.0.21/stream")).unwrap_err();
         assert_eq!(errors[0].field, "url");
         assert!(
             errors[0].message.contains("http://"),
             "{}",
             errors[0].message
         );
-        let errors = input("tcp", "tcp://10.0.0.21").parse().unwrap_err();
+        let errors = parse(&input("tcp", "tcp://10.0.0.21")).unwrap_err();
         assert!(errors[0].message.contains("port"));
     }
 
@@ -310,7 +284,11 @@ mod tests {
             url: "x".into(),
             ..CameraInput::default()
         };
-        let fields: Vec<&str> = bad.parse().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<String> = parse(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["name", "latitude", "kind"]);
     }
 }

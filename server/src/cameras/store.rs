@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use app::domain::camera::{CameraStatus, ProbeKind};
-use app::domain::wire_name;
 use chrono::{DateTime, TimeZone, Utc};
+use pantau_core::api::cameras::CameraChange;
+use pantau_core::domain::camera::{CameraStatus, ProbeKind};
 use sqlx::Row;
 use url::Url;
 
@@ -43,14 +43,14 @@ pub fn time(ms: i64) -> DateTime<Utc> {
 fn kind_of(raw: &str) -> ProbeKind {
     ProbeKind::ALL
         .into_iter()
-        .find(|k| wire_name(k) == raw)
+        .find(|k| k.as_str() == raw)
         .unwrap_or(ProbeKind::Tcp)
 }
 
 pub fn status_of(raw: &str) -> CameraStatus {
     CameraStatus::ALL
         .into_iter()
-        .find(|s| wire_name(s) == raw)
+        .find(|s| s.as_str() == raw)
         .unwrap_or_default()
 }
 
@@ -199,7 +199,7 @@ pub async fn insert(
     .bind(entry.location.clone())
     .bind(entry.latitude)
     .bind(entry.longitude)
-    .bind(wire_name(&entry.kind))
+    .bind(entry.kind.as_str())
     .bind(entry.url.as_str())
     .bind(login)
     .bind(i64::from(entry.enabled))
@@ -209,7 +209,7 @@ pub async fn insert(
     .map_err(|e| unique_violation(e, &entry.name))?;
     sqlx::query("INSERT INTO camera_status (camera_id, status, since) VALUES ($1, $2, $3)")
         .bind(&id)
-        .bind(wire_name(&CameraStatus::Unknown))
+        .bind(CameraStatus::Unknown.as_str())
         .bind(ms)
         .execute(&mut *tx)
         .await?;
@@ -248,7 +248,7 @@ pub async fn update(
     .bind(entry.location.clone())
     .bind(entry.latitude)
     .bind(entry.longitude)
-    .bind(wire_name(&entry.kind))
+    .bind(entry.kind.as_str())
     .bind(entry.url.as_str())
     .bind(i64::from(entry.enabled))
     .bind(now.timestamp_millis())
@@ -297,20 +297,11 @@ pub async fn status(
     Ok(row.map(|(status, since)| (status_of(&status), time(since))))
 }
 
-/// One recorded status change.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Change {
-    pub status: CameraStatus,
-    pub at: DateTime<Utc>,
-    #[serde(default)]
-    pub detail: Option<String>,
-}
-
 /// Every camera's changes since `from`, with the last one before it (how the window starts).
 pub async fn changes_since(
     db: &Db,
     from: DateTime<Utc>,
-) -> Result<HashMap<String, Vec<Change>>, sqlx::Error> {
+) -> Result<HashMap<String, Vec<CameraChange>>, sqlx::Error> {
     let rows: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
         "SELECT c.camera_id, c.status, c.at, c.detail FROM camera_changes c \
          WHERE c.at >= $1 OR c.at = (SELECT MAX(d.at) FROM camera_changes d \
@@ -320,9 +311,9 @@ pub async fn changes_since(
     .bind(from.timestamp_millis())
     .fetch_all(&db.pool)
     .await?;
-    let mut changes: HashMap<String, Vec<Change>> = HashMap::new();
+    let mut changes: HashMap<String, Vec<CameraChange>> = HashMap::new();
     for (id, status, at, detail) in rows {
-        changes.entry(id).or_default().push(Change {
+        changes.entry(id).or_default().push(CameraChange {
             status: status_of(&status),
             at: time(at),
             detail,
@@ -332,7 +323,7 @@ pub async fn changes_since(
 }
 
 /// One camera's changes, newest first.
-pub async fn history(db: &Db, id: &str, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
+pub async fn history(db: &Db, id: &str, limit: i64) -> Result<Vec<CameraChange>, sqlx::Error> {
     let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
         "SELECT status, at, detail FROM camera_changes WHERE camera_id = $1 ORDER BY at DESC LIMIT $2",
     )
@@ -342,7 +333,7 @@ pub async fn history(db: &Db, id: &str, limit: i64) -> Result<Vec<Change>, sqlx:
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(status, at, detail)| Change {
+        .map(|(status, at, detail)| CameraChange {
             status: status_of(&status),
             at: time(at),
             detail,
@@ -359,12 +350,12 @@ pub async fn record_status(
     at: DateTime<Utc>,
     detail: Option<&str>,
 ) -> Result<DateTime<Utc>, sqlx::Error> {
-    let status_name = wire_name(&status);
+    let status_name = status.as_str();
     let updated = sqlx::query(
         "UPDATE camera_status SET status = $2, since = $3 WHERE camera_id = $1 AND status <> $2",
     )
     .bind(id)
-    .bind(&status_name)
+    .bind(status_name)
     .bind(at.timestamp_millis())
     .execute(&db.pool)
     .await?;
@@ -373,7 +364,7 @@ pub async fn record_status(
             "INSERT INTO camera_changes (camera_id, status, at, detail) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
-        .bind(&status_name)
+        .bind(status_name)
         .bind(at.timestamp_millis())
         .bind(detail.map(str::to_owned))
         .execute(&db.pool)

@@ -65,8 +65,11 @@ pub(super) async fn user(command: UserCommand) -> Result<(), String> {
             let agency = agency
                 .as_deref()
                 .map(|a| {
-                    app::domain::request::AgencyName::parse(app::domain::Field::Agency, a)
-                        .map_err(|e| e.to_string())
+                    pantau_core::domain::request::AgencyName::parse(
+                        pantau_core::domain::Field::Agency,
+                        a,
+                    )
+                    .map_err(|e| e.to_string())
                 })
                 .transpose()?;
             let (password, generated) = password(password_stdin)?;

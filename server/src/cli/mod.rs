@@ -7,17 +7,11 @@ use std::process::ExitCode;
 mod accounts;
 
 use clap::{Args, Parser, Subcommand};
-use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use std::time::Duration;
-
-use tokio::sync::watch;
-
 use crate::config::{Config, FileConfig};
-use crate::db::redact;
 use crate::demo;
-use crate::http::{AppState, router};
+use crate::startup::Application;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -229,36 +223,13 @@ impl ServeArgs {
     }
 }
 
-/// How long in-flight requests may finish after a shutdown signal.
-const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
-
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let demo = args.demo;
-    let config = args.into_config()?;
-    let (stop, stopped) = watch::channel(false);
-    let state = AppState::open(&config, stopped.clone()).await?;
-    match &config.database_url {
-        Some(url) => tracing::info!(database = %redact(url), "database: postgres"),
-        None => tracing::info!(dir = %config.data_dir.display(), "database: sqlite"),
-    }
-    let today = (chrono::Utc::now()
-        + chrono::Duration::seconds(i64::from(config.sla.office.utc_offset_seconds)))
-    .date_naive();
-    for year in app::domain::holidays::thin_years(&config.sla.office.holidays, today) {
-        tracing::warn!(
-            year,
-            "few holidays are listed for {year}: add that year's national holidays and cuti \
-             bersama from the SKB 3 Menteri with [sla] extra_holidays (README: Settings)"
-        );
-    }
-    if !config.site_root.join("pkg").is_dir() {
-        tracing::warn!(
-            site_root = %config.site_root.display(),
-            "no built site here: pages render but will not hydrate; run `cargo leptos build` first"
-        );
-    }
+    let app = Application::build(args.into_config()?).await?;
+    let state = app.state();
     if demo {
-        let added = demo::seed(&state.hub.store, &config.sla)
+        let sla = state.sla.clone();
+        let added = demo::seed(&state.hub.store, &sla)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         println!("Demo: {added} permohonan contoh / demo requests");
@@ -279,11 +250,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         if !users.is_empty() {
             println!("Demo: pengguna / users (user name, role, password):");
             for (name, role, password) in &users {
-                println!(
-                    "  {name:<24} {:<16} {}",
-                    crate::sync::store::role_name(*role),
-                    password.reveal()
-                );
+                println!("  {name:<24} {:<16} {}", role.as_str(), password.reveal());
             }
         }
     } else {
@@ -298,34 +265,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             ));
         }
     }
-    let listener = TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("Pantau siap / ready: http://{addr}");
-    let proxies = crate::client::TrustedProxies::new(config.trusted_proxies.clone());
-    let server = crate::serve::serve(
-        listener,
-        router(state),
-        config.limits,
-        proxies,
-        async move {
-            shutdown_signal().await;
-            // Ends every event stream; then the requests in flight finish.
-            let _ = stop.send(true);
-        },
-    );
-    let mut drained = stopped;
-    tokio::select! {
-        () = server => Ok(()),
-        _ = async {
-            let _ = drained.wait_for(|stop| *stop).await;
-            tokio::time::sleep(DRAIN_DEADLINE).await;
-        } => {
-            tracing::warn!("requests still open after {DRAIN_DEADLINE:?}; stopping anyway");
-            Ok(())
-        }
-    }
+    println!("Pantau siap / ready: http://{}", app.addr());
+    app.run_until(shutdown_signal()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

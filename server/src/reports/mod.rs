@@ -1,13 +1,13 @@
 //! SLA reports over the event log: `GET /api/reports/sla`. The figures are the shared domain's
-//! ([`app::domain::report`]); this module reads the cards the log built and answers JSON or CSV.
+//! ([`pantau_core::domain::report`]); this module reads the cards the log built and answers JSON or CSV.
 
-use app::domain::Card;
-use app::domain::SlaConfig;
-use app::domain::report::{Period, SlaReport, sla_report};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
+use pantau_core::domain::Card;
+use pantau_core::domain::SlaConfig;
+use pantau_core::domain::report::{Period, SlaReport, sla_report};
 use serde::Deserialize;
 
 use crate::auth::guard::Reader;

@@ -1,53 +1,23 @@
 //! The sync API: board snapshot, push, pull, the event stream, one card with its history.
 //! Thin handlers over the store; the JSON is documented in `server/API.md`.
 
-use app::domain::flow::Actor;
-use app::domain::{CardId, Envelope, Event, Field, Refusal, SlaConfig};
-use app::i18n::Lang;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use pantau_core::domain::flow::Actor;
+use pantau_core::domain::{CardId, Event, Field, SlaConfig};
+use pantau_core::i18n::{Both, Lang};
+use serde::Deserialize;
+
+pub use pantau_core::api::sync::{
+    CardAnswer, MAX_BATCH, MAX_PAGE, PullAnswer, PushAnswer, PushBody, PushResult,
+};
 
 use super::store::Outcome;
 use super::stream::Hub;
 use crate::auth::guard::{Credentials, Reader, Staff};
 use crate::error::{ApiError, ApiJson, ApiQuery};
-
-/// The most mutations one push may carry.
-pub const MAX_BATCH: usize = 200;
-/// The most events one pull returns.
-pub const MAX_PAGE: u32 = 1000;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushBody {
-    pub mutations: Vec<Envelope>,
-}
-
-/// A refusal's message in both languages.
-pub use app::i18n::Both as Message;
-
-#[derive(Serialize, Deserialize, Debug, PartialEq, Eq)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum PushResult {
-    Accepted {
-        id: uuid::Uuid,
-        seq: u64,
-    },
-    Refused {
-        id: uuid::Uuid,
-        code: String,
-        message: Message,
-        refusal: Refusal,
-    },
-}
-
-#[derive(Serialize, Deserialize, Debug)]
-pub struct PushAnswer {
-    pub results: Vec<PushResult>,
-}
 
 /// How many mutations each user may push: a burst of a minute's worth, refilled evenly (`governor`),
 /// so one account (a script, a stolen session) cannot flood the log and stall everyone else's pushes.
@@ -124,7 +94,7 @@ pub async fn push(
     let mut checked = Vec::with_capacity(ids.len());
     let mut allowed = Vec::with_capacity(ids.len());
     for mut envelope in body.mutations {
-        let applicant = if envelope.role == app::domain::Role::Pemohon {
+        let applicant = if envelope.role == pantau_core::domain::Role::Pemohon {
             let card = hub.store.card(envelope.mutation.card()).await?;
             envelope.authorize_applicant(card.as_ref(), &user.as_applicant())
         } else {
@@ -157,10 +127,7 @@ pub async fn push(
             Outcome::Refused(refusal) => PushResult::Refused {
                 id,
                 code: refusal.code().to_owned(),
-                message: Message {
-                    id: refusal.message(Lang::Id),
-                    en: refusal.message(Lang::En),
-                },
+                message: Both::new(refusal.message(Lang::Id), refusal.message(Lang::En)),
                 refusal,
             },
         })
@@ -179,18 +146,6 @@ pub struct PullQuery {
     pub limit: Option<u32>,
 }
 
-#[derive(Serialize, Deserialize, Debug)]
-pub struct PullAnswer {
-    pub events: Vec<Event>,
-    /// Pass as `since` for the next page.
-    pub next: u64,
-    /// More events wait after this page.
-    pub more: bool,
-    /// The log's last sequence number now: a client whose board claims more holds a board of
-    /// another database (restored, reset) and must take a snapshot.
-    pub last: u64,
-}
-
 pub async fn pull(
     State(hub): State<Hub>,
     Reader(principal): Reader,
@@ -205,7 +160,10 @@ pub async fn pull(
     // One more than asked tells whether there is more.
     let mut events = hub.store.events_after(q.since, limit + 1).await?;
     if principal.is_kiosk() {
-        events = events.iter().map(app::domain::kiosk::event).collect();
+        events = events
+            .iter()
+            .map(pantau_core::domain::kiosk::event)
+            .collect();
     }
     let more = events.len() > limit as usize;
     events.truncate(limit as usize);
@@ -232,14 +190,16 @@ pub async fn board(
 ) -> Result<Response, ApiError> {
     let (seq, mut cards) = hub.store.snapshot().await?;
     if principal.is_kiosk() {
-        // A wall gets the board without personal data (`app::domain::kiosk`).
+        // A wall gets the board without personal data (`pantau_core::domain::kiosk`).
         cards = cards
             .iter()
             .map(|json| {
-                let card: app::domain::Card = serde_json::from_str(json)
+                let card: pantau_core::domain::Card = serde_json::from_str(json)
                     .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))?;
-                Ok(serde_json::to_string(&app::domain::kiosk::card(&card))
-                    .expect("a card serializes"))
+                Ok(
+                    serde_json::to_string(&pantau_core::domain::kiosk::card(&card))
+                        .expect("a card serializes"),
+                )
             })
             .collect::<Result<_, ApiError>>()?;
     }
@@ -256,13 +216,6 @@ pub async fn board(
         body,
     )
         .into_response())
-}
-
-#[derive(Serialize)]
-pub struct CardAnswer {
-    pub card: app::domain::Card,
-    /// The card's history: every event, in order.
-    pub events: Vec<Event>,
 }
 
 /// `GET /api/cards/{id}`: staff only (the history names people; kiosks read the board only).
@@ -286,7 +239,7 @@ pub fn card_id(raw: &str) -> Result<CardId, ApiError> {
 pub async fn card_and_events(
     hub: &Hub,
     raw_id: &str,
-) -> Result<(app::domain::Card, Vec<Event>), ApiError> {
+) -> Result<(pantau_core::domain::Card, Vec<Event>), ApiError> {
     let id = card_id(raw_id)?;
     let card = hub
         .store

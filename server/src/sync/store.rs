@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::domain::{
-    Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Role, Stage, wire_name,
-};
 use chrono::{DateTime, TimeZone, Utc};
+use pantau_core::domain::{
+    Board, Card, CardId, Change, Envelope, Event, MutationId, Refusal, Stage,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -400,7 +400,7 @@ async fn insert_event(tx: &mut Transaction<'static, Any>, event: &Event) -> Resu
     .bind(change_kind(&event.change))
     .bind(payload)
     .bind(event.actor.to_string())
-    .bind(role_name(event.role))
+    .bind(event.role.as_str())
     .bind(event.device.to_string())
     .bind(event.override_reason.as_ref().map(ToString::to_string))
     .bind(event.client_time.timestamp_millis())
@@ -471,9 +471,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreErro
 
 fn parse_text<const N: usize, const L: bool>(
     s: String,
-) -> Result<app::domain::request::Bounded<N, L>, StoreError> {
-    app::domain::request::Bounded::parse(app::domain::Field::Note, &s)
-        .map_err(|e| StoreError::Corrupt(e.message(app::i18n::Lang::En)))
+) -> Result<pantau_core::domain::request::Bounded<N, L>, StoreError> {
+    pantau_core::domain::request::Bounded::parse(pantau_core::domain::Field::Note, &s)
+        .map_err(|e| StoreError::Corrupt(e.message(pantau_core::i18n::Lang::En)))
 }
 
 fn millis(ms: i64) -> Result<DateTime<Utc>, StoreError> {
@@ -511,13 +511,9 @@ fn change_kind(change: &Change) -> String {
         .unwrap_or_default()
 }
 
-pub fn role_name(role: Role) -> String {
-    wire_name(&role)
-}
-
-fn stage_name(stage: Stage) -> String {
+fn stage_name(stage: Stage) -> &'static str {
     match stage {
-        Stage::Step(step) => step.code().to_owned(),
-        Stage::Ended(end) => wire_name(&end),
+        Stage::Step(step) => step.code(),
+        Stage::Ended(end) => end.as_str(),
     }
 }

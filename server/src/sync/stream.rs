@@ -31,7 +31,7 @@ pub struct Published {
 }
 
 impl Published {
-    /// The event as a wall screen is sent it, without personal data (`app::domain::kiosk`).
+    /// The event as a wall screen is sent it, without personal data (`pantau_core::domain::kiosk`).
     pub fn kiosk_json(&self) -> &str {
         self.kiosk.get_or_init(|| redacted(&self.json))
     }
@@ -98,7 +98,7 @@ impl Hub {
 
     /// The SSE response for a client whose last event is `after`. The stream ends when `ended`
     /// resolves (the client's session or kiosk token stopped being valid) or the server shuts down.
-    /// With `redact` (a wall screen) each event comes without personal data (`app::domain::kiosk`).
+    /// With `redact` (a wall screen) each event comes without personal data (`pantau_core::domain::kiosk`).
     pub fn sse(
         &self,
         after: u64,
@@ -146,30 +146,38 @@ impl Hub {
         after: u64,
         ended: Pin<Box<dyn Future<Output = ()> + Send>>,
     ) -> impl Stream<Item = Arc<Published>> + Send + use<> {
+        use futures::StreamExt;
         let state = ClientStream {
-            ended,
             store: self.store.clone(),
             rx: self.subscribe(),
             last: after,
             backlog: std::collections::VecDeque::new(),
             catching_up: true,
-            shutdown: self.shutdown.clone(),
         };
         futures::stream::unfold(state, |mut s| async move {
             let item = s.next().await?;
             Some((item, s))
         })
+        // Looked at before every event, so a revoked stream stops even while it is busy catching up.
+        .take_until(stream_end(self.shutdown.clone(), ended))
+    }
+}
+
+/// Resolves when the server shuts down or `ended` does: what ends every event stream (with
+/// `StreamExt::take_until`).
+pub async fn stream_end(mut shutdown: watch::Receiver<bool>, ended: impl Future<Output = ()>) {
+    tokio::select! {
+        _ = shutdown.wait_for(|stop| *stop) => {}
+        () = ended => {}
     }
 }
 
 struct ClientStream {
-    ended: Pin<Box<dyn Future<Output = ()> + Send>>,
     store: Store,
     rx: broadcast::Receiver<Arc<Published>>,
     last: u64,
     backlog: std::collections::VecDeque<Arc<Published>>,
     catching_up: bool,
-    shutdown: watch::Receiver<bool>,
 }
 
 impl ClientStream {
@@ -178,15 +186,10 @@ impl ClientStream {
         item
     }
 
-    /// The next event for this client, or `None` when the server shuts down or the client's
-    /// credential ends (checked before every event, so a revoked stream stops even while it is
-    /// busy catching up).
+    /// The next event for this client, in order and without gaps (the stream's end is
+    /// [`stream_end`]'s).
     async fn next(&mut self) -> Option<Arc<Published>> {
-        use futures::FutureExt;
         loop {
-            if *self.shutdown.borrow() || (&mut self.ended).now_or_never().is_some() {
-                return None;
-            }
             if let Some(item) = self.backlog.pop_front() {
                 return Some(self.event(item));
             }
@@ -201,24 +204,17 @@ impl ClientStream {
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "event stream cannot read the log; retrying");
-                        tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                            _ = self.shutdown.changed() => return None,
-                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }
                 }
             }
-            tokio::select! {
-                received = self.rx.recv() => match received {
-                    Ok(item) if item.seq <= self.last => continue,
-                    Ok(item) if item.seq == self.last + 1 => return Some(self.event(item)),
-                    // A gap or a lag: read what was missed from the log.
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catching_up = true,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                },
-                _ = self.shutdown.changed() => return None,
-                _ = &mut self.ended => return None,
+            match self.rx.recv().await {
+                Ok(item) if item.seq <= self.last => continue,
+                Ok(item) if item.seq == self.last + 1 => return Some(self.event(item)),
+                // A gap or a lag: read what was missed from the log.
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.catching_up = true,
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     }
@@ -226,10 +222,9 @@ impl ClientStream {
 
 /// An event's JSON as a wall screen is sent it.
 fn redacted(json: &str) -> String {
-    match serde_json::from_str::<app::domain::Event>(json) {
-        Ok(event) => {
-            serde_json::to_string(&app::domain::kiosk::event(&event)).expect("an event serializes")
-        }
+    match serde_json::from_str::<pantau_core::domain::Event>(json) {
+        Ok(event) => serde_json::to_string(&pantau_core::domain::kiosk::event(&event))
+            .expect("an event serializes"),
         // Published events are made from parsed events; this cannot happen. Send nothing personal.
         Err(e) => {
             tracing::error!(error = %e, "a published event does not read back");
@@ -238,7 +233,7 @@ fn redacted(json: &str) -> String {
     }
 }
 
-pub fn publish(event: &app::domain::Event) -> Published {
+pub fn publish(event: &pantau_core::domain::Event) -> Published {
     Published {
         seq: event.seq.unwrap_or(0),
         json: serde_json::to_string(event).expect("an event serializes"),

@@ -1,0 +1,105 @@
+//! The tracking link's handlers: thin, over [`super::store`].
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use pantau_core::domain::SlaConfig;
+use pantau_core::domain::tracking::TrackView;
+
+pub use pantau_core::api::tracking::Link;
+
+use super::store;
+use crate::auth::guard::Staff;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::sync::Hub;
+use crate::sync::api::card_id;
+
+fn invalid_link() -> ApiError {
+    ApiError::NotFound(
+        "link pelacakan tidak berlaku (dicabut atau salah) / this tracking link is not valid (revoked or mistyped)"
+            .into(),
+    )
+}
+
+/// `POST /api/cards/{id}/tracking` (staff): the link to send to the applicant.
+pub async fn create(
+    State(hub): State<Hub>,
+    State(db): State<Db>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Link>), ApiError> {
+    let card = card_id(&id)?;
+    let Some(found) = hub.store.card(card).await? else {
+        return Err(ApiError::NotFound(format!("no card {id}")));
+    };
+    applicant_may(&user, &found)?;
+    let token = store::link(&db, card).await?;
+    tracing::info!(card = %id, by = %user.username, "tracking link given");
+    Ok((
+        StatusCode::CREATED,
+        Json(Link {
+            path: format!("/lacak/{token}"),
+            token,
+        }),
+    ))
+}
+
+/// An applicant (holding no other role) handles only its own agency's requests.
+fn applicant_may(
+    user: &crate::auth::store::User,
+    card: &pantau_core::domain::Card,
+) -> Result<(), ApiError> {
+    if user.applicant_only() && !user.as_applicant().may_see(card) {
+        return Err(ApiError::Forbidden(
+            pantau_core::domain::Refusal::OtherAgency.message(pantau_core::i18n::Lang::Id)
+                + " / "
+                + &pantau_core::domain::Refusal::OtherAgency.message(pantau_core::i18n::Lang::En),
+        ));
+    }
+    Ok(())
+}
+
+/// `DELETE /api/cards/{id}/tracking` (staff): the link stops working at once.
+pub async fn revoke(
+    State(hub): State<Hub>,
+    State(db): State<Db>,
+    Staff(user): Staff,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let card = card_id(&id)?;
+    if let Some(found) = hub.store.card(card).await? {
+        applicant_may(&user, &found)?;
+    }
+    if !store::revoke(&db, card, Utc::now()).await? {
+        return Err(ApiError::NotFound(format!(
+            "no live tracking link for card {id}"
+        )));
+    }
+    tracing::info!(card = %id, by = %user.username, "tracking link revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/track/{token}` (no account): the request's [`TrackView`] and nothing else.
+pub async fn view(
+    State(hub): State<Hub>,
+    State(db): State<Db>,
+    State(sla): State<Arc<SlaConfig>>,
+    Path(token): Path<String>,
+) -> Result<Json<TrackView>, ApiError> {
+    if token.len() > 64
+        || !token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(invalid_link());
+    }
+    let card = store::card_of(&db, &token)
+        .await?
+        .ok_or_else(invalid_link)?;
+    let card = hub.store.card(card).await?.ok_or_else(invalid_link)?;
+    Ok(Json(TrackView::of(&card, &sla, Utc::now())))
+}
