@@ -255,7 +255,7 @@ mod browser {
                     .into_iter()
                     .flatten()
                     .collect();
-                let message = Both::split(&wrong[0].message);
+                let message = wrong[0].text.clone();
                 return Err((
                     wrong.into_iter().map(|w| (w.field, w.text)).collect(),
                     message,

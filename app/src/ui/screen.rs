@@ -254,9 +254,8 @@ impl Screen {
     /// Drops from the queue what the server's board now holds, then shows board + queue; the
     /// board is drawn again only when `changed` or the queue shrank.
     pub fn settle(&self, changed: bool) {
-        let screen = *self;
-        let done = screen.confirmed.with_untracked(|b| {
-            screen.pending.with_untracked(|p| {
+        let done = self.confirmed.with_untracked(|b| {
+            self.pending.with_untracked(|p| {
                 p.iter()
                     .filter(|p| {
                         b.has_applied(p.envelope.id) || p.accepted.is_some_and(|seq| b.seq >= seq)
@@ -266,12 +265,11 @@ impl Screen {
             })
         });
         if !done.is_empty() {
-            screen
-                .pending
+            self.pending
                 .update(|p| p.retain(|x| !done.contains(&x.envelope.id)));
         }
         if changed || !done.is_empty() {
-            screen.rebuild();
+            self.rebuild();
         }
     }
 

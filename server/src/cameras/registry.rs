@@ -52,10 +52,6 @@ pub struct CameraEntry {
     pub enabled: bool,
 }
 
-fn error(field: &'static str, message: impl Into<String>) -> FieldText {
-    FieldText::new(field, message)
-}
-
 pub const MAX_NAME: usize = 120;
 pub const MAX_LOCATION: usize = 200;
 pub const MAX_URL: usize = 500;
@@ -66,12 +62,12 @@ pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
     let mut errors = Vec::new();
     let name = input.name.trim();
     if name.is_empty() {
-        errors.push(error(
+        errors.push(FieldText::new(
             "name",
             "nama kamera wajib diisi / the name is required",
         ));
     } else if name.chars().count() > MAX_NAME {
-        errors.push(error(
+        errors.push(FieldText::new(
             "name",
             format!("nama paling banyak {MAX_NAME} karakter / at most {MAX_NAME} characters"),
         ));
@@ -82,7 +78,7 @@ pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
         .map(str::trim)
         .filter(|l| !l.is_empty());
     if location.is_some_and(|l| l.chars().count() > MAX_LOCATION) {
-        errors.push(error(
+        errors.push(FieldText::new(
             "location",
             format!(
                 "lokasi paling banyak {MAX_LOCATION} karakter / at most {MAX_LOCATION} characters"
@@ -92,17 +88,17 @@ pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
     match (input.latitude, input.longitude) {
         (Some(lat), Some(lon)) => {
             if !(-90.0..=90.0).contains(&lat) {
-                errors.push(error("latitude", "lintang antara -90 dan 90 / between -90 and 90"));
+                errors.push(FieldText::new("latitude", "lintang antara -90 dan 90 / between -90 and 90"));
             }
             if !(-180.0..=180.0).contains(&lon) {
-                errors.push(error(
+                errors.push(FieldText::new(
                     "longitude",
                     "bujur antara -180 dan 180 / between -180 and 180",
                 ));
             }
         }
         (None, None) => {}
-        _ => errors.push(error(
+        _ => errors.push(FieldText::new(
             "latitude",
             "isi lintang dan bujur bersama, atau kosongkan keduanya / give both latitude and longitude, or neither",
         )),
@@ -113,7 +109,7 @@ pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
         "tcp" => Some(ProbeKind::Tcp),
         "simulated" | "simulasi" => Some(ProbeKind::Simulated),
         other => {
-            errors.push(error(
+            errors.push(FieldText::new(
                 "kind",
                 format!("{other:?}: pilih rtsp, http, tcp atau simulated / {other:?}: choose rtsp, http, tcp or simulated"),
             ));
@@ -126,7 +122,7 @@ pub fn parse(input: &CameraInput) -> Result<CameraEntry, Vec<FieldText>> {
             let user = user.as_deref().unwrap_or("").trim();
             let password = password.as_deref().unwrap_or("");
             if user.chars().count() > MAX_SECRET || password.chars().count() > MAX_SECRET {
-                errors.push(error(
+                errors.push(FieldText::new(
                     "username",
                     format!(
                         "paling banyak {MAX_SECRET} karakter / at most {MAX_SECRET} characters"
@@ -180,7 +176,7 @@ fn parse_url(kind: ProbeKind, raw: &str) -> Result<(Url, Option<Login>), FieldTe
         ProbeKind::Tcp => "tcp://10.0.0.21:554",
         ProbeKind::Simulated => "sim://simpang-tugu-naga",
     };
-    let bad = |why: &str| error("url", format!("{why}; contoh / for example {example}"));
+    let bad = |why: &str| FieldText::new("url", format!("{why}; contoh / for example {example}"));
     if raw.is_empty() {
         return Err(bad("alamat wajib diisi / the address is required"));
     }
