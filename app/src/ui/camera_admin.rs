@@ -289,19 +289,7 @@ mod browser {
         if res.ok() {
             return Ok(());
         }
-        let status = res.status();
-        match res.json::<crate::api::ErrorAnswer>().await {
-            Ok(answer) => Err((
-                answer
-                    .error
-                    .fields
-                    .into_iter()
-                    .map(|f| (f.field, f.text))
-                    .collect(),
-                answer.error.text,
-            )),
-            Err(_) => Err((Vec::new(), Both::split(&format!("HTTP {status}")))),
-        }
+        Err(crate::ui::client::http::error_fields(res).await)
     }
 
     /// Sends the CSV; a summary with each refused line, in both languages.

@@ -76,9 +76,27 @@ mod browser {
     /// The message of an error answer in both languages (a proxy's answer with only a message:
     /// that message), else the status.
     pub async fn error_message(res: gloo_net::http::Response) -> Both {
+        error_fields(res).await.1
+    }
+
+    /// An error answer's problems of each field (a form shows them beside its fields) and its
+    /// message, as [`error_message`] reads it.
+    pub async fn error_fields(res: gloo_net::http::Response) -> (Vec<(String, Both)>, Both) {
         let status = res.status();
         let body = res.text().await.unwrap_or_default();
-        crate::api::error_text(&body).unwrap_or_else(|| Both::split(&format!("HTTP {status}")))
+        let fields = serde_json::from_str::<crate::api::ErrorAnswer>(&body)
+            .map(|answer| {
+                answer
+                    .error
+                    .fields
+                    .into_iter()
+                    .map(|f| (f.field, f.text))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let message =
+            crate::api::error_text(&body).unwrap_or_else(|| Both::split(&format!("HTTP {status}")));
+        (fields, message)
     }
 
     /// The answer of a request that did not reach the server.
