@@ -55,6 +55,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/cards/{id}/record", get(crate::records::record))
         .route("/api/track/{token}", get(crate::tracking::api::view))
+        .route(
+            "/api/notify/me",
+            get(crate::notify::api::me).put(crate::notify::api::set_me),
+        )
+        .route(
+            "/api/notify/telegram/link",
+            post(crate::notify::api::telegram_link),
+        )
+        .route(
+            "/api/notify/telegram",
+            axum::routing::delete(crate::notify::api::telegram_unlink),
+        )
+        .route("/api/notify/test", post(crate::notify::api::test))
+        .route("/api/notify/deliveries", get(crate::notify::api::deliveries))
+        .route(
+            "/api/notify/deliveries/{id}/resend",
+            post(crate::notify::api::resend),
+        )
         .route("/api/{*rest}", any(unknown_api))
         .leptos_routes_with_context(&state, routes, hardening::provide_csp_nonce, move || {
             app::shell(shell_options.clone())

@@ -32,6 +32,9 @@ pub struct AppState {
     pub proxies: crate::client::TrustedProxies,
     /// Mutations per user per minute.
     pub push_rate: crate::sync::api::PushRate,
+    pub notifier: crate::notify::Notifier,
+    /// The server's clock (the tests drive it).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -61,9 +64,18 @@ impl AppState {
             tracing::info!(links, logins, "sealed secrets stored before sealing began");
         }
         let tasks = health::Tasks::default();
-        let store = Store::open(db.clone(), &tasks)
+        let clock = crate::clock::Clock::default();
+        let sla = Arc::new(config.sla.clone());
+        let notifier = crate::notify::Notifier::new(
+            config.notify.clone(),
+            sla.clone(),
+            format!("http://{}", config.addr),
+            clock.clone(),
+        );
+        let store = Store::open(db.clone(), clock.clone(), notifier.outbox(), &tasks)
             .await
             .map_err(|e| format!("cannot open the event store: {e}"))?;
+        notifier.start(db.clone(), store.clone(), shutdown.clone(), &tasks);
         let credentials = Credentials::start(db.clone(), shutdown.clone(), &tasks).await;
         let hub = Hub::start(store, config.database_url.clone(), shutdown.clone(), &tasks).await;
         let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown, &tasks)
@@ -73,7 +85,7 @@ impl AppState {
             leptos_options: config.leptos_options(),
             db,
             hub,
-            sla: Arc::new(config.sla.clone()),
+            sla,
             cookies: SecureCookies(config.secure_cookies),
             credentials,
             cameras,
@@ -81,6 +93,8 @@ impl AppState {
             tasks,
             proxies: crate::client::TrustedProxies::new(config.trusted_proxies.clone()),
             push_rate: crate::sync::api::PushRate::per_minute(config.limits.mutations_per_minute),
+            notifier,
+            clock,
         })
     }
 }

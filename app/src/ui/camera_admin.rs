@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::form::{Binding, FieldErrors, text_field};
 use super::screen::use_screen;
 use super::{t, use_lang};
 use crate::domain::camera::ProbeKind;
@@ -57,46 +58,20 @@ pub fn CameraAdmin() -> impl IntoView {
         enabled: true,
         ..Form::default()
     });
-    let errors = RwSignal::new(Vec::<(String, Both)>::new());
+    let errors = FieldErrors::new("camera");
     let message = RwSignal::new(None::<Both>);
     let csv = RwSignal::new(String::new());
     let import_result = RwSignal::new(None::<Both>);
-    let invalid = move |name: &'static str| errors.with(|e| e.iter().any(|(f, _)| f == name));
-    let problem = move |name: &'static str| {
-        let lang = use_lang();
-        move || {
-            errors.with(|e| {
-                e.iter()
-                    .filter(|(f, _)| f == name)
-                    .map(|(_, m)| view! { <small class="field-error" id=format!("camera-error-{name}")>{m.get(lang.get()).to_owned()}</small> })
-                    .collect_view()
-            })
-        }
-    };
     let field = move |label: Text,
                       name: &'static str,
                       get: fn(&Form) -> String,
                       set: fn(&mut Form, String),
                       kind: &'static str| {
-        view! {
-            <label class="field">
-                <span>{t(label)}</span>
-                <input
-                    type=kind
-                    name=name
-                    autocomplete="off"
-                    aria-invalid=move || invalid(name).then_some("true")
-                    aria-describedby=move || invalid(name).then(|| format!("camera-error-{name}"))
-                    prop:value=move || form.with(get)
-                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
-                />
-                {problem(name)}
-            </label>
-        }
+        text_field(form, errors, label, name, kind, "off", Binding { get, set })
     };
     let choose = move |ev| {
         let id = event_target_value(&ev);
-        errors.set(Vec::new());
+        errors.list.set(Vec::new());
         message.set(None);
         if id.is_empty() {
             form.set(Form {
@@ -121,7 +96,7 @@ pub fn CameraAdmin() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match browser::save(&f).await {
                     Ok(()) => {
-                        errors.set(Vec::new());
+                        errors.list.set(Vec::new());
                         message.set(Some(SAVED.into()));
                         if f.id.is_none() {
                             // Added: the form is ready for the next one.
@@ -135,7 +110,7 @@ pub fn CameraAdmin() -> impl IntoView {
                         }
                     }
                     Err((fields, text)) => {
-                        errors.set(fields);
+                        errors.list.set(fields);
                         message.set(Some(text));
                         crate::ui::dialog::focus_first_invalid("[data-testid=camera-admin]");
                     }
@@ -179,7 +154,7 @@ pub fn CameraAdmin() -> impl IntoView {
                             }
                         }).collect_view()}
                     </select>
-                    {problem("kind")}
+                    {errors.problem("kind")}
                 </label>
                 {field(URL, "url", |f| f.url.clone(), |f, v| f.url = v, "text")}
                 {field(USER, "username", |f| f.username.clone(), |f, v| f.username = v, "text")}

@@ -4,9 +4,11 @@ pub mod board;
 mod camera_admin;
 mod cameras;
 mod card_detail;
+mod card_page;
 pub mod client;
 mod dialog;
 pub mod filter;
+mod form;
 mod icon;
 mod language;
 mod moves;
@@ -15,6 +17,7 @@ mod records;
 mod reports;
 pub mod screen;
 pub mod session;
+mod settings;
 mod tracking;
 mod wall;
 
@@ -75,6 +78,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
                 <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
                 <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
+                <Route path=(StaticSegment("kartu"), ParamSegment("id")) view=card_page::CardPage/>
+                <Route path=StaticSegment("pengaturan") view=settings::SettingsPage/>
                 <Route
                     path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("surat-balasan"))
                     view=|| view! { <records::RecordPage doc=records::Doc::Reply/> }
@@ -114,6 +119,7 @@ fn TopBar() -> impl IntoView {
                     <a href="/">{t(txt::NAV_BOARD)}</a>
                     <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
                     <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
+                    <a href="/pengaturan">{t(txt::NAV_SETTINGS)}</a>
                 </nav>
                 <ConnectionBadge/>
             </Show>

@@ -188,6 +188,10 @@ impl ServeArgs {
             .with_env(env)
             .resolve()
             .map_err(|e| e.to_string())?;
+        let notify = std::mem::take(&mut file.notify)
+            .with_env(env)
+            .and_then(|n| n.resolve())
+            .map_err(|e| e.to_string())?;
         // `cargo leptos serve|watch` passes its settings as LEPTOS_* variables; ours win.
         let addr = self
             .addr
@@ -215,6 +219,7 @@ impl ServeArgs {
             limits,
             trusted_proxies: server.trusted_proxies.unwrap_or_default(),
             secret_key: env("PANTAU_SECRET_KEY"),
+            notify,
             secure_cookies: env("PANTAU_SECURE_COOKIES")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .or(file.secure_cookies)

@@ -17,8 +17,11 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tokio::sync::{Notify, mpsc, oneshot};
 
+use crate::clock::Clock;
 use crate::db::{Backend, Db};
 use crate::error::{ApiError, DbFailure};
+use crate::notify::plan::{Planner, Recipients};
+use pantau_core::domain::notify::arrival;
 
 /// What became of one mutation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +76,14 @@ pub struct Store {
 impl Store {
     /// Folds the log into a board and starts the writer. The database is migrated already
     /// ([`migrate`], by the server's start, before the secret key is checked against it).
-    pub async fn open(db: Db, tasks: &crate::health::Tasks) -> Result<Store, StoreError> {
+    /// Every event is stamped by `clock`; with `outbox`, the arrivals it makes are written to the
+    /// notifications' outbox in its transaction, and the sender is rung after the commit.
+    pub async fn open(
+        db: Db,
+        clock: Clock,
+        outbox: Option<Outbox>,
+        tasks: &crate::health::Tasks,
+    ) -> Result<Store, StoreError> {
         let board = load_board(&db).await?;
         let (jobs, rx) = mpsc::channel(4096);
         let committed = Arc::new(Notify::new());
@@ -82,6 +92,8 @@ impl Store {
             board,
             stale: false,
             committed: committed.clone(),
+            clock,
+            outbox,
         };
         tasks.spawn("event writer", writer.run(rx));
         Ok(Store {
@@ -235,12 +247,22 @@ async fn last_seq(tx: &mut Transaction<'static, Any>) -> Result<u64, StoreError>
     Ok(seq as u64)
 }
 
+/// Where the writer puts the notifications its events make.
+#[derive(Clone)]
+pub struct Outbox {
+    pub planner: Arc<Planner>,
+    /// Rung after a commit that wrote to the outbox.
+    pub written: Arc<Notify>,
+}
+
 struct Writer {
     db: Db,
     board: Board,
     /// The in-memory board may hold uncommitted changes: reload before the next batch.
     stale: bool,
     committed: Arc<Notify>,
+    clock: Clock,
+    outbox: Option<Outbox>,
 }
 
 impl Writer {
@@ -333,6 +355,8 @@ impl Writer {
         // Under the lock, with every committed event applied, the board's seq is the log's last.
         let mut seq = self.board.seq;
         let mut outcomes = Vec::with_capacity(envelopes.len());
+        let mut recipients = Recipients::default();
+        let mut notified = 0;
         let mut refused_here: HashMap<MutationId, Refusal> = HashMap::new();
         for envelope in envelopes {
             let outcome = if let Some(refusal) = refused_here.get(&envelope.id) {
@@ -346,18 +370,30 @@ impl Writer {
             } else {
                 // In the log's own precision (milliseconds), so the stored card is exactly its
                 // log folded, as every browser folds it.
-                let now = millis(Utc::now().timestamp_millis())?;
+                let now = millis(self.clock.now().timestamp_millis())?;
                 match self.board.decide(envelope, now) {
                     Ok(Some(change)) => {
                         seq += 1;
                         let event = Event::from_envelope(envelope, change).stamped(seq, now);
                         insert_event(&mut tx, &event).await?;
+                        let before = match &self.outbox {
+                            Some(_) => self.board.card(event.card).cloned(),
+                            None => None,
+                        };
                         self.board.apply(&event);
                         let card = self
                             .board
                             .card(event.card)
                             .expect("the event's card exists");
                         upsert_card(&mut tx, card).await?;
+                        if let Some(outbox) = &self.outbox
+                            && let Some(due) = arrival(&outbox.planner.rules, before.as_ref(), card)
+                        {
+                            notified += outbox
+                                .planner
+                                .enqueue(&mut tx, &mut recipients, card, &due, now)
+                                .await?;
+                        }
                         Outcome::Accepted { seq }
                     }
                     Ok(None) => Outcome::Accepted {
@@ -381,6 +417,11 @@ impl Writer {
         }
         tx.commit().await?;
         self.stale = false;
+        if notified > 0
+            && let Some(outbox) = &self.outbox
+        {
+            outbox.written.notify_one();
+        }
         Ok(outcomes)
     }
 }

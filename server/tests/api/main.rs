@@ -9,6 +9,7 @@ mod authz;
 mod cameras;
 mod hardening;
 mod login;
+mod notify;
 mod pages;
 mod process;
 mod records;

@@ -21,10 +21,15 @@ async fn start(data_dir: &Path) -> (Child, String) {
 }
 
 async fn start_with(data_dir: &Path, extra: &[&str]) -> (Child, String) {
+    start_with_env(data_dir, extra, &[]).await
+}
+
+async fn start_with_env(data_dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pantau"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .args(extra)
+        .envs(envs.iter().copied())
         .env("RUST_LOG", "warn")
         // The crash test pushes as fast as it can as one user; the rate limit has its own test.
         .env("PANTAU_MUTATIONS_PER_MINUTE", "1000000")
@@ -158,6 +163,73 @@ async fn every_acknowledged_mutation_survives_a_sigkill() {
         acknowledged.len(),
         stored.len()
     );
+}
+
+/// Notifications on their way when the server is killed with SIGKILL are all delivered after
+/// the restart, each once: none is lost with the process, none sent twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_in_flight_at_a_sigkill_are_delivered_once_after_the_restart() {
+    use pantau::testing::telegram::{TOKEN, TelegramStandIn};
+    let bot = TelegramStandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db_args = ["--data-dir", dir.path().to_str().unwrap()];
+    let bin = env!("CARGO_BIN_EXE_pantau");
+    crate::helpers::add_tester(bin, &db_args).await;
+    crate::helpers::add_cli_user(bin, &db_args, "kadis", "kepala_dinas").await;
+    let envs = [
+        ("PANTAU_TELEGRAM_TOKEN", TOKEN),
+        ("PANTAU_TELEGRAM_BOT", "PantauUjiBot"),
+        ("PANTAU_TELEGRAM_API", bot.url.as_str()),
+        // The real clock runs here: step 3 around the clock, so its arrival is sent at any hour.
+        ("PANTAU_CALENDARS", "3=always_on"),
+    ];
+    let (mut child, base) = start_with_env(dir.path(), &[], &envs).await;
+    let tester = crate::helpers::signed_in(&base, "tester").await;
+    let kadis = crate::helpers::signed_in(&base, "kadis").await;
+    bot.bind(&kadis, &base, "kadis", 401).await;
+    // Telegram answers slowly: the sends are under way when the server dies.
+    bot.delay(Duration::from_secs(3));
+    let mut letters = Vec::new();
+    for n in 0..5 {
+        let card = pantau_core::domain::demo::demo_card_id(500 + n);
+        let request = sample_request(n, Utc::now(), 5);
+        letters.push(request.letter_number.clone());
+        let create = envelope(Role::Tu, Mutation::CreateRequest { card, request });
+        let receive = envelope(
+            Role::Tu,
+            Mutation::CompleteStep {
+                card,
+                step: pantau_core::domain::StepId::S2,
+                output: pantau_core::domain::StepOutput::Received {
+                    agenda_number: None,
+                    note: None,
+                },
+            },
+        );
+        let res = tester
+            .post(format!("{base}/api/sync/push"))
+            .json(&serde_json::json!({ "mutations": [create, receive] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    child.kill().await.unwrap(); // SIGKILL, mid-send
+    assert!(
+        bot.texts_to(401).iter().all(|t| !t.contains("langkah 3")),
+        "nothing got through before the kill"
+    );
+    bot.delay(Duration::ZERO);
+    let (_child, _base) = start_with_env(dir.path(), &[], &envs).await;
+    for letter in &letters {
+        bot.wait_for(401, letter, Duration::from_secs(10))
+            .await
+            .expect("delivered after the restart");
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let threes = bot.count(401, "langkah 3");
+    assert_eq!(threes, letters.len(), "each once");
 }
 
 /// SIGTERM ends open event streams and the process exits by itself, well before the drain deadline.

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cameras;
+pub mod notify;
 pub mod sync;
 pub mod tracking;
 

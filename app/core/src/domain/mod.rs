@@ -10,6 +10,7 @@ mod flow_props;
 pub mod holidays;
 pub mod kiosk;
 pub mod moves;
+pub mod notify;
 pub mod record;
 pub mod report;
 pub mod request;
@@ -38,6 +39,8 @@ macro_rules! wire_names {
         }
     )*};
 }
+
+pub(crate) use wire_names;
 
 wire_names!(
     Role,
@@ -75,6 +78,8 @@ mod tests {
     #[test]
     fn wire_names_are_the_serde_names() {
         same_as_serde::<Role>();
+        same_as_serde::<crate::api::notify::Channel>();
+        same_as_serde::<crate::api::notify::DeliveryStatus>();
         same_as_serde::<EndState>();
         same_as_serde::<Field>();
         same_as_serde::<camera::Health>();

@@ -121,6 +121,11 @@ pub mod ui {
     pub const NAV_BOARD: Text = Text::new("Papan", "Board");
     pub const NAV_CAMERAS: Text = Text::new("Kamera", "Cameras");
     pub const NAV_REPORTS: Text = Text::new("Laporan", "Reports");
+    pub const NAV_SETTINGS: Text = Text::new("Pengaturan", "Settings");
+    pub const CARD_NOT_FOUND: Text = Text::new(
+        "Kartu ini tidak ada di papan Anda (tautan salah, atau surat instansi lain).",
+        "This card is not on your board (a wrong link, or another agency's letter).",
+    );
     pub const CARD: Text = Text::new("kartu", "card");
     pub const CARDS: Text = Text::new("kartu", "cards");
     pub const WAITING_FOR: Text = Text::new("Menunggu", "Waiting for");
@@ -314,3 +319,4 @@ mod tests {
 
 pub mod events;
 pub mod format;
+pub mod notify;

@@ -77,6 +77,7 @@ pub fn config(addr: SocketAddr, data_dir: PathBuf, database_url: Option<String>)
         trusted_proxies: Vec::new(),
         // One key for every test instance, as instances sharing a database must have.
         secret_key: Some("cGFudGF1LXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdCE=".into()),
+        notify: crate::notify::NotifySettings::default(),
     }
 }
 
@@ -118,6 +119,14 @@ impl TestServer {
             ProbeSettings::default(),
         )
         .await
+    }
+
+    /// Another instance on the same PostgreSQL database, with its settings changed by `tweak`.
+    pub async fn on_postgres_configured(
+        url: String,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestServer {
+        Self::start_with(PathBuf::from("unused"), Some(url), None, tweak).await
     }
 
     /// Another instance on the same SQLite directory.
@@ -251,10 +260,10 @@ impl TestServer {
         self.push(vec![envelope]).await.results.pop().unwrap()
     }
 
-    /// A request registered by TU: the card stands at step 2.
+    /// A request registered by TU (now, by the server's clock): the card stands at step 2.
     pub async fn create(&self, n: usize) -> CardId {
         let card = pantau_core::domain::demo::demo_card_id(n);
-        let request = sample_request(n, Utc::now(), 5);
+        let request = sample_request(n, self.state.clock.now(), 5);
         let result = self
             .push_one(envelope(
                 Role::Tu,
@@ -680,4 +689,34 @@ pub async fn give_link(server: &TestServer, card: CardId) -> pantau_core::api::t
         .unwrap();
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
+}
+
+pub mod telegram;
+
+/// `[notify]` for a test: Telegram through `bot`, retries after 0.2 s (doubling, at most 1 s).
+pub fn notify_with(bot: &telegram::TelegramStandIn) -> crate::notify::NotifySettings {
+    crate::notify::NotifySettings {
+        telegram: Some(bot.settings()),
+        retry_first: Duration::from_millis(200),
+        retry_max: Duration::from_secs(1),
+        send_timeout: Duration::from_secs(5),
+        lease: Duration::from_secs(10),
+        ..crate::notify::NotifySettings::default()
+    }
+}
+
+impl TestServer {
+    /// A client signed in as a new user holding `roles`, whose Telegram chat `chat` is bound
+    /// through the settings' link and a `/start` to `bot`, as a person binds it.
+    pub async fn telegram_user(
+        &self,
+        bot: &telegram::TelegramStandIn,
+        name: &str,
+        roles: &[Role],
+        chat: i64,
+    ) -> reqwest::Client {
+        let client = self.user(name, roles).await;
+        bot.bind(&client, &self.base, name, chat).await;
+        client
+    }
 }

@@ -15,6 +15,8 @@ use pantau_core::domain::sla::{Calendar, OfficeHours, SlaConfig};
 use crate::cameras::ProbeSettings;
 use serde::Deserialize;
 
+pub mod notify;
+
 /// Resolved server settings.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -40,6 +42,8 @@ pub struct Config {
     /// The key secrets are sealed with, base64 (`PANTAU_SECRET_KEY`); else `secret.key` in the data
     /// directory ([`crate::secrets`]).
     pub secret_key: Option<String>,
+    /// `[notify]`: what triggers a notification, and the channels.
+    pub notify: crate::notify::NotifySettings,
 }
 
 impl Config {
@@ -84,6 +88,8 @@ pub struct FileConfig {
     pub agency: AgencyFile,
     #[serde(default)]
     pub server: ServerFile,
+    #[serde(default)]
+    pub notify: notify::NotifyFile,
 }
 
 /// `[server]` in the TOML file: what one client connection may hold, and the trusted proxies.
@@ -402,7 +408,7 @@ impl FileConfig {
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// A whole number from the environment variable `key`, if it is set.
-fn env_number(
+pub(crate) fn env_number(
     env: &impl Fn(&str) -> Option<String>,
     key: &str,
 ) -> Result<Option<u64>, ConfigError> {
@@ -415,7 +421,7 @@ fn env_number(
         .transpose()
 }
 
-fn value_error(key: &str, message: impl Into<String>) -> ConfigError {
+pub(crate) fn value_error(key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::Value {
         key: key.to_owned(),
         message: message.into(),

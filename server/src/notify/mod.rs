@@ -1,0 +1,115 @@
+//! Notifications: telling the people the SOP waits for, on the channels they use, before a
+//! standard is breached and when it is, with a link that opens the card.
+//!
+//! - [`plan`]: from a moment of a card to outbox rows (recipients, channels, language).
+//! - The writer ([`crate::sync::store`]) writes a card's arrival at a step in its own transaction;
+//!   [`scheduler`] writes the warnings, breaches and escalations as the SLA clock reaches them.
+//! - [`sender`] delivers the outbox at least once, with retries; [`telegram`] is a channel.
+//! - [`api`]: a person's settings, linking Telegram, test messages, the admin's deliveries.
+
+pub mod api;
+pub mod channel;
+pub mod config;
+pub mod plan;
+pub mod scheduler;
+pub mod sender;
+pub mod store;
+pub mod telegram;
+
+use std::sync::Arc;
+
+use tokio::sync::{Notify, watch};
+
+pub use config::NotifySettings;
+use plan::Planner;
+use sender::Channels;
+
+use crate::clock::Clock;
+use crate::db::Db;
+
+/// The notifications' part of the server's state.
+#[derive(Clone)]
+pub struct Notifier {
+    pub planner: Arc<Planner>,
+    pub settings: Arc<NotifySettings>,
+    pub channels: Channels,
+    /// Rung when the outbox has something new: the sender looks at once.
+    pub wake: Arc<Notify>,
+    pub clock: Clock,
+}
+
+impl Notifier {
+    /// The planner and the channels of `settings`; links start with `base_url`.
+    pub fn new(
+        settings: NotifySettings,
+        sla: Arc<pantau_core::domain::SlaConfig>,
+        base_url: String,
+        clock: Clock,
+    ) -> Notifier {
+        let channels = Channels {
+            telegram: settings
+                .telegram
+                .clone()
+                .map(|t| telegram::Telegram::new(t, settings.send_timeout)),
+        };
+        let planner = Planner {
+            rules: settings.rules.clone(),
+            sla,
+            base_url: settings.base_url.clone().unwrap_or(base_url),
+            channels: channels.enabled(),
+        };
+        Notifier {
+            planner: Arc::new(planner),
+            settings: Arc::new(settings),
+            channels,
+            wake: Arc::new(Notify::new()),
+            clock,
+        }
+    }
+
+    /// What the writer needs to write arrivals; `None` when no channel is on.
+    pub fn outbox(&self) -> Option<crate::sync::store::Outbox> {
+        (!self.planner.channels.is_empty()).then(|| crate::sync::store::Outbox {
+            planner: self.planner.clone(),
+            written: self.wake.clone(),
+        })
+    }
+
+    /// Starts the scheduler, the sender and Telegram's `/start` reader.
+    pub fn start(
+        &self,
+        db: Db,
+        store: crate::sync::Store,
+        shutdown: watch::Receiver<bool>,
+        tasks: &crate::health::Tasks,
+    ) {
+        if self.channels.enabled().is_empty() {
+            return;
+        }
+        let scheduler = scheduler::Scheduler {
+            store,
+            planner: self.planner.clone(),
+            clock: self.clock.clone(),
+            wake: self.wake.clone(),
+        };
+        tasks.spawn("notification scheduler", scheduler.run(shutdown.clone()));
+        let sender = sender::Sender {
+            in_flight: Default::default(),
+            db: db.clone(),
+            channels: self.channels.clone(),
+            settings: self.settings.clone(),
+            clock: self.clock.clone(),
+            wake: self.wake.clone(),
+            instance: uuid::Uuid::new_v4().to_string(),
+        };
+        tasks.spawn("notification sender", sender.run(shutdown.clone()));
+        if let Some(t) = &self.channels.telegram
+            && self.settings.telegram.as_ref().is_some_and(|s| s.poll)
+        {
+            tasks.spawn(
+                "telegram updates",
+                t.clone().poll(db, self.clock.clone(), shutdown),
+            );
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! From a moment of a card to the outbox: who is told (the roles' holders, each on every channel
+//! where they are reached and have not switched it off), in their language. Runs inside the
+//! transaction of what caused it: the writer's for an arrival, the scheduler's for a threshold.
+
+use std::sync::Arc;
+
+use chrono::Timelike;
+use chrono::{DateTime, Utc};
+use pantau_core::api::notify::Channel;
+use pantau_core::domain::agency::short_form;
+use pantau_core::domain::notify::{Audience, Due, Moment, NotifyRules};
+use pantau_core::domain::{Calendar, Card, SlaConfig, StepId};
+use pantau_core::i18n::notify::{Facts, message};
+use sqlx::{Any, Transaction};
+
+use super::store::{self, NewItem, Recipient};
+
+/// What the writer and the scheduler need to turn a moment into notifications.
+#[derive(Clone, Debug)]
+pub struct Planner {
+    pub rules: NotifyRules,
+    pub sla: Arc<SlaConfig>,
+    /// Links are `<base_url>/kartu/<id>`.
+    pub base_url: String,
+    /// The channels this server sends on, in the order people are tried.
+    pub channels: Vec<Channel>,
+}
+
+/// The recipients of one transaction, read once when the first moment needs them.
+#[derive(Default)]
+pub struct Recipients(Option<Vec<Recipient>>);
+
+impl Recipients {
+    async fn get(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+    ) -> Result<&[Recipient], sqlx::Error> {
+        if self.0.is_none() {
+            self.0 = Some(store::recipients(tx).await?);
+        }
+        Ok(self.0.as_deref().unwrap_or_default())
+    }
+}
+
+impl Planner {
+    /// The card's own page.
+    pub fn card_link(&self, card: &Card) -> String {
+        format!("{}/kartu/{}", self.base_url, card.id.0)
+    }
+
+    /// Writes the notifications of `due` for `card` at `now`; how many were new.
+    pub async fn enqueue(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        recipients: &mut Recipients,
+        card: &Card,
+        due: &Due,
+        now: DateTime<Utc>,
+    ) -> Result<usize, sqlx::Error> {
+        if self.channels.is_empty() {
+            return Ok(0);
+        }
+        let roles = self.rules.roles(due.step, due.audience);
+        if roles.is_empty() {
+            return Ok(0);
+        }
+        let everyone = recipients.get(tx).await?;
+        let performer = due.step.def().performer;
+        let waiting_for: Vec<&str> = everyone
+            .iter()
+            .filter(|r| r.roles.contains(&performer))
+            .map(|r| r.display_name.as_str())
+            .collect();
+        let standard = self.sla.standard(card, due.step);
+        // To the nearest minute: 5 min 59 s left reads "sisa 6 mnt".
+        let remaining = match due.moment {
+            Moment::Arrived => standard,
+            _ => self.sla.status(card, now).map_or(0, |s| s.remaining),
+        };
+        let remaining = (remaining + 30).div_euclid(60) * 60;
+        let link = self.card_link(card);
+        let agency = short_form(card.request.agency.as_str());
+        let waiting_text = |lang| {
+            let role = performer.short_label().get(lang);
+            if waiting_for.is_empty() {
+                role.to_owned()
+            } else {
+                format!("{role} ({})", waiting_for.join(", "))
+            }
+        };
+        let moment_key = due.moment.key();
+        let kind = moment_kind(due.moment);
+        let mut written = 0;
+        for person in everyone
+            .iter()
+            .filter(|r| roles.iter().any(|role| r.roles.contains(role)))
+        {
+            // The one who is late is not escalated to, even when holding the supervisor's role too.
+            if due.audience == Audience::Supervisors && person.roles.contains(&performer) {
+                continue;
+            }
+            let waiting = waiting_text(person.lang);
+            let facts = Facts {
+                letter_number: card.request.letter_number.as_str(),
+                agency: &agency,
+                step: due.step,
+                remaining,
+                standard,
+                waiting_for: &waiting,
+                link: &link,
+            };
+            let text = message(due.moment, due.audience, &facts, person.lang);
+            for &channel in &self.channels {
+                let Some(address) = person.address(channel) else {
+                    continue;
+                };
+                if !person.wants(channel, kind) {
+                    continue;
+                }
+                let item = NewItem {
+                    dedupe_key: format!(
+                        "{}/{}/{}/{moment_key}/{}/{}",
+                        card.id.0,
+                        due.step.code(),
+                        due.entered.timestamp_millis(),
+                        person.user_id,
+                        channel.as_str()
+                    ),
+                    card: Some(card.id.0.to_string()),
+                    moment: moment_key.clone(),
+                    user_id: Some(&person.user_id),
+                    channel,
+                    address,
+                    message: &text,
+                    not_before: self.not_before(person, due.step, now),
+                };
+                if store::insert(tx, &item, now).await? {
+                    written += 1;
+                }
+            }
+        }
+        Ok(written)
+    }
+}
+
+impl Planner {
+    /// When a notification of `step` may reach `person`: a step on office hours waits for the
+    /// office to open (its clock stands still until then: nothing is urgent at night); a step
+    /// around the clock waits for the end of the person's quiet hours.
+    fn not_before(&self, person: &Recipient, step: StepId, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.sla.calendar(step) {
+            Calendar::OfficeHours => self.sla.office.after_working(now, 0),
+            Calendar::AlwaysOn => match person.quiet {
+                Some((from, to)) => quiet_end(now, from, to, self.sla.office.utc_offset_seconds),
+                None => now,
+            },
+        }
+    }
+}
+
+/// The end of the quiet hours `from`..`to` (minutes after local midnight, wrapping past it) that
+/// `now` falls in; `now` itself when it falls outside them.
+pub fn quiet_end(now: DateTime<Utc>, from: i64, to: i64, utc_offset_seconds: i32) -> DateTime<Utc> {
+    let offset = chrono::Duration::seconds(i64::from(utc_offset_seconds));
+    let local = now + offset;
+    let minute = i64::from(local.hour()) * 60 + i64::from(local.minute());
+    let quiet = if from < to {
+        (from..to).contains(&minute)
+    } else {
+        minute >= from || minute < to
+    };
+    if !quiet {
+        return now;
+    }
+    let midnight = local
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let mut end = midnight + chrono::Duration::minutes(to);
+    if end <= local {
+        end += chrono::Duration::days(1);
+    }
+    end - offset
+}
+
+/// The kind a person switches on or off: `arrived`, `warning`, `breached`, `escalated`.
+pub fn moment_kind(moment: Moment) -> &'static str {
+    match moment {
+        Moment::Arrived => "arrived",
+        Moment::Warning => "warning",
+        Moment::Breached => "breached",
+        Moment::Escalated(_) => "escalated",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn wib(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap() - chrono::Duration::hours(7)
+    }
+
+    #[test]
+    fn quiet_hours_hold_a_message_until_they_end_even_past_midnight() {
+        let offset = 7 * 3600;
+        // 21:00–06:00: at 22:10 it waits for 06:00 the next morning; at 05:00 for 06:00 the same day.
+        assert_eq!(
+            quiet_end(wib(22, 10), 21 * 60, 6 * 60, offset),
+            wib(6, 0) + chrono::Duration::days(1)
+        );
+        assert_eq!(quiet_end(wib(5, 0), 21 * 60, 6 * 60, offset), wib(6, 0));
+        assert_eq!(quiet_end(wib(12, 0), 21 * 60, 6 * 60, offset), wib(12, 0));
+        // 12:00–13:00, the same day.
+        assert_eq!(quiet_end(wib(12, 30), 12 * 60, 13 * 60, offset), wib(13, 0));
+        assert_eq!(quiet_end(wib(13, 0), 12 * 60, 13 * 60, offset), wib(13, 0));
+    }
+}
