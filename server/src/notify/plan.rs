@@ -48,13 +48,15 @@ impl Planner {
         format!("{}/kartu/{}", self.base_url, card.id.0)
     }
 
-    /// Writes the notifications of `due` for `card` at `now`; how many were new.
+    /// Writes the notifications of `due` for `card` at `now`; how many were new. `actor`: the
+    /// user whose move caused it, who is not told of what he just did himself.
     pub async fn enqueue(
         &self,
         tx: &mut Transaction<'static, Any>,
         recipients: &mut Recipients,
         card: &Card,
         due: &Due,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<usize, sqlx::Error> {
         if self.channels.is_empty() {
@@ -97,6 +99,9 @@ impl Planner {
         {
             // The one who is late is not escalated to, even when holding the supervisor's role too.
             if due.audience == Audience::Supervisors && person.roles.contains(&performer) {
+                continue;
+            }
+            if actor == Some(person.username.as_str()) {
                 continue;
             }
             let waiting = waiting_text(person.lang);

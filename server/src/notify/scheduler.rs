@@ -105,7 +105,7 @@ impl Scheduler {
             for d in rules.crossed(sla, card, now) {
                 written += self
                     .planner
-                    .enqueue(&mut tx, &mut recipients, card, &d, now)
+                    .enqueue(&mut tx, &mut recipients, card, &d, None, now)
                     .await?;
             }
         }

@@ -391,7 +391,14 @@ impl Writer {
                         {
                             notified += outbox
                                 .planner
-                                .enqueue(&mut tx, &mut recipients, card, &due, now)
+                                .enqueue(
+                                    &mut tx,
+                                    &mut recipients,
+                                    card,
+                                    &due,
+                                    Some(event.actor.as_str()),
+                                    now,
+                                )
                                 .await?;
                         }
                         Outcome::Accepted { seq }

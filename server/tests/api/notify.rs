@@ -85,7 +85,7 @@ async fn kepala_dinas_is_told_on_telegram_within_2_s_when_a_card_reaches_step_3(
     server
         .telegram_user(&bot, "kadis", &[Role::KepalaDinas], KADIS)
         .await;
-    server.telegram_user(&bot, "staf.tu", &[Role::Tu], TU).await;
+    let tu = server.telegram_user(&bot, "staf.tu", &[Role::Tu], TU).await;
     let card = server.create(1).await;
     let letter = server
         .card(card)
@@ -98,6 +98,22 @@ async fn kepala_dinas_is_told_on_telegram_within_2_s_when_a_card_reaches_step_3(
     bot.wait_for(TU, "menunggu Anda di langkah 2", SOON)
         .await
         .expect("TU is told");
+    // A letter TU registers himself: he is not told of what he just did.
+    let own = pantau_core::domain::demo::demo_card_id(90);
+    let request = pantau_core::domain::demo::sample_request(90, server.state.clock.now(), 5);
+    let own_letter = request.letter_number.clone();
+    let res = tu
+        .post(server.url("/api/sync/push"))
+        .json(
+            &serde_json::json!({ "mutations": [pantau::testing::envelope(
+            Role::Tu,
+            pantau_core::domain::Mutation::CreateRequest { card: own, request },
+        )] }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let started = std::time::Instant::now();
     move_to(&server, card, StepId::S3).await;
     let text = bot
@@ -122,6 +138,11 @@ async fn kepala_dinas_is_told_on_telegram_within_2_s_when_a_card_reaches_step_3(
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(bot.count(KADIS, "langkah 3"), 1);
     assert_eq!(bot.count(TU, "menunggu Anda"), 1);
+    assert_eq!(
+        bot.count(TU, &own_letter),
+        0,
+        "not told of his own registration"
+    );
 }
 
 async fn warning_breach_and_escalation_follow_the_driven_sla_clock(
