@@ -254,17 +254,9 @@ mod browser {
             Some(id) => gloo_net::http::Request::put(&api_url(&format!("/api/cameras/{id}"))),
             None => gloo_net::http::Request::post(&api_url("/api/cameras")),
         };
-        let failed = |e: String| (Vec::new(), Both::split(&e));
-        let res = request
-            .json(&body)
-            .map_err(|e| failed(e.to_string()))?
-            .send()
+        crate::ui::client::http::send_json::<serde::de::IgnoredAny>(request, Some(&body))
             .await
-            .map_err(|e| failed(e.to_string()))?;
-        if res.ok() {
-            return Ok(());
-        }
-        Err(crate::ui::client::http::error_fields(res).await)
+            .map(|_| ())
     }
 
     /// Sends the CSV; a summary with each refused line, in both languages.

@@ -348,13 +348,12 @@ fn TestMessages(channels: Vec<Channel>) -> impl IntoView {
     })
 }
 
+/// `send_json` with `method` on an API path.
 #[cfg(feature = "hydrate")]
 mod browser {
     use crate::i18n::Both;
-    use crate::ui::client::http::{api_url, error_fields, unreachable};
+    use crate::ui::client::http::{api_url, send_json};
 
-    /// Sends `body` (JSON) with `method`; the answer's JSON when there is one, else each field's
-    /// problem and the message.
     pub async fn send<T: serde::de::DeserializeOwned>(
         method: &str,
         path: &str,
@@ -367,23 +366,6 @@ mod browser {
             "DELETE" => Request::delete(&url),
             _ => Request::post(&url),
         };
-        let sent = match body {
-            Some(body) => {
-                request
-                    .json(&body)
-                    .map_err(|e| (Vec::new(), Both::split(&e.to_string())))?
-                    .send()
-                    .await
-            }
-            None => request.send().await,
-        };
-        let res = sent.map_err(|e| (Vec::new(), unreachable(e)))?;
-        if !res.ok() {
-            return Err(error_fields(res).await);
-        }
-        if res.status() == 204 || res.status() == 202 {
-            return Ok(None);
-        }
-        Ok(res.json::<T>().await.ok())
+        send_json(request, body.as_ref()).await
     }
 }

@@ -99,6 +99,32 @@ mod browser {
         (fields, message)
     }
 
+    /// Sends `request` (with `body` as JSON when given): the answer's JSON when it has one (not
+    /// after 202 or 204), else each field's problem and the message ([`error_fields`]).
+    pub async fn send_json<T: serde::de::DeserializeOwned>(
+        request: gloo_net::http::RequestBuilder,
+        body: Option<&impl serde::Serialize>,
+    ) -> Result<Option<T>, (Vec<(String, Both)>, Both)> {
+        let sent = match body {
+            Some(body) => {
+                request
+                    .json(body)
+                    .map_err(|e| (Vec::new(), Both::split(&e.to_string())))?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        let res = sent.map_err(|e| (Vec::new(), unreachable(e)))?;
+        if !res.ok() {
+            return Err(error_fields(res).await);
+        }
+        if matches!(res.status(), 202 | 204) {
+            return Ok(None);
+        }
+        Ok(res.json::<T>().await.ok())
+    }
+
     /// The answer of a request that did not reach the server.
     pub fn unreachable(e: gloo_net::Error) -> Both {
         Both::new(
