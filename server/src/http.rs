@@ -68,6 +68,12 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(crate::notify::api::telegram_unlink),
         )
         .route("/api/notify/test", post(crate::notify::api::test))
+        .route("/api/notify/push/key", get(crate::notify::api::push_key))
+        .route(
+            "/api/notify/push",
+            post(crate::notify::api::push_subscribe)
+                .delete(crate::notify::api::push_unsubscribe),
+        )
         .route("/api/notify/deliveries", get(crate::notify::api::deliveries))
         .route(
             "/api/notify/deliveries/{id}/resend",

@@ -71,7 +71,7 @@ impl AppState {
             sla.clone(),
             format!("http://{}", config.addr),
             clock.clone(),
-        );
+        )?;
         let store = Store::open(db.clone(), clock.clone(), notifier.outbox(), &tasks)
             .await
             .map_err(|e| format!("cannot open the event store: {e}"))?;

@@ -15,6 +15,7 @@ use pantau_core::domain::sla::{Calendar, OfficeHours, SlaConfig};
 use crate::cameras::ProbeSettings;
 use serde::Deserialize;
 
+pub mod channels;
 pub mod notify;
 
 /// Resolved server settings.

@@ -9,6 +9,7 @@ use pantau_core::domain::{Role, StepId};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::channels::{EmailFile, PushFile, WebhookFile, WhatsappFile};
 use super::{ConfigError, env_number, value_error};
 use crate::notify::config::{NotifySettings, TelegramSettings};
 
@@ -30,6 +31,11 @@ pub struct NotifyFile {
     pub send_timeout_secs: Option<u64>,
     pub lease_secs: Option<u64>,
     pub telegram: Option<TelegramFile>,
+    pub email: Option<EmailFile>,
+    pub whatsapp: Option<WhatsappFile>,
+    pub push: Option<PushFile>,
+    #[serde(default)]
+    pub webhook: Vec<WebhookFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +49,8 @@ pub struct TelegramFile {
 
 impl NotifyFile {
     /// Environment variables over the file: `PANTAU_BASE_URL`, `PANTAU_TELEGRAM_TOKEN` (turns
-    /// Telegram on), `PANTAU_TELEGRAM_BOT`, `PANTAU_TELEGRAM_API`, `PANTAU_NOTIFY_GIVE_UP_HOURS`.
+    /// Telegram on), `PANTAU_TELEGRAM_BOT`, `PANTAU_TELEGRAM_API`, `PANTAU_NOTIFY_GIVE_UP_HOURS`,
+    /// and the secrets kept out of the file: `PANTAU_SMTP_PASSWORD`, `PANTAU_WHATSAPP_TOKEN`.
     pub fn with_env(
         mut self,
         env: impl Fn(&str) -> Option<String>,
@@ -66,6 +73,12 @@ impl NotifyFile {
             if let Some(v) = env("PANTAU_TELEGRAM_API") {
                 telegram.api = Some(v);
             }
+        }
+        if let (Some(email), Some(v)) = (self.email.as_mut(), env("PANTAU_SMTP_PASSWORD")) {
+            email.password = Some(v);
+        }
+        if let (Some(wa), Some(v)) = (self.whatsapp.as_mut(), env("PANTAU_WHATSAPP_TOKEN")) {
+            wa.token = Some(v);
         }
         Ok(self)
     }
@@ -145,6 +158,15 @@ impl NotifyFile {
             s.lease = s.send_timeout * 2;
         }
         s.telegram = self.telegram.map(TelegramFile::resolve).transpose()?;
+        s.email = self.email.map(EmailFile::resolve).transpose()?;
+        s.whatsapp = self.whatsapp.map(WhatsappFile::resolve).transpose()?;
+        s.push = self.push.map(PushFile::resolve).transpose()?;
+        s.webhooks = self
+            .webhook
+            .into_iter()
+            .enumerate()
+            .map(|(n, w)| w.resolve(n))
+            .collect::<Result<_, _>>()?;
         Ok(s)
     }
 }
@@ -205,7 +227,7 @@ impl TelegramFile {
 }
 
 /// An `http://` or `https://` URL with a host and no query or fragment, without its trailing `/`.
-fn web_url(key: &str, raw: &str) -> Result<String, ConfigError> {
+pub(super) fn web_url(key: &str, raw: &str) -> Result<String, ConfigError> {
     let bad = |why: &str| value_error(key, format!("{raw:?}: {why}"));
     let url = url::Url::parse(raw.trim()).map_err(|_| bad("not a URL (https://…)"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {

@@ -5,13 +5,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{NaiveTime, Timelike};
 use pantau_core::api::notify::{
-    Channel, Delivery, DeliveryStatus, MySettings, SettingsInput, TelegramLink, TestBody,
+    Channel, Delivery, DeliveryStatus, MySettings, PushKey, PushSubscriptionInput, SettingsInput,
+    TelegramLink, TestBody,
 };
 use pantau_core::domain::request::PhoneNumber;
 use pantau_core::i18n::Lang;
 use pantau_core::i18n::notify::test_message;
 use serde::Deserialize;
 
+use super::push::BadSubscription;
 use super::store::{self, Contacts, NewItem};
 use super::{Notifier, telegram};
 use crate::auth::guard::{Admin, Staff};
@@ -24,8 +26,9 @@ fn hh_mm(minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-fn settings_of(notifier: &Notifier, c: Contacts) -> MySettings {
+fn settings_of(notifier: &Notifier, c: Contacts, push_devices: i64) -> MySettings {
     MySettings {
+        push_devices: u32::try_from(push_devices).unwrap_or(0),
         channels: notifier.channels.enabled(),
         telegram: c.telegram_name,
         email: c.email,
@@ -44,7 +47,8 @@ pub async fn me(
     Staff(user): Staff,
 ) -> Result<Json<MySettings>, ApiError> {
     let contacts = store::contacts(&db, &user.id).await?;
-    Ok(Json(settings_of(&notifier, contacts)))
+    let devices = store::push_count(&db, &user.id).await?;
+    Ok(Json(settings_of(&notifier, contacts, devices)))
 }
 
 /// Every field as the person typed it, parsed; each problem named by its field.
@@ -168,7 +172,8 @@ pub async fn set_me(
     let contacts = parse(&input).map_err(ApiError::Fields)?;
     store::set_contacts(&db, &user.id, &contacts, notifier.clock.now()).await?;
     let stored = store::contacts(&db, &user.id).await?;
-    Ok(Json(settings_of(&notifier, stored)))
+    let devices = store::push_count(&db, &user.id).await?;
+    Ok(Json(settings_of(&notifier, stored, devices)))
 }
 
 fn telegram_off() -> ApiError {
@@ -227,32 +232,125 @@ pub async fn test(
     let person = store::recipient_of(&db, &user.id)
         .await?
         .ok_or_else(crate::auth::guard::not_signed_in)?;
-    let Some(address) = person.address(body.channel) else {
+    // A webhook is the office's, not a person's: an admin tests every one.
+    let addresses: Vec<&str> = match (body.channel, &notifier.channels.webhooks) {
+        (Channel::Webhook, Some(hooks)) => {
+            if !user.roles.contains(&pantau_core::domain::Role::Admin) {
+                return Err(ApiError::Forbidden(
+                    "hanya admin yang menguji webhook / only an admin tests the webhooks".into(),
+                ));
+            }
+            hooks.urls().collect()
+        }
+        (channel, _) => person.addresses(channel),
+    };
+    if addresses.is_empty() {
         return Err(ApiError::Conflict(format!(
             "belum ada alamat {0} untuk Anda: isi atau hubungkan dulu di Pengaturan / you have no {0} address yet: set or link it in Settings first",
             body.channel.as_str()
         )));
-    };
+    }
     let now = notifier.clock.now();
     let message = test_message(
         &format!("{}/pengaturan", notifier.planner.base_url),
         person.lang,
     );
-    let item = NewItem {
-        dedupe_key: format!("test/{}", uuid::Uuid::new_v4()),
-        card: None,
-        moment: "test".into(),
-        user_id: Some(&person.user_id),
-        channel: body.channel,
-        address,
-        message: &message,
-        not_before: now,
-    };
     let mut tx = db.begin_write().await?;
-    store::insert(&mut tx, &item, now).await?;
+    for address in addresses {
+        let item = NewItem {
+            dedupe_key: format!("test/{}", uuid::Uuid::new_v4()),
+            card: None,
+            moment: "test".into(),
+            user_id: Some(&person.user_id),
+            channel: body.channel,
+            address,
+            message: &message,
+            not_before: now,
+        };
+        store::insert(&mut tx, &item, now).await?;
+    }
     tx.commit().await?;
     notifier.wake.notify_one();
     Ok(StatusCode::ACCEPTED)
+}
+
+fn push_off() -> ApiError {
+    ApiError::Conflict(
+        "notifikasi push belum diaktifkan di server ini ([notify.push] di pantau.toml) / push notifications are not enabled on this server ([notify.push] in pantau.toml)"
+            .into(),
+    )
+}
+
+/// `GET /api/notify/push/key`: the key a browser subscribes with.
+pub async fn push_key(
+    State(db): State<Db>,
+    State(notifier): State<Notifier>,
+    Staff(_): Staff,
+) -> Result<Json<PushKey>, ApiError> {
+    let push = notifier.channels.push.as_ref().ok_or_else(push_off)?;
+    Ok(Json(PushKey {
+        key: push.public_key(&db).await?,
+    }))
+}
+
+/// `POST /api/notify/push`: this browser gets the person's notifications (201).
+pub async fn push_subscribe(
+    State(db): State<Db>,
+    State(notifier): State<Notifier>,
+    Staff(user): Staff,
+    headers: axum::http::HeaderMap,
+    ApiJson(input): ApiJson<PushSubscriptionInput>,
+) -> Result<StatusCode, ApiError> {
+    let push = notifier.channels.push.as_ref().ok_or_else(push_off)?;
+    let parsed = push.parse(&input.endpoint, &input.keys.p256dh, &input.keys.auth);
+    if let Err(why) = parsed {
+        let (field, text) = match why {
+            BadSubscription::Endpoint => (
+                "endpoint",
+                "bukan alamat langganan push / not a push subscription's address",
+            ),
+            BadSubscription::UnknownService => (
+                "endpoint",
+                "layanan push ini tidak dikenal server (notify.push.services) / this push service is not one the server knows (notify.push.services)",
+            ),
+            BadSubscription::Keys => (
+                "keys",
+                "kunci langganan tidak sah / the subscription's keys are not valid",
+            ),
+        };
+        return Err(ApiError::Fields(vec![FieldText::new(field, text)]));
+    }
+    let agent: String = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    store::add_push_subscription(
+        &db,
+        &user.id,
+        &input.endpoint,
+        input.keys.p256dh.trim_end_matches('='),
+        input.keys.auth.trim_end_matches('='),
+        &agent,
+        notifier.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// `DELETE /api/notify/push`: this browser no longer gets them (204, also when it did not).
+pub async fn push_unsubscribe(
+    State(db): State<Db>,
+    Staff(user): Staff,
+    ApiJson(input): ApiJson<PushSubscriptionInput>,
+) -> Result<StatusCode, ApiError> {
+    if input.endpoint.len() <= super::push::MAX_ENDPOINT {
+        store::remove_push_subscription(&db, &user.id, &input.endpoint).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]

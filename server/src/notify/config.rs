@@ -24,6 +24,11 @@ pub struct NotifySettings {
     /// over after it (PostgreSQL; a SQLite server takes its own back at start).
     pub lease: Duration,
     pub telegram: Option<TelegramSettings>,
+    pub email: Option<EmailSettings>,
+    pub whatsapp: Option<WhatsappSettings>,
+    pub push: Option<PushSettings>,
+    /// Each webhook, with the kinds of moment it is sent.
+    pub webhooks: Vec<WebhookSettings>,
 }
 
 impl Default for NotifySettings {
@@ -37,6 +42,10 @@ impl Default for NotifySettings {
             send_timeout: Duration::from_secs(15),
             lease: Duration::from_secs(60),
             telegram: None,
+            email: None,
+            whatsapp: None,
+            push: None,
+            webhooks: Vec::new(),
         }
     }
 }
@@ -53,4 +62,77 @@ pub struct TelegramSettings {
     /// Read `/start` codes by long polling `getUpdates` (default true; turn off when another
     /// program reads this bot's updates).
     pub poll: bool,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain, then `STARTTLS` (required): port 587.
+    StartTls,
+    /// TLS from the first byte: port 465.
+    Tls,
+    /// No encryption: only for a relay on the same machine or network.
+    None,
+}
+
+/// `[notify.email]`, resolved.
+#[derive(Clone, Debug)]
+pub struct EmailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// `Pantau <pantau@diskominfo.example.go.id>`
+    pub from: String,
+    /// A certificate authority to trust besides the public ones (PEM): an office mail server's own.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// How a WhatsApp gateway wants its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFormat {
+    Json,
+    Form,
+}
+
+/// `[notify.whatsapp]`, resolved: one HTTP request per message, from templates. The
+/// placeholders are `{number}` (`+62…`), `{digits}` (`62…`), `{text}`, `{title}`, `{body}`,
+/// `{link}` and, in headers, `{token}`.
+#[derive(Clone, Debug)]
+pub struct WhatsappSettings {
+    /// `waha`, `fonnte`, `wablas` or `custom`: for the log and the admin.
+    pub preset: String,
+    pub url: String,
+    pub method: reqwest::Method,
+    pub headers: Vec<(String, String)>,
+    pub token: Option<SecretString>,
+    pub format: BodyFormat,
+    /// Field name and template, in order.
+    pub fields: Vec<(String, String)>,
+    /// A JSON field of the answer that must not be `false` (gateways that answer 200 to a
+    /// refusal, as Fonnte's `status`).
+    pub ok_field: Option<String>,
+}
+
+/// `[notify.push]`, resolved.
+#[derive(Clone, Debug)]
+pub struct PushSettings {
+    /// VAPID's contact, `mailto:` or `https:`: push services write to it when something is wrong.
+    pub subject: String,
+    /// The push services a browser's subscription may point at (scheme and host): Pantau posts
+    /// to nothing else, so a subscription cannot aim it at the intranet.
+    pub services: Vec<String>,
+    /// How long a push service keeps a message for a phone that is off.
+    pub ttl: Duration,
+}
+
+/// One `[[notify.webhook]]`.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    pub url: String,
+    /// The HMAC-SHA256 key of `X-Pantau-Signature`.
+    pub secret: SecretString,
+    /// `arrived`, `warning`, `breached`, `escalated`.
+    pub events: Vec<String>,
 }

@@ -4,17 +4,22 @@
 //! - [`plan`]: from a moment of a card to outbox rows (recipients, channels, language).
 //! - The writer ([`crate::sync::store`]) writes a card's arrival at a step in its own transaction;
 //!   [`scheduler`] writes the warnings, breaches and escalations as the SLA clock reaches them.
-//! - [`sender`] delivers the outbox at least once, with retries; [`telegram`] is a channel.
+//! - [`sender`] delivers the outbox at least once, with retries; the channels: [`telegram`],
+//!   [`whatsapp`] (an HTTP gateway), [`email`] (SMTP), [`push`] (Web Push) and [`webhook`].
 //! - [`api`]: a person's settings, linking Telegram, test messages, the admin's deliveries.
 
 pub mod api;
 pub mod channel;
 pub mod config;
+pub mod email;
 pub mod plan;
+pub mod push;
 pub mod scheduler;
 pub mod sender;
 pub mod store;
 pub mod telegram;
+pub mod webhook;
+pub mod whatsapp;
 
 use std::sync::Arc;
 
@@ -45,26 +50,45 @@ impl Notifier {
         sla: Arc<pantau_core::domain::SlaConfig>,
         base_url: String,
         clock: Clock,
-    ) -> Notifier {
+    ) -> Result<Notifier, String> {
+        let timeout = settings.send_timeout;
         let channels = Channels {
             telegram: settings
                 .telegram
                 .clone()
-                .map(|t| telegram::Telegram::new(t, settings.send_timeout)),
+                .map(|t| telegram::Telegram::new(t, timeout)),
+            email: settings
+                .email
+                .as_ref()
+                .map(|e| email::Email::new(e, timeout))
+                .transpose()
+                .map_err(|e| format!("notify.email: {e}"))?,
+            whatsapp: settings
+                .whatsapp
+                .clone()
+                .map(|w| whatsapp::Whatsapp::new(w, timeout)),
+            push: settings.push.clone().map(|p| push::Push::new(p, timeout)),
+            webhooks: (!settings.webhooks.is_empty())
+                .then(|| webhook::Webhooks::new(settings.webhooks.clone(), timeout)),
         };
         let planner = Planner {
             rules: settings.rules.clone(),
             sla,
             base_url: settings.base_url.clone().unwrap_or(base_url),
             channels: channels.enabled(),
+            webhooks: settings
+                .webhooks
+                .iter()
+                .map(|w| (w.url.clone(), w.events.clone()))
+                .collect(),
         };
-        Notifier {
+        Ok(Notifier {
             planner: Arc::new(planner),
             settings: Arc::new(settings),
             channels,
             wake: Arc::new(Notify::new()),
             clock,
-        }
+        })
     }
 
     /// What the writer needs to write arrivals; `None` when no channel is on.

@@ -24,6 +24,8 @@ pub struct Planner {
     pub base_url: String,
     /// The channels this server sends on, in the order people are tried.
     pub channels: Vec<Channel>,
+    /// Each webhook's URL and the kinds of moment it is sent.
+    pub webhooks: Vec<(String, Vec<String>)>,
 }
 
 /// The recipients of one transaction, read once when the first moment needs them.
@@ -63,10 +65,11 @@ impl Planner {
             return Ok(0);
         }
         let roles = self.rules.roles(due.step, due.audience);
-        if roles.is_empty() {
-            return Ok(0);
-        }
-        let everyone = recipients.get(tx).await?;
+        let everyone = if roles.is_empty() {
+            &[][..]
+        } else {
+            recipients.get(tx).await?
+        };
         let performer = due.step.def().performer;
         let waiting_for: Vec<&str> = everyone
             .iter()
@@ -90,7 +93,26 @@ impl Planner {
                 format!("{role} ({})", waiting_for.join(", "))
             }
         };
+        let text_in = |lang| {
+            let waiting = waiting_text(lang);
+            let facts = Facts {
+                letter_number: card.request.letter_number.as_str(),
+                agency: &agency,
+                step: due.step,
+                remaining,
+                standard,
+                waiting_for: &waiting,
+                link: &link,
+            };
+            message(due.moment, due.audience, &facts, lang)
+        };
         let moment_key = due.moment.key();
+        let entry = format!(
+            "{}/{}/{}",
+            card.id.0,
+            due.step.code(),
+            due.entered.timestamp_millis()
+        );
         let kind = moment_kind(due.moment);
         let mut written = 0;
         for person in everyone
@@ -104,44 +126,52 @@ impl Planner {
             if actor == Some(person.username.as_str()) {
                 continue;
             }
-            let waiting = waiting_text(person.lang);
-            let facts = Facts {
-                letter_number: card.request.letter_number.as_str(),
-                agency: &agency,
-                step: due.step,
-                remaining,
-                standard,
-                waiting_for: &waiting,
-                link: &link,
-            };
-            let text = message(due.moment, due.audience, &facts, person.lang);
+            let text = text_in(person.lang);
             for &channel in &self.channels {
-                let Some(address) = person.address(channel) else {
-                    continue;
-                };
                 if !person.wants(channel, kind) {
                     continue;
                 }
-                let item = NewItem {
-                    dedupe_key: format!(
-                        "{}/{}/{}/{moment_key}/{}/{}",
-                        card.id.0,
-                        due.step.code(),
-                        due.entered.timestamp_millis(),
-                        person.user_id,
-                        channel.as_str()
-                    ),
-                    card: Some(card.id.0.to_string()),
-                    moment: moment_key.clone(),
-                    user_id: Some(&person.user_id),
-                    channel,
-                    address,
-                    message: &text,
-                    not_before: self.not_before(person, due.step, now),
-                };
-                if store::insert(tx, &item, now).await? {
-                    written += 1;
+                for address in person.addresses(channel) {
+                    // A person's browsers are told each; the key tells them apart.
+                    let to = match channel {
+                        Channel::Push => format!("{}/push:{address}", person.user_id),
+                        _ => format!("{}/{}", person.user_id, channel.as_str()),
+                    };
+                    let item = NewItem {
+                        dedupe_key: format!("{entry}/{moment_key}/{to}"),
+                        card: Some(card.id.0.to_string()),
+                        moment: moment_key.clone(),
+                        user_id: Some(&person.user_id),
+                        channel,
+                        address,
+                        message: &text,
+                        not_before: self.not_before(person, due.step, now),
+                    };
+                    if store::insert(tx, &item, now).await? {
+                        written += 1;
+                    }
                 }
+            }
+        }
+        // Each webhook once per moment (its supervisors' and performer's dues share the key).
+        let hooks = self
+            .webhooks
+            .iter()
+            .filter(|(_, events)| events.iter().any(|e| e == kind));
+        for (n, (url, _)) in hooks.enumerate() {
+            let text = text_in(pantau_core::i18n::Lang::default());
+            let item = NewItem {
+                dedupe_key: format!("{entry}/{moment_key}/webhook/{n}"),
+                card: Some(card.id.0.to_string()),
+                moment: moment_key.clone(),
+                user_id: None,
+                channel: Channel::Webhook,
+                address: url,
+                message: &text,
+                not_before: now,
+            };
+            if store::insert(tx, &item, now).await? {
+                written += 1;
             }
         }
         Ok(written)

@@ -12,8 +12,12 @@ use tokio::sync::{Notify, Semaphore, watch};
 
 use super::channel::SendError;
 use super::config::NotifySettings;
+use super::email::Email;
+use super::push::Push;
 use super::store::{self, Claimed};
 use super::telegram::Telegram;
+use super::webhook::Webhooks;
+use super::whatsapp::Whatsapp;
 use crate::clock::Clock;
 use crate::db::Db;
 
@@ -26,27 +30,56 @@ const IDLE_LOOK: Duration = Duration::from_millis(500);
 #[derive(Clone, Debug, Default)]
 pub struct Channels {
     pub telegram: Option<Telegram>,
+    pub email: Option<Email>,
+    pub whatsapp: Option<Whatsapp>,
+    pub push: Option<Push>,
+    pub webhooks: Option<Webhooks>,
 }
 
 impl Channels {
     pub fn enabled(&self) -> Vec<Channel> {
-        let mut out = Vec::new();
-        if self.telegram.is_some() {
-            out.push(Channel::Telegram);
-        }
-        out
+        let on = [
+            (Channel::Telegram, self.telegram.is_some()),
+            (Channel::Whatsapp, self.whatsapp.is_some()),
+            (Channel::Email, self.email.is_some()),
+            (Channel::Push, self.push.is_some()),
+            (Channel::Webhook, self.webhooks.is_some()),
+        ];
+        on.into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| c)
+            .collect()
     }
 
-    async fn send(&self, item: &Claimed) -> Result<(), SendError> {
+    async fn send(&self, db: &Db, item: &Claimed, now: DateTime<Utc>) -> Result<(), SendError> {
+        let off = || {
+            Err(SendError::Permanent(format!(
+                "the {} channel is not enabled",
+                item.channel.as_str()
+            )))
+        };
+        let (a, m) = (item.address.as_str(), &item.message);
         match item.channel {
             Channel::Telegram => match &self.telegram {
-                Some(t) => t.send(&item.address, &item.message).await,
-                None => Err(SendError::Permanent("Telegram is not enabled".into())),
+                Some(t) => t.send(a, m).await,
+                None => off(),
             },
-            other => Err(SendError::Permanent(format!(
-                "the {} channel is not enabled",
-                other.as_str()
-            ))),
+            Channel::Email => match &self.email {
+                Some(e) => e.send(a, m).await,
+                None => off(),
+            },
+            Channel::Whatsapp => match &self.whatsapp {
+                Some(w) => w.send(a, m).await,
+                None => off(),
+            },
+            Channel::Push => match &self.push {
+                Some(p) => p.send(db, a, m).await,
+                None => off(),
+            },
+            Channel::Webhook => match &self.webhooks {
+                Some(w) => w.send(item, now).await,
+                None => off(),
+            },
         }
     }
 }
@@ -144,9 +177,13 @@ impl Sender {
     }
 
     async fn deliver(&self, item: Claimed) {
-        let sent = tokio::time::timeout(self.settings.send_timeout, self.channels.send(&item))
-            .await
-            .unwrap_or_else(|_| Err(SendError::retry("timed out")));
+        let started = self.clock.now();
+        let sent = tokio::time::timeout(
+            self.settings.send_timeout,
+            self.channels.send(&self.db, &item, started),
+        )
+        .await
+        .unwrap_or_else(|_| Err(SendError::retry("timed out")));
         let now = self.clock.now();
         let result = match sent {
             Ok(()) => {

@@ -26,16 +26,19 @@ pub struct Recipient {
     pub muted: Vec<String>,
     /// Quiet hours: minutes after local midnight, from and to (wrapping past midnight).
     pub quiet: Option<(i64, i64)>,
+    /// The person's subscribed browsers (ids of `push_subscriptions`).
+    pub push: Vec<String>,
 }
 
 impl Recipient {
-    /// Where this person is reached on `channel`, if anywhere.
-    pub fn address(&self, channel: Channel) -> Option<&str> {
+    /// Where this person is reached on `channel`: none, one, or on Web Push each browser.
+    pub fn addresses(&self, channel: Channel) -> Vec<&str> {
         match channel {
-            Channel::Telegram => self.telegram_chat.as_deref(),
-            Channel::Email => self.email.as_deref(),
-            Channel::Whatsapp => self.whatsapp.as_deref(),
-            Channel::Push | Channel::Webhook => None,
+            Channel::Telegram => self.telegram_chat.as_deref().into_iter().collect(),
+            Channel::Email => self.email.as_deref().into_iter().collect(),
+            Channel::Whatsapp => self.whatsapp.as_deref().into_iter().collect(),
+            Channel::Push => self.push.iter().map(String::as_str).collect(),
+            Channel::Webhook => Vec::new(),
         }
     }
 
@@ -70,7 +73,29 @@ fn recipient(row: &AnyRow) -> Result<Recipient, sqlx::Error> {
             .filter(|m| !m.is_empty())
             .map(str::to_owned)
             .collect(),
+        push: Vec::new(),
     })
+}
+
+/// Each person's subscribed browsers, added to `people`.
+async fn add_push<'e, E: sqlx::Executor<'e, Database = Any>>(
+    executor: E,
+    people: &mut [Recipient],
+    only: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT user_id, id FROM push_subscriptions WHERE $1 IS NULL OR user_id = $1 ORDER BY created_at",
+    )
+    .bind(only)
+    .fetch_all(executor)
+    .await?;
+    for row in rows {
+        let user: String = row.try_get("user_id")?;
+        if let Some(p) = people.iter_mut().find(|p| p.user_id == user) {
+            p.push.push(row.try_get("id")?);
+        }
+    }
+    Ok(())
 }
 
 /// Every enabled account, with its contacts (read in the writer's transaction).
@@ -78,7 +103,9 @@ pub async fn recipients(tx: &mut Transaction<'static, Any>) -> Result<Vec<Recipi
     let rows = sqlx::query(&format!("{RECIPIENT_COLUMNS} WHERE u.disabled = 0"))
         .fetch_all(&mut **tx)
         .await?;
-    rows.iter().map(recipient).collect()
+    let mut people = rows.iter().map(recipient).collect::<Result<Vec<_>, _>>()?;
+    add_push(&mut **tx, &mut people, None).await?;
+    Ok(people)
 }
 
 /// One account with its contacts.
@@ -87,7 +114,13 @@ pub async fn recipient_of(db: &Db, user_id: &str) -> Result<Option<Recipient>, s
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
-    row.as_ref().map(recipient).transpose()
+    let Some(person) = row.as_ref().map(recipient).transpose()? else {
+        return Ok(None);
+    };
+    let mut people = [person];
+    add_push(&db.pool, &mut people, Some(user_id)).await?;
+    let [person] = people;
+    Ok(Some(person))
 }
 
 /// A notification for the outbox.
@@ -135,6 +168,9 @@ pub async fn insert(
 pub struct Claimed {
     pub id: i64,
     pub dedupe_key: String,
+    pub card: Option<String>,
+    /// `arrived`, `warning`, `breached`, `escalated-200`, `test`.
+    pub moment: String,
     pub channel: Channel,
     pub address: String,
     pub message: Message,
@@ -160,7 +196,7 @@ pub async fn claim(
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (SELECT id FROM outbox \
          WHERE status = 'pending' AND channel = $3 AND next_at <= $4 \
          AND (claimed_until IS NULL OR claimed_until < $4) ORDER BY next_at LIMIT $5{lock}) \
-         RETURNING id, dedupe_key, channel, address, message, attempts, created_at"
+         RETURNING id, dedupe_key, card_id, moment, channel, address, message, attempts, created_at"
     );
     let mut tx = db.begin_write().await?;
     let rows = sqlx::query(&sql)
@@ -185,6 +221,8 @@ pub async fn claim(
         out.push(Claimed {
             id: row.try_get("id")?,
             dedupe_key: row.try_get("dedupe_key")?,
+            card: row.try_get("card_id")?,
+            moment: row.try_get("moment")?,
             channel,
             address: row.try_get("address")?,
             message,
@@ -508,4 +546,126 @@ fn ms(millis: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(millis)
         .single()
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The value of `key`, or `fresh` stored as it when there is none (the first instance to get
+/// here wins; every other reads the winner's).
+pub async fn state_value_or_insert(db: &Db, key: &str, fresh: &str) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notify_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(fresh)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM notify_state WHERE key = $1")
+        .bind(key)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// One row per browser: the endpoint's SHA-256 (an index on the endpoint itself could pass
+/// PostgreSQL's size for one).
+fn endpoint_hash(endpoint: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(endpoint.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A person may keep this many browsers subscribed; a new one beyond it replaces the oldest.
+pub const MAX_PUSH_PER_USER: i64 = 10;
+
+/// Keeps a browser's subscription for `user_id` (a browser subscribed before, by anyone, is
+/// taken over: it is one device). Its id.
+pub async fn add_push_subscription(
+    db: &Db,
+    user_id: &str,
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+    user_agent: &str,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let hash = endpoint_hash(endpoint);
+    let id = crate::auth::random_token(16);
+    let mut tx = db.begin_write().await?;
+    let id: String = sqlx::query_scalar(
+        "INSERT INTO push_subscriptions (id, endpoint_hash, user_id, endpoint, p256dh, auth, user_agent, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (endpoint_hash) DO UPDATE SET \
+         user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, \
+         user_agent = excluded.user_agent, created_at = excluded.created_at RETURNING id",
+    )
+    .bind(&id)
+    .bind(&hash)
+    .bind(user_id)
+    .bind(endpoint)
+    .bind(p256dh)
+    .bind(auth)
+    .bind(user_agent)
+    .bind(now.timestamp_millis())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(MAX_PUSH_PER_USER)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Forgets the browser with `endpoint` of `user_id`; whether there was one.
+pub async fn remove_push_subscription(
+    db: &Db,
+    user_id: &str,
+    endpoint: &str,
+) -> Result<bool, sqlx::Error> {
+    let hash = endpoint_hash(endpoint);
+    let done =
+        sqlx::query("DELETE FROM push_subscriptions WHERE endpoint_hash = $1 AND user_id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// How many browsers `user_id` has subscribed.
+pub async fn push_count(db: &Db, user_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// A subscription's endpoint and keys.
+pub async fn push_subscription(
+    db: &Db,
+    id: &str,
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("endpoint")?,
+            r.try_get("p256dh")?,
+            r.try_get("auth")?,
+        ))
+    })
+    .transpose()
+}
+
+pub async fn delete_push_subscription(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

@@ -691,12 +691,22 @@ pub async fn give_link(server: &TestServer, card: CardId) -> pantau_core::api::t
     res.json().await.unwrap()
 }
 
+pub mod push;
+pub mod receiver;
+pub mod smtp;
 pub mod telegram;
 
 /// `[notify]` for a test: Telegram through `bot`, retries after 0.2 s (doubling, at most 1 s).
 pub fn notify_with(bot: &telegram::TelegramStandIn) -> crate::notify::NotifySettings {
     crate::notify::NotifySettings {
         telegram: Some(bot.settings()),
+        ..notify_fast()
+    }
+}
+
+/// `[notify]` for a test, no channel yet: retries after 0.2 s (doubling, at most 1 s).
+pub fn notify_fast() -> crate::notify::NotifySettings {
+    crate::notify::NotifySettings {
         retry_first: Duration::from_millis(200),
         retry_max: Duration::from_secs(1),
         send_timeout: Duration::from_secs(5),

@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod authz;
 mod cameras;
+mod channels;
 mod hardening;
 mod login;
 mod notify;

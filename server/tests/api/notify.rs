@@ -52,7 +52,7 @@ with_telegram_on_both_backends!(
 );
 
 /// The next Monday (after tomorrow) that is a working day, with its Tuesday, at `h:m` WIB.
-fn working_monday(h: u32, m: u32) -> DateTime<Utc> {
+pub(crate) fn working_monday(h: u32, m: u32) -> DateTime<Utc> {
     let office = SlaConfig::default().office;
     let mut day: NaiveDate =
         (Utc::now() + chrono::Duration::hours(7)).date_naive() + chrono::Duration::days(2);
@@ -67,7 +67,7 @@ fn working_monday(h: u32, m: u32) -> DateTime<Utc> {
 }
 
 /// Completes the card's steps until it stands at `step`.
-async fn move_to(server: &TestServer, card: CardId, step: StepId) {
+pub(crate) async fn move_to(server: &TestServer, card: CardId, step: StepId) {
     while server.card(card).await.current_step() != Some(step) {
         let result = server.push_one(server.next_move(card).await).await;
         assert!(matches!(result, PushResult::Accepted { .. }), "{result:?}");
@@ -342,7 +342,10 @@ async fn a_chat_telegram_refuses_is_given_up_at_once_and_an_admin_can_resend_it(
     assert_eq!(res.status(), 403);
 }
 
-async fn wait_delivery(server: &TestServer, what: impl Fn(&Delivery) -> bool) -> Delivery {
+pub(crate) async fn wait_delivery(
+    server: &TestServer,
+    what: impl Fn(&Delivery) -> bool,
+) -> Delivery {
     for _ in 0..50 {
         let list: Vec<Delivery> = server.get_json("/api/notify/deliveries").await;
         if let Some(d) = list.into_iter().find(|d| what(d)) {

@@ -72,6 +72,9 @@ pub struct MySettings {
     pub quiet_to: Option<String>,
     /// `channel:moment` pairs switched off (`telegram:warning`).
     pub muted: Vec<String>,
+    /// How many browsers or phones get Web Push for this person.
+    #[serde(default)]
+    pub push_devices: u32,
 }
 
 /// `PUT /api/notify/me`: what a person may change (every field as typed; the server parses).
@@ -93,6 +96,32 @@ pub struct TelegramLink {
     pub url: String,
     #[serde(with = "crate::domain::utc")]
     pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `GET /api/notify/push/key`: the key a browser subscribes with (`applicationServerKey`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushKey {
+    /// The server's VAPID public key, base64url (65 bytes, uncompressed P-256).
+    pub key: String,
+}
+
+/// `POST /api/notify/push`: a browser's `PushSubscription.toJSON()`; `DELETE` takes the same
+/// (only `endpoint` is read).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSubscriptionInput {
+    pub endpoint: String,
+    /// Other fields a browser sends (`expirationTime`) are left unread.
+    #[serde(default)]
+    pub keys: PushKeys,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushKeys {
+    #[serde(default)]
+    pub p256dh: String,
+    #[serde(default)]
+    pub auth: String,
 }
 
 /// `POST /api/notify/test`: a test message to oneself on one channel.
