@@ -54,3 +54,35 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(fromNetwork(request).catch(() => fromCache(request)));
 });
+
+// Web Push: the server's notification (title, body, link to the card), shown by the system;
+// a tap opens the card, in an open Pantau tab when there is one.
+self.addEventListener('push', (event) => {
+  let message = { title: 'Pantau', body: '', link: '/' };
+  try {
+    message = Object.assign(message, event.data ? event.data.json() : {});
+  } catch (e) {
+    message.body = event.data ? event.data.text() : '';
+  }
+  event.waitUntil(self.registration.showNotification(message.title, {
+    body: message.body,
+    icon: '/favicon.svg',
+    badge: '/favicon.svg',
+    tag: message.link,
+    data: { link: message.link },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const wanted = new URL((event.notification.data && event.notification.data.link) || '/', self.location.origin);
+  // Only this server's own pages: a link elsewhere opens the board.
+  const target = wanted.origin === self.location.origin ? wanted.href : self.location.origin + '/';
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => w.url === target) || windows[0];
+      if (open) return open.navigate(target).then((w) => (w || open).focus()).catch(() => self.clients.openWindow(target));
+      return self.clients.openWindow(target);
+    }),
+  );
+});

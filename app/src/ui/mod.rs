@@ -6,6 +6,7 @@ mod cameras;
 mod card_detail;
 mod card_page;
 pub mod client;
+mod deliveries;
 mod dialog;
 pub mod filter;
 mod form;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
                 <Route path=(StaticSegment("kartu"), ParamSegment("id")) view=card_page::CardPage/>
                 <Route path=StaticSegment("pengaturan") view=settings::SettingsPage/>
+                <Route path=StaticSegment("pengiriman") view=deliveries::DeliveriesPage/>
                 <Route
                     path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("surat-balasan"))
                     view=|| view! { <records::RecordPage doc=records::Doc::Reply/> }

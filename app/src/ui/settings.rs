@@ -42,6 +42,24 @@ const TEST_SENT: Text = Text::new(
     "Pesan uji masuk antrean kirim.",
     "The test message is queued to be sent.",
 );
+const PUSH: Text = Text::new("Notifikasi di perangkat", "Notifications on devices");
+const PUSH_COUNT: Text = Text::new("Perangkat yang menerima:", "Devices that receive them:");
+const PUSH_ON: Text = Text::new("Aktifkan di perangkat ini", "Turn on for this device");
+const PUSH_OFF: Text = Text::new("Matikan di perangkat ini", "Turn off for this device");
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const PUSH_DONE: Text = Text::new(
+    "Perangkat ini akan menerima notifikasi Pantau.",
+    "This device will receive Pantau's notifications.",
+);
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const PUSH_STOPPED: Text = Text::new(
+    "Perangkat ini tidak lagi menerima notifikasi.",
+    "This device no longer receives notifications.",
+);
+const DELIVERIES: Text = Text::new(
+    "Pengiriman notifikasi (admin): terkirim, dicoba lagi, gagal",
+    "Notification deliveries (admin): sent, retrying, failed",
+);
 const NO_CHANNEL: Text = Text::new(
     "Belum ada saluran notifikasi yang diaktifkan di server ini (bagian [notify] di pantau.toml).",
     "No notification channel is enabled on this server yet ([notify] in pantau.toml).",
@@ -89,6 +107,13 @@ fn input_of(s: &MySettings) -> SettingsInput {
 pub fn SettingsPage() -> impl IntoView {
     let settings = RwSignal::new(None::<MySettings>);
     let message = RwSignal::new(None::<Both>);
+    let screen = super::screen::use_screen();
+    let is_admin = move || {
+        screen.me.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| m.roles.contains(&crate::domain::Role::Admin))
+        })
+    };
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         match super::client::http::get_json::<MySettings>("/api/notify/me").await {
@@ -101,6 +126,9 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{t(TITLE)}</h1>
             <p class="intro">{t(INTRO)}</p>
             {move || message.get().map(|m| view! { <StatusLine text=m/> })}
+            <Show when=is_admin>
+                <p><a href="/pengiriman" data-testid="deliveries-link">{t(DELIVERIES)}</a></p>
+            </Show>
             <Show when=move || settings.with(Option::is_some)>
                 {move || {
                     let channels = settings.with_untracked(|s| s.as_ref().map(|s| s.channels.clone()).unwrap_or_default());
@@ -109,6 +137,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <p class="notice" role="status">{t(NO_CHANNEL)}</p>
                         </Show>
                         <TelegramLink settings/>
+                        <PushDevice settings/>
                         <ContactsForm settings/>
                         <TestMessages channels/>
                     }
@@ -118,8 +147,9 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// A line that says what just happened, read out by screen readers.
 #[component]
-fn StatusLine(text: Both) -> impl IntoView {
+pub(super) fn StatusLine(text: Both) -> impl IntoView {
     let lang = use_lang();
     view! { <p class="status-line" role="status">{move || text.get(lang.get()).to_owned()}</p> }
 }
@@ -200,6 +230,56 @@ fn TelegramLink(settings: RwSignal<Option<MySettings>>) -> impl IntoView {
                     </p>
                 })}
                 {move || error.get().map(|e| view! { <StatusLine text=e/> })}
+            </section>
+        </Show>
+    }
+}
+
+/// Web Push on this browser or phone: asks the browser's permission, subscribes with the
+/// server's key and hands the subscription to the server (or takes it back).
+#[component]
+fn PushDevice(settings: RwSignal<Option<MySettings>>) -> impl IntoView {
+    let enabled = move || {
+        settings.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.channels.contains(&Channel::Push))
+        })
+    };
+    let devices = move || settings.with(|s| s.as_ref().map_or(0, |s| s.push_devices));
+    let status = RwSignal::new(None::<Both>);
+    let turn = move |on: bool| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let done = if on {
+                push::subscribe().await
+            } else {
+                push::unsubscribe().await
+            };
+            match done {
+                Ok(()) => {
+                    status.set(Some(if on { PUSH_DONE } else { PUSH_STOPPED }.into()));
+                    if let Ok(s) =
+                        super::client::http::get_json::<MySettings>("/api/notify/me").await
+                    {
+                        settings.set(Some(s));
+                    }
+                }
+                Err(e) => status.set(Some(e)),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (on, status);
+    };
+    view! {
+        <Show when=enabled>
+            <section class="settings-section" data-testid="push">
+                <h2>{t(PUSH)}</h2>
+                <p>{t(PUSH_COUNT)}" "<strong data-testid="push-devices">{devices}</strong></p>
+                <div class="button-row">
+                    <button type="button" on:click=move |_| turn(true)>{t(PUSH_ON)}</button>
+                    <button type="button" on:click=move |_| turn(false)>{t(PUSH_OFF)}</button>
+                </div>
+                {move || status.get().map(|m| view! { <StatusLine text=m/> })}
             </section>
         </Show>
     }
@@ -367,5 +447,117 @@ mod browser {
             _ => Request::post(&url),
         };
         send_json(request, body.as_ref()).await
+    }
+}
+
+/// The browser's side of Web Push: permission, `pushManager.subscribe` with the server's key,
+/// the subscription handed to the server.
+#[cfg(feature = "hydrate")]
+mod push {
+    use js_sys::{Function, Object, Promise, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    use crate::api::notify::PushKey;
+    use crate::i18n::Both;
+
+    fn unsupported() -> Both {
+        Both::new(
+            "peramban ini tidak mendukung notifikasi push (di iPhone: pasang Pantau ke Layar Utama dulu)",
+            "this browser does not support push notifications (on an iPhone: add Pantau to the Home Screen first)",
+        )
+    }
+
+    fn failed(e: JsValue) -> Both {
+        let why = e
+            .as_string()
+            .or_else(|| {
+                Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+            })
+            .unwrap_or_default();
+        Both::new(
+            format!("peramban menolak berlangganan: {why}"),
+            format!("the browser refused to subscribe: {why}"),
+        )
+    }
+
+    fn get(target: &JsValue, name: &str) -> Result<JsValue, Both> {
+        Reflect::get(target, &name.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+            .ok_or_else(unsupported)
+    }
+
+    /// Calls `target.name(args…)` and awaits the promise it returns.
+    async fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, Both> {
+        let f: Function = get(target, name)?.dyn_into().map_err(|_| unsupported())?;
+        let array: js_sys::Array = args.iter().collect();
+        let promise: Promise = f
+            .apply(target, &array)
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(|_| unsupported())?;
+        JsFuture::from(promise).await.map_err(failed)
+    }
+
+    /// This browser's push manager, once its service worker is ready.
+    async fn manager() -> Result<JsValue, Both> {
+        let window: JsValue = web_sys::window().ok_or_else(unsupported)?.into();
+        let navigator = get(&window, "navigator")?;
+        let container = get(&navigator, "serviceWorker")?;
+        let ready: Promise = get(&container, "ready")?
+            .dyn_into()
+            .map_err(|_| unsupported())?;
+        let registration = JsFuture::from(ready).await.map_err(failed)?;
+        get(&registration, "pushManager")
+    }
+
+    pub async fn subscribe() -> Result<(), Both> {
+        let window: JsValue = web_sys::window().ok_or_else(unsupported)?.into();
+        let notification = get(&window, "Notification")?;
+        let permission = call(&notification, "requestPermission", &[]).await?;
+        if permission.as_string().as_deref() != Some("granted") {
+            return Err(Both::new(
+                "izin notifikasi ditolak: izinkan di pengaturan situs peramban",
+                "notifications are not allowed: allow them in the browser's site settings",
+            ));
+        }
+        let key: PushKey = crate::ui::client::http::get_json("/api/notify/push/key").await?;
+        let manager = manager().await?;
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"userVisibleOnly".into(), &JsValue::TRUE);
+        let _ = Reflect::set(&options, &"applicationServerKey".into(), &key.key.into());
+        let subscription = call(&manager, "subscribe", &[options.into()]).await?;
+        let json = js_sys::JSON::stringify(&subscription)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(unsupported)?;
+        let body: serde_json::Value = serde_json::from_str(&json).map_err(|_| unsupported())?;
+        super::browser::send::<()>("POST", "/api/notify/push", Some(body))
+            .await
+            .map(|_| ())
+            .map_err(|(fields, message)| fields.into_iter().next().map_or(message, |(_, m)| m))
+    }
+
+    pub async fn unsubscribe() -> Result<(), Both> {
+        let manager = manager().await?;
+        let subscription = call(&manager, "getSubscription", &[]).await?;
+        if subscription.is_null() || subscription.is_undefined() {
+            return Ok(());
+        }
+        let endpoint = get(&subscription, "endpoint")?
+            .as_string()
+            .unwrap_or_default();
+        call(&subscription, "unsubscribe", &[]).await?;
+        super::browser::send::<()>(
+            "DELETE",
+            "/api/notify/push",
+            Some(serde_json::json!({ "endpoint": endpoint })),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|(_, message)| message)
     }
 }

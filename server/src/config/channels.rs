@@ -184,7 +184,7 @@ impl WhatsappFile {
             let raw = self.url.as_deref().or(default).ok_or_else(|| {
                 value_error("notify.whatsapp.url", "missing: the gateway's address")
             })?;
-            super::notify::web_url("notify.whatsapp.url", raw)
+            super::web_url("notify.whatsapp.url", raw)
         };
         let strings = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
@@ -382,7 +382,7 @@ impl PushFile {
                 .iter()
                 .map(|raw| {
                     let plain = raw.replace("://*.", "://wildcard.");
-                    super::notify::web_url("notify.push.services", &plain)
+                    super::web_url("notify.push.services", &plain)
                         .map(|u| u.replace("://wildcard.", "://*."))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
@@ -419,7 +419,7 @@ impl WebhookFile {
         let url = self
             .url
             .ok_or_else(|| value_error(&key("url"), "missing: where to post"))?;
-        let url = super::notify::web_url(&key("url"), &url)?;
+        let url = super::web_url(&key("url"), &url)?;
         let secret = self.secret.unwrap_or_default();
         if secret.trim().chars().count() < 16 {
             return Err(value_error(

@@ -422,6 +422,19 @@ pub(crate) fn env_number(
         .transpose()
 }
 
+/// An `http://` or `https://` URL with a host and no query or fragment, without its trailing `/`.
+pub(crate) fn web_url(key: &str, raw: &str) -> Result<String, ConfigError> {
+    let bad = |why: &str| value_error(key, format!("{raw:?}: {why}"));
+    let url = url::Url::parse(raw.trim()).map_err(|_| bad("not a URL (https://…)"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("an http:// or https:// address with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(bad("no query, fragment or user name"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 pub(crate) fn value_error(key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::Value {
         key: key.to_owned(),

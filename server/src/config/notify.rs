@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::channels::{EmailFile, PushFile, WebhookFile, WhatsappFile};
-use super::{ConfigError, env_number, value_error};
+use super::{ConfigError, env_number, value_error, web_url};
 use crate::notify::config::{NotifySettings, TelegramSettings};
 
 /// `[notify]` in the TOML file.
@@ -224,19 +224,6 @@ impl TelegramFile {
             poll: self.poll.unwrap_or(true),
         })
     }
-}
-
-/// An `http://` or `https://` URL with a host and no query or fragment, without its trailing `/`.
-pub(super) fn web_url(key: &str, raw: &str) -> Result<String, ConfigError> {
-    let bad = |why: &str| value_error(key, format!("{raw:?}: {why}"));
-    let url = url::Url::parse(raw.trim()).map_err(|_| bad("not a URL (https://…)"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("an http:// or https:// address with a host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return Err(bad("no query, fragment or user name"));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]

@@ -165,6 +165,22 @@ impl Telegram {
     /// and answering in the chat. The last update read is kept, so a restart reads none twice.
     pub async fn poll(self, db: Db, clock: Clock, mut shutdown: watch::Receiver<bool>) {
         const OFFSET: &str = "telegram_offset";
+        // Telegram allows one getUpdates at a time per bot: of several instances on one
+        // PostgreSQL database, the one holding the advisory lock reads; the others wait for it.
+        let _lock = match db.backend {
+            crate::db::Backend::Postgres => loop {
+                match poll_lock(&db).await {
+                    Ok(Some(conn)) => break Some(conn),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot take the Telegram reader's lock"),
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(15)) => {},
+                    _ = shutdown.wait_for(|s| *s) => return,
+                }
+            },
+            crate::db::Backend::Sqlite => None,
+        };
         let mut offset: i64 = store::state_value(&db, OFFSET)
             .await
             .ok()
@@ -244,6 +260,18 @@ impl Telegram {
             tracing::warn!(error = %e, "cannot answer a Telegram /start");
         }
     }
+}
+
+/// A connection holding the lock of the one Telegram reader, or `None` when another has it.
+async fn poll_lock(db: &Db) -> Result<Option<sqlx::pool::PoolConnection<sqlx::Any>>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    // Per schema: two installations (or tests) on one database do not wait for each other.
+    let held: bool = sqlx::query_scalar(
+        "SELECT pg_try_advisory_lock(hashtext(current_schema() || '/pantau-telegram-reader'))",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(held.then_some(conn))
 }
 
 /// A one-time code for `t.me/<bot>?start=<code>` (Telegram allows 64 of `A-Za-z0-9_-`).

@@ -34,6 +34,10 @@ struct Bot {
     refused: Mutex<Vec<i64>>,
     news: Notify,
     delivered: Notify,
+    /// getUpdates calls open now, and the most ever open at once (Telegram answers a second one
+    /// with 409 Conflict).
+    polling: AtomicI64,
+    most_polling: AtomicI64,
 }
 
 pub struct TelegramStandIn {
@@ -108,6 +112,9 @@ async fn method(
             )
         }
         "getUpdates" => {
+            let open = bot.polling.fetch_add(1, Ordering::SeqCst) + 1;
+            bot.most_polling.fetch_max(open, Ordering::SeqCst);
+            let _closed = Open(&bot.polling);
             let offset = body["offset"].as_i64().unwrap_or(0);
             // Long polling: held until an update comes, at most a second here.
             let wait = bot.news.notified();
@@ -131,7 +138,21 @@ async fn method(
     }
 }
 
+/// Counts a getUpdates call closed when dropped (also when its client went away).
+struct Open<'a>(&'a AtomicI64);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl TelegramStandIn {
+    /// The most getUpdates calls that were ever open at once.
+    pub fn most_polling(&self) -> i64 {
+        self.bot.most_polling.load(Ordering::SeqCst)
+    }
+
     pub async fn start() -> TelegramStandIn {
         let bot = Arc::new(Bot {
             next_update: AtomicI64::new(1000),

@@ -466,6 +466,8 @@ async fn two_postgres_instances_send_each_notification_once() {
         6,
         "{texts:#?}"
     );
+    // One reader of the bot's updates for both (Telegram refuses a second getUpdates).
+    assert_eq!(bot.most_polling(), 1);
 }
 
 async fn quiet_hours_and_a_closed_office_hold_arrivals_until_they_end(
