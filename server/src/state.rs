@@ -77,8 +77,9 @@ impl AppState {
             .map_err(|e| format!("cannot open the event store: {e}"))?;
         notifier.start(db.clone(), store.clone(), shutdown.clone(), &tasks);
         let credentials = Credentials::start(db.clone(), shutdown.clone(), &tasks).await;
+        let alerts = notifier.camera_alerts(store.clone());
         let hub = Hub::start(store, config.database_url.clone(), shutdown.clone(), &tasks).await;
-        let cameras = Monitor::start(db.clone(), config.cameras.clone(), shutdown, &tasks)
+        let cameras = Monitor::start(db.clone(), config.cameras.clone(), alerts, shutdown, &tasks)
             .await
             .map_err(|e| format!("cannot start the camera monitor: {e}"))?;
         Ok(AppState {

@@ -66,7 +66,7 @@ const NO_CHANNEL: Text = Text::new(
 );
 
 /// The kinds a person switches on or off, as the server names them.
-const MOMENTS: [(&str, Text); 4] = [
+const MOMENTS: [(&str, Text); 6] = [
     (
         "arrived",
         Text::new("Surat menunggu saya", "A letter waits for me"),
@@ -79,6 +79,20 @@ const MOMENTS: [(&str, Text); 4] = [
     (
         "escalated",
         Text::new("Eskalasi (untuk atasan)", "Escalation (for supervisors)"),
+    ),
+    (
+        "camera",
+        Text::new(
+            "Kamera putus atau pulih (operator)",
+            "A camera down or back (operators)",
+        ),
+    ),
+    (
+        "digest",
+        Text::new(
+            "Ringkasan pagi saat kantor buka",
+            "Morning digest at opening",
+        ),
     ),
 ];
 

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use super::probe::{self, Found, ProbeSettings, Target};
 use super::store::{self, CameraRow};
 use crate::db::Db;
+use crate::notify::camera::{Alarm, CameraAlerts};
 
 /// How often each instance looks for cameras added, edited or removed through another instance.
 pub const REGISTRY_RECHECK: Duration = Duration::from_secs(5);
@@ -37,6 +38,8 @@ struct Inner {
     changes: broadcast::Sender<Arc<FeedChange>>,
     permits: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
+    /// The operators' alerts (none when no notification channel is on).
+    alerts: Option<CameraAlerts>,
 }
 
 #[derive(Default)]
@@ -52,6 +55,8 @@ struct Entry {
     /// Status changes of the last 24 hours and the one before: the uptime.
     history: Vec<(DateTime<Utc>, CameraStatus)>,
     task: Option<JoinHandle<()>>,
+    /// Failed probes in a row and the alerts told, for the operators' alerts.
+    alarm: Alarm,
 }
 
 impl Drop for Entry {
@@ -94,6 +99,7 @@ impl Monitor {
     pub async fn start(
         db: Db,
         settings: ProbeSettings,
+        alerts: Option<CameraAlerts>,
         shutdown: watch::Receiver<bool>,
         tasks: &crate::health::Tasks,
     ) -> Result<Monitor, sqlx::Error> {
@@ -106,6 +112,7 @@ impl Monitor {
                 state: Mutex::new(State::default()),
                 changes,
                 shutdown,
+                alerts,
             }),
         }
         .with_network();
@@ -139,6 +146,7 @@ impl Monitor {
                     version: row.updated_at,
                     history,
                     task,
+                    alarm: Alarm::default(),
                 },
             );
         }
@@ -264,11 +272,17 @@ impl Monitor {
         } else {
             None
         };
-        let info = {
+        let (info, alert) = {
             let mut state = self.state();
             let Some(entry) = state.cameras.get_mut(id) else {
                 return;
             };
+            let began = entry.info.since;
+            let alert = self.inner.alerts.as_ref().and_then(|a| {
+                entry
+                    .alarm
+                    .probe(found.status.is_up(), now, began, a.threshold)
+            });
             if changed {
                 entry.history.push((now, found.status));
                 let window = now - chrono::Duration::hours(24);
@@ -287,8 +301,17 @@ impl Monitor {
             }
             info.detail = found.detail;
             info.uptime_24h = uptime_24h(&entry.history, now);
-            info.clone()
+            (info.clone(), alert)
         };
+        if let (Some(alert), Some(alerts)) = (alert, &self.inner.alerts) {
+            let since = info.since.unwrap_or(now);
+            if let Err(e) = alerts
+                .send(&self.inner.db, id, &info.name, alert, since, now)
+                .await
+            {
+                tracing::warn!(camera = %info.name, error = %e, "cannot write a camera alert");
+            }
+        }
         self.publish(FeedChange {
             at: Some(now),
             cameras: vec![info],
@@ -348,6 +371,7 @@ impl Monitor {
                     version: row.updated_at,
                     history,
                     task,
+                    alarm: Alarm::default(),
                 },
             );
             info

@@ -14,7 +14,7 @@ use crate::notify::config::{
 };
 
 /// The kinds of moment a webhook may be sent.
-pub const EVENT_KINDS: [&str; 4] = ["arrived", "warning", "breached", "escalated"];
+pub const EVENT_KINDS: [&str; 5] = ["arrived", "warning", "breached", "escalated", "camera"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -502,7 +502,7 @@ mod tests {
                 .iter()
                 .any(|u| u == "https://fcm.googleapis.com")
         );
-        assert_eq!(s.webhooks[0].events.len(), 4);
+        assert_eq!(s.webhooks[0].events.len(), 5);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct NotifyFile {
     pub give_up_hours: Option<u64>,
     pub send_timeout_secs: Option<u64>,
     pub lease_secs: Option<u64>,
+    /// Failed probes in a row before the operators hear a camera is down.
+    pub camera_after: Option<u32>,
+    /// A digest at the office's opening of what waits for each person (default true).
+    pub digest: Option<bool>,
     pub telegram: Option<TelegramFile>,
     pub email: Option<EmailFile>,
     pub whatsapp: Option<WhatsappFile>,
@@ -153,6 +157,16 @@ impl NotifyFile {
                 ));
             }
             s.lease = Duration::from_secs(secs);
+        }
+        s.digest = self.digest.unwrap_or(true);
+        if let Some(n) = self.camera_after {
+            if !(1..=100).contains(&n) {
+                return Err(value_error(
+                    "notify.camera_after",
+                    "between 1 and 100 probes",
+                ));
+            }
+            s.camera_after = n;
         }
         if s.lease <= s.send_timeout {
             s.lease = s.send_timeout * 2;

@@ -20,7 +20,14 @@ use crate::auth::guard::{Admin, Staff};
 use crate::db::Db;
 use crate::error::{ApiError, ApiJson, ApiQuery, FieldText};
 
-const KINDS: [&str; 4] = ["arrived", "warning", "breached", "escalated"];
+const KINDS: [&str; 6] = [
+    "arrived",
+    "warning",
+    "breached",
+    "escalated",
+    "camera",
+    "digest",
+];
 
 fn hh_mm(minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)

@@ -23,6 +23,10 @@ pub struct NotifySettings {
     /// How long an instance holds a notification it is sending; a crashed instance's are taken
     /// over after it (PostgreSQL; a SQLite server takes its own back at start).
     pub lease: Duration,
+    /// A camera is reported down after this many failed probes in a row.
+    pub camera_after: u32,
+    /// The morning digest of what waits for each person.
+    pub digest: bool,
     pub telegram: Option<TelegramSettings>,
     pub email: Option<EmailSettings>,
     pub whatsapp: Option<WhatsappSettings>,
@@ -41,6 +45,8 @@ impl Default for NotifySettings {
             give_up: Duration::from_secs(24 * 3600),
             send_timeout: Duration::from_secs(15),
             lease: Duration::from_secs(60),
+            camera_after: 2,
+            digest: true,
             telegram: None,
             email: None,
             whatsapp: None,

@@ -9,6 +9,7 @@
 //! - [`api`]: a person's settings, linking Telegram, test messages, the admin's deliveries.
 
 pub mod api;
+pub mod camera;
 pub mod channel;
 pub mod config;
 pub mod email;
@@ -81,6 +82,7 @@ impl Notifier {
                 .iter()
                 .map(|w| (w.url.clone(), w.events.clone()))
                 .collect(),
+            digest: settings.digest,
         };
         Ok(Notifier {
             planner: Arc::new(planner),
@@ -96,6 +98,16 @@ impl Notifier {
         (!self.planner.channels.is_empty()).then(|| crate::sync::store::Outbox {
             planner: self.planner.clone(),
             written: self.wake.clone(),
+        })
+    }
+
+    /// What the camera monitor needs to alert the operators; `None` when no channel is on.
+    pub fn camera_alerts(&self, store: crate::sync::Store) -> Option<camera::CameraAlerts> {
+        (!self.planner.channels.is_empty()).then(|| camera::CameraAlerts {
+            planner: self.planner.clone(),
+            wake: self.wake.clone(),
+            threshold: self.settings.camera_after,
+            store,
         })
     }
 

@@ -26,6 +26,8 @@ pub struct Planner {
     pub channels: Vec<Channel>,
     /// Each webhook's URL and the kinds of moment it is sent.
     pub webhooks: Vec<(String, Vec<String>)>,
+    /// A digest of what waits for each person at the office's opening.
+    pub digest: bool,
 }
 
 /// The recipients of one transaction, read once when the first moment needs them.
@@ -127,31 +129,15 @@ impl Planner {
                 continue;
             }
             let text = text_in(person.lang);
-            for &channel in &self.channels {
-                if !person.wants(channel, kind) {
-                    continue;
-                }
-                for address in person.addresses(channel) {
-                    // A person's browsers are told each; the key tells them apart.
-                    let to = match channel {
-                        Channel::Push => format!("{}/push:{address}", person.user_id),
-                        _ => format!("{}/{}", person.user_id, channel.as_str()),
-                    };
-                    let item = NewItem {
-                        dedupe_key: format!("{entry}/{moment_key}/{to}"),
-                        card: Some(card.id.0.to_string()),
-                        moment: moment_key.clone(),
-                        user_id: Some(&person.user_id),
-                        channel,
-                        address,
-                        message: &text,
-                        not_before: self.not_before(person, due.step, now),
-                    };
-                    if store::insert(tx, &item, now).await? {
-                        written += 1;
-                    }
-                }
-            }
+            let key = format!("{entry}/{moment_key}");
+            let to = Delivery {
+                key: &key,
+                card: Some(card.id.0.to_string()),
+                moment: &moment_key,
+                kind,
+                not_before: self.not_before(person, due.step, now),
+            };
+            written += to.person(tx, person, &self.channels, &text, now).await?;
         }
         // Each webhook once per moment (its supervisors' and performer's dues share the key).
         let hooks = self
@@ -172,6 +158,57 @@ impl Planner {
             };
             if store::insert(tx, &item, now).await? {
                 written += 1;
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// One notification to people: its key (each person's and channel's part is added), what it
+/// is about, the kind a person switches off, when it may go.
+pub struct Delivery<'a> {
+    pub key: &'a str,
+    pub card: Option<String>,
+    pub moment: &'a str,
+    pub kind: &'a str,
+    pub not_before: DateTime<Utc>,
+}
+
+impl Delivery<'_> {
+    /// Writes `text` to every address of `person` on `channels` (each browser on Web Push)
+    /// unless they switched this kind off there; how many were new.
+    pub async fn person(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        person: &Recipient,
+        channels: &[Channel],
+        text: &pantau_core::i18n::notify::Message,
+        now: DateTime<Utc>,
+    ) -> Result<usize, sqlx::Error> {
+        let mut written = 0;
+        for &channel in channels {
+            if !person.wants(channel, self.kind) {
+                continue;
+            }
+            for address in person.addresses(channel) {
+                // A person's browsers are told each; the key tells them apart.
+                let to = match channel {
+                    Channel::Push => format!("{}/push:{address}", person.user_id),
+                    _ => format!("{}/{}", person.user_id, channel.as_str()),
+                };
+                let item = NewItem {
+                    dedupe_key: format!("{}/{to}", self.key),
+                    card: self.card.clone(),
+                    moment: self.moment.to_owned(),
+                    user_id: Some(&person.user_id),
+                    channel,
+                    address,
+                    message: text,
+                    not_before: self.not_before,
+                };
+                if store::insert(tx, &item, now).await? {
+                    written += 1;
+                }
             }
         }
         Ok(written)

@@ -704,9 +704,11 @@ pub fn notify_with(bot: &telegram::TelegramStandIn) -> crate::notify::NotifySett
     }
 }
 
-/// `[notify]` for a test, no channel yet: retries after 0.2 s (doubling, at most 1 s).
+/// `[notify]` for a test, no channel yet: retries after 0.2 s (doubling, at most 1 s); no
+/// morning digest (its own test turns it on), so a test's count of messages is its own.
 pub fn notify_fast() -> crate::notify::NotifySettings {
     crate::notify::NotifySettings {
+        digest: false,
         retry_first: Duration::from_millis(200),
         retry_max: Duration::from_secs(1),
         send_timeout: Duration::from_secs(5),

@@ -533,3 +533,119 @@ async fn quiet_hours_and_a_closed_office_hold_arrivals_until_they_end(
         .await
         .expect("told when the office opens");
 }
+
+/// A camera down for two probes in a row: the operators hear it once, naming the letter at 5a
+/// that asked for it; when it answers again, they hear that too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_hear_a_camera_is_down_after_two_failed_probes_and_when_it_is_back() {
+    let bot = TelegramStandIn::start().await;
+    let server = TestServer::sqlite_configured(|c| {
+        c.notify = notify_with(&bot);
+        c.cameras = pantau::cameras::probe::ProbeSettings {
+            interval: Duration::from_millis(700),
+            timeout: Duration::from_secs(1),
+            slow: Duration::from_millis(900),
+            concurrency: 4,
+            network: Vec::new(),
+        };
+    })
+    .await;
+    server.state.clock.set(working_monday(9, 0));
+    server
+        .telegram_user(&bot, "operator", &[Role::OperatorTcmr], OPERATOR)
+        .await;
+    let card = server.create(1).await;
+    move_to(&server, card, StepId::S5a).await;
+    let asked = server.card(card).await;
+    let name = asked.request.cameras[0].as_str().to_owned();
+    let letter = asked.request.letter_number.as_str().to_owned();
+    let port = pantau::testing::free_port();
+    server
+        .add_camera(serde_json::json!({"name": name, "kind": "tcp", "url": format!("tcp://127.0.0.1:{port}")}))
+        .await;
+    let down = bot
+        .wait_for(OPERATOR, "Kamera putus", Duration::from_secs(6))
+        .await
+        .expect("the operator hears the camera is down");
+    assert!(
+        down.contains(&name) && down.contains("2 kali berturut-turut"),
+        "{down}"
+    );
+    assert!(
+        down.contains(&letter),
+        "the letter at 5a that asked for it: {down}"
+    );
+    assert!(down.contains("/kamera"), "{down}");
+    // Still down: no second message.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(bot.count(OPERATOR, "Kamera putus"), 1);
+    let _camera = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let back = bot
+        .wait_for(OPERATOR, "Kamera pulih", Duration::from_secs(6))
+        .await
+        .expect("the operator hears it is back");
+    assert!(back.contains(&name), "{back}");
+}
+
+/// At the office's opening each person hears once what waits for them, the most urgent named;
+/// a person with nothing waiting hears nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_morning_digest_at_the_opening_tells_each_person_what_waits_for_them_once() {
+    let bot = TelegramStandIn::start().await;
+    let server = TestServer::sqlite_configured(|c| {
+        c.notify = pantau::notify::NotifySettings {
+            digest: true,
+            ..notify_with(&bot)
+        }
+    })
+    .await;
+    // The evening before: two letters reach the Kepala Dinas, after closing.
+    let evening = working_monday(7, 0) - chrono::Duration::hours(60);
+    server.state.clock.set(evening);
+    server
+        .telegram_user(&bot, "kadis", &[Role::KepalaDinas], KADIS)
+        .await;
+    server
+        .telegram_user(&bot, "kabid", &[Role::KabidAptika], KABID)
+        .await;
+    let mut letters = Vec::new();
+    for n in 1..=2 {
+        let card = server.create(n).await;
+        move_to(&server, card, StepId::S3).await;
+        letters.push(
+            server
+                .card(card)
+                .await
+                .request
+                .letter_number
+                .as_str()
+                .to_owned(),
+        );
+    }
+    // Monday 07:31: the office opened a minute ago.
+    server.state.clock.set(working_monday(7, 31));
+    let digest = bot
+        .wait_for(
+            KADIS,
+            "Pagi ini 2 surat menunggu Anda",
+            Duration::from_secs(4),
+        )
+        .await
+        .expect("the Kepala Dinas gets the digest");
+    assert!(digest.contains("langkah 3: 2"), "{digest}");
+    assert!(
+        letters
+            .iter()
+            .any(|l| digest.contains(&format!("Paling mendesak: {l}"))),
+        "{digest}"
+    );
+    // Once, however long the morning.
+    server.state.clock.advance(chrono::Duration::minutes(20));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(bot.count(KADIS, "Pagi ini"), 1);
+    assert_eq!(
+        bot.count(KABID, "Pagi ini"),
+        0,
+        "nothing waits for the Kabid"
+    );
+}

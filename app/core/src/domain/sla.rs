@@ -143,6 +143,13 @@ impl OfficeHours {
         to
     }
 
+    /// When the office opens on `t`'s local day; `None` on a day it stays closed.
+    pub fn opening_on(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let date = self.local(t).date();
+        self.hours_on(date)
+            .map(|(open, _)| self.utc(date.and_time(open)))
+    }
+
     pub fn is_working(&self, t: DateTime<Utc>) -> bool {
         let local = self.local(t);
         self.hours_on(local.date())

@@ -137,9 +137,190 @@ pub fn test_message(link: &str, lang: Lang) -> Message {
     }
 }
 
+/// The morning's digest for one person: what waits for them, the most urgent first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digest<'a> {
+    /// Cards per step, in SOP order.
+    pub per_step: Vec<(StepId, usize)>,
+    pub late: usize,
+    /// The most urgent: its letter, agency, step and seconds left (negative: late).
+    pub first: Option<(&'a str, &'a str, StepId, i64)>,
+    pub link: &'a str,
+}
+
+pub fn digest_message(d: &Digest, lang: Lang) -> Message {
+    let total: usize = d.per_step.iter().map(|(_, n)| n).sum();
+    let steps: Vec<String> = d
+        .per_step
+        .iter()
+        .map(|(step, n)| match lang {
+            Lang::Id => format!("langkah {}: {n}", step.code()),
+            Lang::En => format!("step {}: {n}", step.code()),
+        })
+        .collect();
+    let (title, mut body) = match lang {
+        Lang::Id => (
+            format!("Pagi ini {total} surat menunggu Anda"),
+            format!("{}.", steps.join(" · ")),
+        ),
+        Lang::En => (
+            format!("This morning {total} letters wait for you"),
+            format!("{}.", steps.join(" · ")),
+        ),
+    };
+    if d.late > 0 {
+        body.push_str(&match lang {
+            Lang::Id => format!(" {} sudah terlambat.", d.late),
+            Lang::En => format!(" {} already late.", d.late),
+        });
+    }
+    if let Some((letter, agency, step, remaining)) = d.first {
+        let when = left_or_late(remaining, lang);
+        body.push_str(&match lang {
+            Lang::Id => format!(
+                " Paling mendesak: {letter} dari {agency}, langkah {}, {when}.",
+                step.code()
+            ),
+            Lang::En => format!(
+                " Most urgent: {letter} from {agency}, step {}, {when}.",
+                step.code()
+            ),
+        });
+    }
+    Message {
+        title,
+        body,
+        link: d.link.into(),
+        lang,
+    }
+}
+
+/// What the camera feed tells the operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraAlert {
+    /// Down for this many probes in a row.
+    Offline { probes: u32 },
+    /// Up again after this many seconds down.
+    Recovered { down_for: i64 },
+    /// Went down this many times within the hour: its next alerts wait an hour.
+    Flapping { times: u32 },
+}
+
+impl CameraAlert {
+    /// `camera-offline`, `camera-recovered`, `camera-flapping`.
+    pub fn key(self) -> &'static str {
+        match self {
+            CameraAlert::Offline { .. } => "camera-offline",
+            CameraAlert::Recovered { .. } => "camera-recovered",
+            CameraAlert::Flapping { .. } => "camera-flapping",
+        }
+    }
+}
+
+/// A camera alert for the operators: the camera's name, what happened, the letters that asked
+/// for it, the link to the cameras page.
+pub fn camera_message(
+    alert: CameraAlert,
+    camera: &str,
+    letters: &[String],
+    link: &str,
+    lang: Lang,
+) -> Message {
+    let (title, mut body) = match (alert, lang) {
+        (CameraAlert::Offline { probes }, Lang::Id) => (
+            format!("Kamera putus: {camera}"),
+            format!("Kamera {camera} tidak menjawab {probes} kali berturut-turut."),
+        ),
+        (CameraAlert::Offline { probes }, Lang::En) => (
+            format!("Camera down: {camera}"),
+            format!("Camera {camera} did not answer {probes} times in a row."),
+        ),
+        (CameraAlert::Recovered { down_for }, Lang::Id) => (
+            format!("Kamera pulih: {camera}"),
+            format!(
+                "Kamera {camera} menjawab lagi setelah putus {}.",
+                duration(down_for.max(60), lang)
+            ),
+        ),
+        (CameraAlert::Recovered { down_for }, Lang::En) => (
+            format!("Camera back: {camera}"),
+            format!(
+                "Camera {camera} answers again after {} down.",
+                duration(down_for.max(60), lang)
+            ),
+        ),
+        (CameraAlert::Flapping { times }, Lang::Id) => (
+            format!("Kamera tidak stabil: {camera}"),
+            format!(
+                "Kamera {camera} putus {times} kali dalam 1 jam; pesan berikutnya untuk kamera ini ditahan 1 jam."
+            ),
+        ),
+        (CameraAlert::Flapping { times }, Lang::En) => (
+            format!("Camera unstable: {camera}"),
+            format!(
+                "Camera {camera} went down {times} times within an hour; its next alerts wait an hour."
+            ),
+        ),
+    };
+    if !letters.is_empty() {
+        let list = letters.join(", ");
+        body.push_str(&match lang {
+            Lang::Id => format!(" Diminta surat {list}."),
+            Lang::En => format!(" Asked for by letter {list}."),
+        });
+    }
+    Message {
+        title,
+        body,
+        link: link.into(),
+        lang,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_morning_digest_counts_per_step_and_names_the_most_urgent() {
+        let d = Digest {
+            per_step: vec![(StepId::S3, 2), (StepId::S5, 1)],
+            late: 1,
+            first: Some(("000.8.3.3/101/2026", "Dishub", StepId::S3, -720)),
+            link: "https://p/",
+        };
+        let m = digest_message(&d, Lang::Id);
+        assert_eq!(m.title, "Pagi ini 3 surat menunggu Anda");
+        assert_eq!(
+            m.body,
+            "langkah 3: 2 · langkah 5: 1. 1 sudah terlambat. Paling mendesak: 000.8.3.3/101/2026 dari Dishub, langkah 3, terlambat 12 mnt."
+        );
+    }
+
+    #[test]
+    fn a_camera_alert_names_the_camera_and_the_letters_that_asked_for_it() {
+        let m = camera_message(
+            CameraAlert::Offline { probes: 2 },
+            "Simpang Jl. Diponegoro",
+            &["000.8.3.3/101/2026".into()],
+            "https://p/kamera",
+            Lang::Id,
+        );
+        assert_eq!(m.title, "Kamera putus: Simpang Jl. Diponegoro");
+        assert!(
+            m.body.contains("2 kali berturut-turut") && m.body.contains("surat 000.8.3.3/101/2026"),
+            "{}",
+            m.body
+        );
+        let back = camera_message(
+            CameraAlert::Recovered { down_for: 600 },
+            "X",
+            &[],
+            "l",
+            Lang::En,
+        );
+        assert_eq!(back.body, "Camera X answers again after 10 min down.");
+    }
 
     fn facts(remaining: i64) -> Facts<'static> {
         Facts {
