@@ -5,6 +5,7 @@
 //!     bash .ci/bench sse [N]         # N event-stream subscribers (default 10000)
 //!     bash .ci/bench cameras [secs]  # 500 cameras, half down, probed every 30 s: the server's CPU and memory
 //!     bash .ci/bench attack          # held connections, memory per stalled stream, throttle under a burst
+//!     bash .ci/bench notify          # 2,000 open cards: warnings on time, outbox throughput, CPU
 //!
 //! The server runs as its own process (the real `pantau` binary), so its memory is measured alone.
 
@@ -60,8 +61,9 @@ async fn main() {
             cameras_bench(&bin, secs).await;
         }
         Some("attack") => attack_bench(&bin).await,
+        Some("notify") => notify_bench().await,
         _ => eprintln!(
-            "usage: bench push | bench sse [subscribers] | bench cameras [seconds] | bench attack"
+            "usage: bench push | bench sse [subscribers] | bench cameras [seconds] | bench attack | bench notify"
         ),
     }
 }
@@ -652,4 +654,133 @@ async fn attack_bench(bin: &str) {
         quiet.last().unwrap()
     );
     drop(child);
+}
+
+/// This process's CPU time so far (user + system), from /proc.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    // After the command's ")": state is field 3, utime 14, stime 15 (clock ticks of 1/100 s).
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(14) + ticks(15)) * 10)
+}
+
+/// 2,000 open cards at step 3, counted around the clock, through the in-process server (its
+/// scheduler, outbox and sender) to a webhook receiver on this machine.
+/// Phase 1: their warnings come due one after another over a minute: how late each arrives
+/// against its due moment (the scheduler's and the whole way's), and the CPU meanwhile.
+/// Phase 2: 2,000 warnings due at once: notifications per second through the outbox.
+async fn notify_bench() {
+    use pantau::testing::receiver::Receiver;
+    const CARDS: usize = 2_000;
+    for phase in ["spread", "burst"] {
+        let receiver = Receiver::start().await;
+        let sla = pantau_core::domain::SlaConfig {
+            calendars: [pantau_core::domain::Calendar::AlwaysOn; 8],
+            ..Default::default()
+        };
+        let hook = pantau::notify::config::WebhookSettings {
+            url: receiver.url.clone(),
+            secret: "bench-secret-0123456789".to_owned().into(),
+            events: vec!["warning".into()],
+        };
+        let server = common::TestServer::sqlite_configured(|c| {
+            c.sla = sla.clone();
+            c.notify = pantau::notify::NotifySettings {
+                webhooks: vec![hook.clone()],
+                ..common::notify_fast()
+            };
+            c.limits.mutations_per_minute = 10_000_000;
+        })
+        .await;
+        // The warning is at 80 % of step 3's 30 minutes.
+        let warn_after = chrono::Duration::minutes(24);
+        let first_due = Utc::now() + chrono::Duration::seconds(90);
+        let seeding = Instant::now();
+        let mut due = std::collections::HashMap::new();
+        for n in 0..CARDS {
+            let entered = match phase {
+                "spread" => first_due - warn_after + chrono::Duration::milliseconds(n as i64 * 30),
+                _ => first_due - warn_after,
+            };
+            server.state.clock.set(entered);
+            let card = server.create(10_000 + n).await;
+            let step = server.push_one(server.next_move(card).await).await;
+            assert!(matches!(
+                step,
+                pantau_core::api::sync::PushResult::Accepted { .. }
+            ));
+            let visit = server.card(card).await;
+            let at = visit.current_visit().expect("open").entered + warn_after;
+            due.insert(card.0.to_string(), at);
+        }
+        server.state.clock.set(Utc::now());
+        let seeded = seeding.elapsed();
+        if Utc::now() > first_due {
+            println!(
+                "notify {phase}: seeding {CARDS} cards took {seeded:.1?}, past the first due moment: figures are late by that"
+            );
+        }
+        let cpu_before = cpu_time();
+        let wall = Instant::now();
+        let got = receiver.wait_for(CARDS, Duration::from_secs(300)).await;
+        let cpu = cpu_time() - cpu_before;
+        let elapsed = wall.elapsed();
+        let mut whole: Vec<i64> = Vec::new();
+        let mut written: Vec<i64> = Vec::new();
+        for r in &got {
+            let body = r.json();
+            let Some(at) = body["card"].as_str().and_then(|c| due.get(c)) else {
+                continue;
+            };
+            whole.push((r.received_at - *at).num_milliseconds());
+            let created: chrono::DateTime<Utc> =
+                body["created_at"].as_str().unwrap().parse().unwrap();
+            written.push((created - *at).num_milliseconds());
+        }
+        whole.sort();
+        written.sort();
+        let pct = |v: &[i64], p: f64| v[((v.len() as f64 * p) as usize).min(v.len() - 1)];
+        match phase {
+            "spread" => println!(
+                "notify spread: {} of {CARDS} warnings (due over {:.0} s, seeded in {seeded:.1?}); \
+                 written after the due moment p50 {} ms, p99 {} ms, max {} ms; received p50 {} ms, \
+                 p99 {} ms, max {} ms; CPU {:.2} s in {:.1?} ({:.1} % of one core)",
+                got.len(),
+                CARDS as f64 * 0.03,
+                pct(&written, 0.5),
+                pct(&written, 0.99),
+                written.last().unwrap(),
+                pct(&whole, 0.5),
+                pct(&whole, 0.99),
+                whole.last().unwrap(),
+                cpu.as_secs_f64(),
+                elapsed,
+                100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64()
+            ),
+            _ => {
+                let first = got.iter().map(|r| r.received_at).min().unwrap();
+                let last = got.iter().map(|r| r.received_at).max().unwrap();
+                let span = (last - first).num_milliseconds().max(1) as f64 / 1000.0;
+                println!(
+                    "notify burst: {} warnings due at once delivered in {span:.2} s after the first: \
+                     {:.0} notifications/s through the outbox (8 sends at once per channel); \
+                     the last received {} ms after its due moment",
+                    got.len(),
+                    got.len() as f64 / span,
+                    whole.last().unwrap()
+                );
+            }
+        }
+    }
 }

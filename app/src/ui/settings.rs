@@ -66,7 +66,7 @@ const NO_CHANNEL: Text = Text::new(
 );
 
 /// The kinds a person switches on or off, as the server names them.
-const MOMENTS: [(&str, Text); 6] = [
+const MOMENTS: [(&str, Text); 7] = [
     (
         "arrived",
         Text::new("Surat menunggu saya", "A letter waits for me"),
@@ -92,6 +92,13 @@ const MOMENTS: [(&str, Text); 6] = [
         Text::new(
             "Ringkasan pagi saat kantor buka",
             "Morning digest at opening",
+        ),
+    ),
+    (
+        "reminder",
+        Text::new(
+            "Pengingat monitoring segera mulai",
+            "Reminder: a monitoring starts soon",
         ),
     ),
 ];

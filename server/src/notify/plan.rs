@@ -10,7 +10,8 @@ use pantau_core::api::notify::Channel;
 use pantau_core::domain::agency::short_form;
 use pantau_core::domain::notify::{Audience, Due, Moment, NotifyRules};
 use pantau_core::domain::{Calendar, Card, SlaConfig, StepId};
-use pantau_core::i18n::notify::{Facts, message};
+use pantau_core::i18n::Lang;
+use pantau_core::i18n::notify::{Facts, ScheduleNote, message, schedule_message, window_text};
 use sqlx::{Any, Transaction};
 
 use super::store::{self, NewItem, Recipient};
@@ -161,6 +162,126 @@ impl Planner {
             }
         }
         Ok(written)
+    }
+}
+
+impl Planner {
+    /// What a confirmed schedule brings at `note`: the reply and the day-before reminder to the
+    /// applicant's contact number (on WhatsApp, when it is on), the "starts soon" to the step 7
+    /// operators; how many were new. Keyed by the schedule's start: a new schedule is told anew.
+    pub async fn schedule_note(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        recipients: &mut Recipients,
+        card: &Card,
+        note: ScheduleNote,
+        now: DateTime<Utc>,
+    ) -> Result<usize, sqlx::Error> {
+        let Some(window) = card.schedule else {
+            return Ok(0);
+        };
+        let offset = self.sla.office.utc_offset_seconds;
+        let local =
+            |t: DateTime<Utc>| (t + chrono::Duration::seconds(i64::from(offset))).naive_utc();
+        let zone = match offset {
+            25_200 => "WIB".to_owned(),
+            28_800 => "WITA".to_owned(),
+            32_400 => "WIT".to_owned(),
+            other => format!("UTC{:+}", other / 3600),
+        };
+        let when = window_text(local(window.start), local(window.end), &zone);
+        let agency = short_form(card.request.agency.as_str());
+        let letter = card.request.letter_number.as_str();
+        let key = format!(
+            "{}/schedule/{}/{}",
+            card.id.0,
+            window.start.timestamp_millis(),
+            note.key()
+        );
+        let mut written = 0;
+        match note {
+            ScheduleNote::Confirmed | ScheduleNote::DayBefore => {
+                let Some(phone) = &card.request.contact_phone else {
+                    return Ok(0);
+                };
+                if !self.channels.contains(&Channel::Whatsapp) {
+                    return Ok(0);
+                }
+                let text = schedule_message(note, letter, &agency, &when, "", Lang::default());
+                let item = NewItem {
+                    dedupe_key: format!("{key}/applicant/whatsapp"),
+                    card: Some(card.id.0.to_string()),
+                    moment: note.key().to_owned(),
+                    user_id: None,
+                    channel: Channel::Whatsapp,
+                    address: phone.as_str(),
+                    message: &text,
+                    not_before: now,
+                };
+                if store::insert(tx, &item, now).await? {
+                    written += 1;
+                }
+            }
+            ScheduleNote::StartsSoon => {
+                let operator = StepId::S7.def().performer;
+                let link = self.card_link(card);
+                let to = Delivery {
+                    key: &key,
+                    card: Some(card.id.0.to_string()),
+                    moment: note.key(),
+                    kind: "reminder",
+                    not_before: now,
+                };
+                for person in recipients
+                    .get(tx)
+                    .await?
+                    .to_vec()
+                    .iter()
+                    .filter(|r| r.roles.contains(&operator))
+                {
+                    let text = schedule_message(note, letter, &agency, &when, &link, person.lang);
+                    written += to.person(tx, person, &self.channels, &text, now).await?;
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// The reminders of a card at step 7 due by `now` (the applicant's the day before, when the
+    /// schedule was confirmed earlier than that; the operators' half an hour before the start),
+    /// and when the next one is due.
+    pub fn reminders(
+        card: &Card,
+        now: DateTime<Utc>,
+    ) -> (Vec<ScheduleNote>, Option<DateTime<Utc>>) {
+        let (Some(window), Some(visit)) = (card.schedule, card.current_visit()) else {
+            return (Vec::new(), None);
+        };
+        if visit.step != StepId::S7 || now >= window.start {
+            return (Vec::new(), None);
+        }
+        let day_before = window.start - chrono::Duration::hours(24);
+        let soon = window.start - chrono::Duration::minutes(30);
+        let mut due = Vec::new();
+        let mut next = None;
+        for (note, at, wanted) in [
+            (
+                ScheduleNote::DayBefore,
+                day_before,
+                visit.entered < day_before,
+            ),
+            (ScheduleNote::StartsSoon, soon, true),
+        ] {
+            if !wanted {
+                continue;
+            }
+            if now >= at {
+                due.push(note);
+            } else {
+                next = Some(next.map_or(at, |n: DateTime<Utc>| n.min(at)));
+            }
+        }
+        (due, next)
     }
 }
 

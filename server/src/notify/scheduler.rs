@@ -204,13 +204,21 @@ impl Scheduler {
                     .enqueue(&mut tx, &mut recipients, card, &d, None, now)
                     .await?;
             }
+            for note in Planner::reminders(card, now).0 {
+                written += self
+                    .planner
+                    .schedule_note(&mut tx, &mut recipients, card, note, now)
+                    .await?;
+            }
         }
         tx.commit().await?;
         for id in due {
-            match board
-                .card(id)
-                .and_then(|c| self.planner.rules.next_due(sla, c, now))
-            {
+            let at = board.card(id).and_then(|c| {
+                let threshold = self.planner.rules.next_due(sla, c, now);
+                let reminder = Planner::reminders(c, now).1;
+                threshold.into_iter().chain(reminder).min()
+            });
+            match at {
                 Some(at) => next.insert(id, Some(at)),
                 None => next.remove(&id),
             };

@@ -400,6 +400,19 @@ impl Writer {
                                     now,
                                 )
                                 .await?;
+                            // Step 6 confirmed the schedule: the applicant hears it.
+                            if due.step == pantau_core::domain::StepId::S7 {
+                                notified += outbox
+                                    .planner
+                                    .schedule_note(
+                                        &mut tx,
+                                        &mut recipients,
+                                        card,
+                                        pantau_core::i18n::notify::ScheduleNote::Confirmed,
+                                        now,
+                                    )
+                                    .await?;
+                            }
                         }
                         Outcome::Accepted { seq }
                     }

@@ -20,6 +20,7 @@ pub struct Received {
     pub body: Vec<u8>,
     /// Answered with success (not one of the outages).
     pub ok: bool,
+    pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Received {
@@ -83,6 +84,7 @@ async fn any(
             .collect(),
         body: body.to_vec(),
         ok: !fail,
+        received_at: chrono::Utc::now(),
     });
     let json = ("content-type", "application/json");
     if fail {

@@ -499,3 +499,92 @@ async fn a_wrong_mail_password_is_given_up_at_once_with_the_servers_reason() {
     assert!(why.contains("refused") && why.contains("535"), "{why}");
     assert!(smtp.messages().is_empty());
 }
+
+/// Step 6 confirms the schedule: the applicant's contact number hears it on WhatsApp, and again
+/// the day before; the operators hear half an hour before the start. Each once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_schedule_reaches_the_applicant_and_reminds_them_and_the_operators() {
+    let gateway = Receiver::start().await;
+    let settings = whatsapp(&format!(
+        "[whatsapp]\nurl = \"{}/send\"\nfields = {{ to = \"{{digits}}\", text = \"{{text}}\" }}\n",
+        gateway.url
+    ));
+    let server = with(NotifySettings {
+        whatsapp: Some(settings),
+        ..notify_fast()
+    })
+    .await;
+    let operator = server.user("operator", &[Role::OperatorTcmr]).await;
+    let res = operator
+        .put(server.url("/api/notify/me"))
+        .json(&serde_json::json!({ "whatsapp": "0813 1111 2222" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    server.state.clock.set(working_monday(9, 0));
+    let card = server.create(1).await;
+    move_to(&server, card, StepId::S7).await;
+    let c = server.card(card).await;
+    let window = c.schedule.expect("step 6 confirmed a schedule");
+    let applicant = c
+        .request
+        .contact_phone
+        .clone()
+        .expect("the letter gives a contact number");
+    let digits = applicant.as_str().trim_start_matches('+').to_owned();
+    let letter = c.request.letter_number.as_str().to_owned();
+    let to = |who: &str| -> Vec<String> {
+        gateway
+            .delivered()
+            .iter()
+            .map(|r| r.json())
+            .filter(|b| b["to"] == who)
+            .map(|b| b["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let wait = |who: String, part: &'static str| {
+        let to = &to;
+        async move {
+            for _ in 0..60 {
+                if let Some(t) = to(&who).into_iter().find(|t| t.contains(part)) {
+                    return t;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("no {part:?} to {who}: {:?}", to(&who));
+        }
+    };
+    let reply = wait(digits.clone(), "dikonfirmasi").await;
+    assert!(reply.contains(&letter) && reply.contains("WIB"), "{reply}");
+    let entered = c.current_visit().unwrap().entered;
+    if entered < window.start - chrono::Duration::hours(24) {
+        server
+            .state
+            .clock
+            .set(window.start - chrono::Duration::hours(24) + chrono::Duration::minutes(1));
+        let reminder = wait(digits.clone(), "besok").await;
+        assert!(reminder.contains(&letter), "{reminder}");
+    }
+    server
+        .state
+        .clock
+        .set(window.start - chrono::Duration::minutes(29));
+    let soon = wait("6281311112222".into(), "segera mulai").await;
+    assert!(soon.contains(&letter), "{soon}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        to(&digits)
+            .iter()
+            .filter(|t| t.contains("dikonfirmasi"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        to("6281311112222")
+            .iter()
+            .filter(|t| t.contains("segera mulai"))
+            .count(),
+        1
+    );
+}

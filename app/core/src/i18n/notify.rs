@@ -195,6 +195,95 @@ pub fn digest_message(d: &Digest, lang: Lang) -> Message {
     }
 }
 
+/// What a confirmed monitoring schedule (step 6 → 7) brings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleNote {
+    /// To the applicant's contact: the reply, with the schedule.
+    Confirmed,
+    /// To the applicant's contact: tomorrow.
+    DayBefore,
+    /// To the operators: the monitoring starts soon.
+    StartsSoon,
+}
+
+impl ScheduleNote {
+    pub fn key(self) -> &'static str {
+        match self {
+            ScheduleNote::Confirmed => "schedule-confirmed",
+            ScheduleNote::DayBefore => "schedule-day-before",
+            ScheduleNote::StartsSoon => "schedule-starts-soon",
+        }
+    }
+}
+
+/// `07-12-2026 09:00–11:00 WIB` (the end's date too when it is another day).
+pub fn window_text(start: chrono::NaiveDateTime, end: chrono::NaiveDateTime, zone: &str) -> String {
+    if start.date() == end.date() {
+        format!(
+            "{}–{} {zone}",
+            start.format("%d-%m-%Y %H:%M"),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} – {} {zone}",
+            start.format("%d-%m-%Y %H:%M"),
+            end.format("%d-%m-%Y %H:%M")
+        )
+    }
+}
+
+/// A schedule's message: `window` as [`window_text`] gives it.
+pub fn schedule_message(
+    note: ScheduleNote,
+    letter: &str,
+    agency: &str,
+    window: &str,
+    link: &str,
+    lang: Lang,
+) -> Message {
+    let (title, body) = match (note, lang) {
+        (ScheduleNote::Confirmed, Lang::Id) => (
+            "Jadwal monitoring CCTV dikonfirmasi".to_owned(),
+            format!(
+                "Permohonan monitoring CCTV surat {letter} ({agency}) dijadwalkan {window}. Diskominfo, Ruang TCM."
+            ),
+        ),
+        (ScheduleNote::Confirmed, Lang::En) => (
+            "CCTV monitoring schedule confirmed".to_owned(),
+            format!(
+                "The CCTV monitoring asked for by letter {letter} ({agency}) is scheduled for {window}. Diskominfo, TCM Room."
+            ),
+        ),
+        (ScheduleNote::DayBefore, Lang::Id) => (
+            "Pengingat: monitoring CCTV besok".to_owned(),
+            format!("Monitoring CCTV untuk surat {letter} ({agency}) berlangsung {window}."),
+        ),
+        (ScheduleNote::DayBefore, Lang::En) => (
+            "Reminder: CCTV monitoring tomorrow".to_owned(),
+            format!("The CCTV monitoring for letter {letter} ({agency}) takes place {window}."),
+        ),
+        (ScheduleNote::StartsSoon, Lang::Id) => (
+            format!("Monitoring segera mulai: {letter}"),
+            format!(
+                "Monitoring CCTV surat {letter} ({agency}) mulai {window}: siapkan kamera dan ruang TCM."
+            ),
+        ),
+        (ScheduleNote::StartsSoon, Lang::En) => (
+            format!("Monitoring starts soon: {letter}"),
+            format!(
+                "The CCTV monitoring for letter {letter} ({agency}) starts {window}: get the cameras and the TCM room ready."
+            ),
+        ),
+    };
+    Message {
+        title,
+        body,
+        link: link.into(),
+        lang,
+    }
+}
+
 /// What the camera feed tells the operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CameraAlert {
@@ -280,6 +369,32 @@ pub fn camera_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_reads_as_a_person_writes_it() {
+        let d = |h, m| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        assert_eq!(
+            window_text(d(9, 0), d(11, 30), "WIB"),
+            "07-12-2026 09:00–11:30 WIB"
+        );
+        let m = schedule_message(
+            ScheduleNote::Confirmed,
+            "000.8.3.3/101/2026",
+            "Dishub",
+            "07-12-2026 09:00–11:30 WIB",
+            "",
+            Lang::Id,
+        );
+        assert_eq!(
+            m.body,
+            "Permohonan monitoring CCTV surat 000.8.3.3/101/2026 (Dishub) dijadwalkan 07-12-2026 09:00–11:30 WIB. Diskominfo, Ruang TCM."
+        );
+    }
 
     #[test]
     fn the_morning_digest_counts_per_step_and_names_the_most_urgent() {
