@@ -8,13 +8,12 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pantau_core::api::notify::Channel;
 use pantau_core::domain::Role;
 use pantau_core::i18n::notify::{CameraAlert, camera_message};
 use tokio::sync::Notify;
 
 use super::plan::{Delivery, Planner, quiet_end};
-use super::store::{self, NewItem};
+use super::store;
 use crate::db::Db;
 
 /// Downs within this window that make a camera "flapping".
@@ -168,26 +167,14 @@ impl CameraAlerts {
             written += to.person(&mut tx, person, &p.channels, &text, now).await?;
         }
         let text = camera_message(alert, name, letters, &link, Default::default());
-        for (n, (url, _)) in p
-            .webhooks
-            .iter()
-            .filter(|(_, events)| events.iter().any(|e| e == "camera"))
-            .enumerate()
-        {
-            let item = NewItem {
-                dedupe_key: format!("{key}/webhook/{n}"),
-                card: None,
-                moment: alert.key().to_owned(),
-                user_id: None,
-                channel: Channel::Webhook,
-                address: url,
-                message: &text,
-                not_before: now,
-            };
-            if store::insert(&mut tx, &item, now).await? {
-                written += 1;
-            }
-        }
+        let hooks = Delivery {
+            key: &key,
+            card: None,
+            moment: alert.key(),
+            kind: "camera",
+            not_before: now,
+        };
+        written += hooks.webhooks(&mut tx, &p.webhooks, &text, now).await?;
         tx.commit().await?;
         if written > 0 {
             self.wake.notify_one();

@@ -47,6 +47,14 @@ impl SendError {
     }
 }
 
+/// `&`, `<`, `>` and `"` escaped, for an HTML body (e-mail) and Telegram's HTML mode.
+pub fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// At most 200 characters of what another server said, on one line.
 pub fn clip(text: &str) -> String {
     text.chars()

@@ -11,7 +11,7 @@ use pantau_core::i18n::Lang;
 use pantau_core::i18n::notify::Message;
 use secrecy::ExposeSecret;
 
-use super::channel::{SendError, clip};
+use super::channel::{SendError, clip, html};
 use super::config::{EmailSettings, SmtpSecurity};
 
 #[derive(Clone)]
@@ -24,14 +24,6 @@ impl std::fmt::Debug for Email {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Email").field("from", &self.from).finish()
     }
-}
-
-/// `&`, `<`, `>` and `"` escaped for HTML.
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 impl Email {

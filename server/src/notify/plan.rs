@@ -141,26 +141,15 @@ impl Planner {
             written += to.person(tx, person, &self.channels, &text, now).await?;
         }
         // Each webhook once per moment (its supervisors' and performer's dues share the key).
-        let hooks = self
-            .webhooks
-            .iter()
-            .filter(|(_, events)| events.iter().any(|e| e == kind));
-        for (n, (url, _)) in hooks.enumerate() {
-            let text = text_in(pantau_core::i18n::Lang::default());
-            let item = NewItem {
-                dedupe_key: format!("{entry}/{moment_key}/webhook/{n}"),
-                card: Some(card.id.0.to_string()),
-                moment: moment_key.clone(),
-                user_id: None,
-                channel: Channel::Webhook,
-                address: url,
-                message: &text,
-                not_before: now,
-            };
-            if store::insert(tx, &item, now).await? {
-                written += 1;
-            }
-        }
+        let hooks = Delivery {
+            key: &format!("{entry}/{moment_key}"),
+            card: Some(card.id.0.to_string()),
+            moment: &moment_key,
+            kind,
+            not_before: now,
+        };
+        let text = text_in(pantau_core::i18n::Lang::default());
+        written += hooks.webhooks(tx, &self.webhooks, &text, now).await?;
         Ok(written)
     }
 }
@@ -330,6 +319,36 @@ impl Delivery<'_> {
                 if store::insert(tx, &item, now).await? {
                     written += 1;
                 }
+            }
+        }
+        Ok(written)
+    }
+
+    /// Writes `text` once to each of `webhooks` (URL, kinds) that takes this kind.
+    pub async fn webhooks(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        webhooks: &[(String, Vec<String>)],
+        text: &pantau_core::i18n::notify::Message,
+        now: DateTime<Utc>,
+    ) -> Result<usize, sqlx::Error> {
+        let mut written = 0;
+        let taking = webhooks
+            .iter()
+            .filter(|(_, events)| events.iter().any(|e| e == self.kind));
+        for (n, (url, _)) in taking.enumerate() {
+            let item = NewItem {
+                dedupe_key: format!("{}/webhook/{n}", self.key),
+                card: self.card.clone(),
+                moment: self.moment.to_owned(),
+                user_id: None,
+                channel: Channel::Webhook,
+                address: url,
+                message: text,
+                not_before: self.not_before,
+            };
+            if store::insert(tx, &item, now).await? {
+                written += 1;
             }
         }
         Ok(written)

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::watch;
 
-use super::channel::{SendError, clip, http_client};
+use super::channel::{SendError, clip, html, http_client};
 use super::config::TelegramSettings;
 use super::store;
 use crate::clock::Clock;
@@ -56,13 +56,6 @@ struct Chat {
     id: i64,
     username: Option<String>,
     first_name: Option<String>,
-}
-
-/// `&`, `<` and `>` escaped, as Telegram's HTML mode wants.
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Telegram takes only public web addresses in a button; a test or intranet address goes in
