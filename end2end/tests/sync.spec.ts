@@ -118,8 +118,13 @@ test('a new request: problems next to their fields, then registered at step 2 by
   await expect(form.locator('label:has(input[name="letter_number"]) .field-error')).toHaveText('Nomor surat wajib diisi');
   await expect(form.locator('label:has(input[name="agency"]) .field-error')).toHaveText('Instansi pemohon wajib diisi');
   await form.locator('[name="contact_phone"]').fill('12345');
+  const email = form.locator('[name="contact_email"]');
+  await expect(email).toHaveAttribute('type', 'email');
+  await email.fill('humas at satpolpp');
   await form.getByTestId('save-request').click();
   await expect(form.locator('label:has(input[name="contact_phone"]) .field-error')).toContainText('Nomor telepon');
+  await expect(form.locator('label:has(input[name="contact_email"]) .field-error')).toContainText('bukan alamat pos-el yang sah');
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
   await screenshot(page, 'new-request-form-errors');
 
   await form.locator('[name="letter_number"]').fill('000.8/77/SATPOL/2026');
@@ -127,6 +132,7 @@ test('a new request: problems next to their fields, then registered at step 2 by
   await form.locator('[name="agency"]').fill('Satpol PP');
   await form.locator('[name="subject"]').fill('Pengamanan malam tahun baru');
   await form.locator('[name="contact_phone"]').fill('0812-5555-1234');
+  await email.fill('humas@satpolpp.singkawangkota.go.id');
   await form.locator('[name="cameras"]').fill('Simpang Tugu Naga\nPasar Hongkong');
   await form.getByTestId('save-request').click();
   await expect(form).toBeHidden();
@@ -134,6 +140,9 @@ test('a new request: problems next to their fields, then registered at step 2 by
   await expect(card).toBeVisible();
   await expect(page.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
   await expect(card).toHaveAttribute('data-pending', 'false');
+  // Its details show the address it was registered with.
+  await card.click();
+  await expect(page.getByTestId('card-drawer')).toContainText('humas@satpolpp.singkawangkota.go.id');
 });
 
 test('"Giliran saya" keeps only the cards waiting for my roles', async ({ browser }) => {

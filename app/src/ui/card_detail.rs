@@ -113,6 +113,7 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
                 {field(crate::domain::Field::LetterDate.label(), r.letter_date.format("%d-%m-%Y").to_string())}
                 {field(crate::domain::Field::ContactName.label(), or_dash(r.contact_name.as_ref().map(|n| n.to_string())))}
                 {field(crate::domain::Field::ContactPhone.label(), or_dash(r.contact_phone.as_ref().map(|p| p.as_str().to_owned())))}
+                {r.contact_email.as_ref().map(|e| field(crate::domain::Field::ContactEmail.label(), e.as_str().to_owned()))}
                 {field(crate::domain::Field::Purpose.label(), or_dash(r.purpose.as_ref().map(|p| p.to_string())))}
                 {field(
                     crate::domain::Field::Cameras.label(),

@@ -9,6 +9,7 @@ pub mod client;
 mod deliveries;
 mod dialog;
 pub mod filter;
+mod for_you;
 mod form;
 mod icon;
 mod language;
@@ -128,6 +129,9 @@ fn TopBar() -> impl IntoView {
             <session::UserMenu/>
             <LanguageToggle/>
         </header>
+        <Show when=signed_in>
+            <for_you::ForYou/>
+        </Show>
         </Show>
     }
 }

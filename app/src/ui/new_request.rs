@@ -175,6 +175,7 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
                 {field(Field::Subject, "subject", "text", |i| &i.subject, |i, v| i.subject = v)}
                 {field(Field::ContactName, "contact_name", "text", |i| &i.contact_name, |i, v| i.contact_name = v)}
                 {field(Field::ContactPhone, "contact_phone", "tel", |i| &i.contact_phone, |i, v| i.contact_phone = v)}
+                {field(Field::ContactEmail, "contact_email", "email", |i| &i.contact_email, |i, v| i.contact_email = v)}
                 {field(Field::Purpose, "purpose", "textarea", |i| &i.purpose, |i, v| i.purpose = v)}
                 {list(Field::Cameras, "cameras", txt::ONE_PER_LINE, cameras)}
                 {field(Field::WindowStart, "window_start", "datetime-local", |i| &i.window_start, |i, v| i.window_start = v)}

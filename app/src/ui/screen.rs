@@ -66,6 +66,14 @@ pub struct Notice {
     pub kind: NoticeKind,
 }
 
+/// A moment shown to this person while the page is open ("Untuk Anda", `super::for_you`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForYouItem {
+    pub id: u32,
+    pub card: CardId,
+    pub due: crate::domain::notify::Due,
+}
+
 /// A card being dragged with a pointer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Drag {
@@ -102,6 +110,10 @@ pub struct Screen {
     /// The card that keeps the keyboard's focus after a move, until the person puts the focus or
     /// the pointer elsewhere (`board::keep_focus_on_moved_card`).
     pub focus_card: StoredValue<Option<CardId>>,
+    /// What the server tells people of (the board snapshot's `notify`).
+    pub notify: RwSignal<crate::domain::notify::NotifyRules>,
+    /// The moments shown to this person while the page is open (`super::for_you`).
+    pub for_you: RwSignal<Vec<ForYouItem>>,
 }
 
 impl Screen {
@@ -322,6 +334,8 @@ pub fn provide_screen() -> Screen {
         selected: RwSignal::new(None),
         cameras: RwSignal::new(Default::default()),
         focus_card: StoredValue::new(None),
+        notify: RwSignal::new(Default::default()),
+        for_you: RwSignal::new(Vec::new()),
     };
     provide_context(screen);
     provide_context(Dragged(leptos::reactive::computed::Selector::new(

@@ -8,7 +8,7 @@ use pantau_core::api::notify::{
     Channel, Delivery, DeliveryStatus, MySettings, PushKey, PushSubscriptionInput, SettingsInput,
     TelegramLink, TestBody,
 };
-use pantau_core::domain::request::PhoneNumber;
+use pantau_core::domain::request::{EmailAddress, Field, PhoneNumber};
 use pantau_core::i18n::Lang;
 use pantau_core::i18n::notify::test_message;
 use serde::Deserialize;
@@ -65,22 +65,15 @@ fn parse(input: &SettingsInput) -> Result<Contacts, Vec<FieldText>> {
     let email = if email.is_empty() {
         None
     } else {
-        let ok = email.chars().count() <= 254
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            });
-        if !ok {
+        // The same rule as a letter's contact address (`EmailAddress`).
+        let parsed = EmailAddress::parse(Field::ContactEmail, email);
+        if parsed.is_err() {
             problems.push(FieldText::new(
                 "email",
                 "bukan alamat e-mail (nama@instansi.go.id) / not an e-mail address (name@agency.go.id)",
             ));
         }
-        Some(email.to_owned())
+        parsed.ok().map(|e| e.as_str().to_owned())
     };
     let whatsapp = input.whatsapp.trim();
     let whatsapp = if whatsapp.is_empty() {

@@ -8,10 +8,12 @@ use chrono::Timelike;
 use chrono::{DateTime, Utc};
 use pantau_core::api::notify::Channel;
 use pantau_core::domain::agency::short_form;
-use pantau_core::domain::notify::{Audience, Due, Moment, NotifyRules};
+use pantau_core::domain::notify::{Due, Moment, NotifyRules, told_remaining};
 use pantau_core::domain::{Calendar, Card, SlaConfig, StepId};
 use pantau_core::i18n::Lang;
-use pantau_core::i18n::notify::{Facts, ScheduleNote, message, schedule_message, window_text};
+use pantau_core::i18n::notify::{
+    Facts, ScheduleNote, message, schedule_message, waiting_for as waiting_text, window_text,
+};
 use sqlx::{Any, Transaction};
 
 use super::store::{self, NewItem, Recipient};
@@ -80,24 +82,11 @@ impl Planner {
             .map(|r| r.display_name.as_str())
             .collect();
         let standard = self.sla.standard(card, due.step);
-        // To the nearest minute: 5 min 59 s left reads "sisa 6 mnt".
-        let remaining = match due.moment {
-            Moment::Arrived => standard,
-            _ => self.sla.status(card, now).map_or(0, |s| s.remaining),
-        };
-        let remaining = (remaining + 30).div_euclid(60) * 60;
+        let remaining = told_remaining(&self.sla, card, due, now);
         let link = self.card_link(card);
         let agency = short_form(card.request.agency.as_str());
-        let waiting_text = |lang| {
-            let role = performer.short_label().get(lang);
-            if waiting_for.is_empty() {
-                role.to_owned()
-            } else {
-                format!("{role} ({})", waiting_for.join(", "))
-            }
-        };
         let text_in = |lang| {
-            let waiting = waiting_text(lang);
+            let waiting = waiting_text(performer, &waiting_for, lang);
             let facts = Facts {
                 letter_number: card.request.letter_number.as_str(),
                 agency: &agency,
@@ -118,14 +107,7 @@ impl Planner {
         );
         let kind = moment_kind(due.moment);
         let mut written = 0;
-        for person in everyone
-            .iter()
-            .filter(|r| roles.iter().any(|role| r.roles.contains(role)))
-        {
-            // The one who is late is not escalated to, even when holding the supervisor's role too.
-            if due.audience == Audience::Supervisors && person.roles.contains(&performer) {
-                continue;
-            }
+        for person in everyone.iter().filter(|r| self.rules.tells(due, &r.roles)) {
             if actor == Some(person.username.as_str()) {
                 continue;
             }
@@ -156,7 +138,8 @@ impl Planner {
 
 impl Planner {
     /// What a confirmed schedule brings at `note`: the reply and the day-before reminder to the
-    /// applicant's contact number (on WhatsApp, when it is on), the "starts soon" to the step 7
+    /// applicant's contact (the letter's number on WhatsApp, its e-mail address, each when that
+    /// channel is on), the "starts soon" to the step 7
     /// operators; how many were new. Keyed by the schedule's start: a new schedule is told anew.
     pub async fn schedule_note(
         &self,
@@ -190,25 +173,32 @@ impl Planner {
         let mut written = 0;
         match note {
             ScheduleNote::Confirmed | ScheduleNote::DayBefore => {
-                let Some(phone) = &card.request.contact_phone else {
-                    return Ok(0);
-                };
-                if !self.channels.contains(&Channel::Whatsapp) {
-                    return Ok(0);
-                }
                 let text = schedule_message(note, letter, &agency, &when, "", Lang::default());
-                let item = NewItem {
-                    dedupe_key: format!("{key}/applicant/whatsapp"),
-                    card: Some(card.id.0.to_string()),
-                    moment: note.key().to_owned(),
-                    user_id: None,
-                    channel: Channel::Whatsapp,
-                    address: phone.as_str(),
-                    message: &text,
-                    not_before: now,
-                };
-                if store::insert(tx, &item, now).await? {
-                    written += 1;
+                let r = &card.request;
+                let addresses = [
+                    (
+                        Channel::Whatsapp,
+                        r.contact_phone.as_ref().map(|p| p.as_str()),
+                    ),
+                    (Channel::Email, r.contact_email.as_ref().map(|e| e.as_str())),
+                ];
+                for (channel, address) in addresses {
+                    let Some(address) = address.filter(|_| self.channels.contains(&channel)) else {
+                        continue;
+                    };
+                    let item = NewItem {
+                        dedupe_key: format!("{key}/applicant/{}", <&str>::from(channel)),
+                        card: Some(card.id.0.to_string()),
+                        moment: note.key().to_owned(),
+                        user_id: None,
+                        channel,
+                        address,
+                        message: &text,
+                        not_before: now,
+                    };
+                    if store::insert(tx, &item, now).await? {
+                        written += 1;
+                    }
                 }
             }
             ScheduleNote::StartsSoon => {

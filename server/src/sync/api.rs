@@ -182,11 +182,13 @@ pub async fn pull(
 }
 
 /// `GET /api/board`: every card and the sequence number the snapshot reflects, with the server's
-/// clock (for the browsers' clock offset) and the SLA settings (for their timers).
+/// clock (for the browsers' clock offset), the SLA settings (for their timers) and the rules of
+/// what people are told (for a page's "for you").
 pub async fn board(
     State(hub): State<Hub>,
     Reader(principal): Reader,
     State(sla): State<std::sync::Arc<SlaConfig>>,
+    State(notifier): State<crate::notify::Notifier>,
 ) -> Result<Response, ApiError> {
     let (seq, mut cards) = hub.store.snapshot().await?;
     if principal.is_kiosk() {
@@ -206,9 +208,10 @@ pub async fn board(
     let server_time: DateTime<Utc> = Utc::now();
     // The cards are stored as JSON already: join them rather than parse and print them again.
     let body = format!(
-        r#"{{"seq":{seq},"server_time":{},"sla":{},"cards":[{}]}}"#,
+        r#"{{"seq":{seq},"server_time":{},"sla":{},"notify":{},"cards":[{}]}}"#,
         serde_json::to_string(&server_time).expect("time serializes"),
         serde_json::to_string(&*sla).expect("settings serialize"),
+        serde_json::to_string(&notifier.planner.rules).expect("rules serialize"),
         cards.join(",")
     );
     Ok((

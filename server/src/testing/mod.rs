@@ -262,8 +262,18 @@ impl TestServer {
 
     /// A request registered by TU (now, by the server's clock): the card stands at step 2.
     pub async fn create(&self, n: usize) -> CardId {
+        self.create_with(n, |_| {}).await
+    }
+
+    /// [`TestServer::create`] with the sample letter changed by `edit` first.
+    pub async fn create_with(
+        &self,
+        n: usize,
+        edit: impl FnOnce(&mut pantau_core::domain::RequestInput),
+    ) -> CardId {
         let card = pantau_core::domain::demo::demo_card_id(n);
-        let request = sample_request(n, self.state.clock.now(), 5);
+        let mut request = sample_request(n, self.state.clock.now(), 5);
+        edit(&mut request);
         let result = self
             .push_one(envelope(
                 Role::Tu,

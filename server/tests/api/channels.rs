@@ -588,3 +588,40 @@ async fn a_confirmed_schedule_reaches_the_applicant_and_reminds_them_and_the_ope
         1
     );
 }
+
+/// A letter that gives an e-mail address: the applicant's reply reaches it through the mail
+/// server too (beside the contact number's WhatsApp, which is off here), once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_schedule_reaches_the_applicants_email_address_when_the_letter_gives_one() {
+    let smtp = SmtpServer::start(false).await;
+    let server = with(NotifySettings {
+        email: Some(smtp.settings()),
+        ..notify_fast()
+    })
+    .await;
+    server.state.clock.set(working_monday(9, 0));
+    let card = server
+        .create_with(1, |r| {
+            r.contact_email = " humas@dishub.singkawangkota.go.id ".into()
+        })
+        .await;
+    move_to(&server, card, StepId::S7).await;
+    let c = server.card(card).await;
+    assert_eq!(
+        c.request.contact_email.as_ref().map(|e| e.as_str()),
+        Some("humas@dishub.singkawangkota.go.id")
+    );
+    let mail = smtp.wait_for(1, SOON).await;
+    let to_applicant: Vec<_> = mail
+        .iter()
+        .filter(|m| m["rcpt_tos"] == serde_json::json!(["humas@dishub.singkawangkota.go.id"]))
+        .collect();
+    assert_eq!(to_applicant.len(), 1, "{mail:?}");
+    let plain = to_applicant[0]["plain"].as_str().unwrap();
+    assert!(
+        plain.contains("dikonfirmasi") && plain.contains(c.request.letter_number.as_str()),
+        "{plain}"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.messages().len(), mail.len(), "nothing twice");
+}

@@ -462,7 +462,10 @@ async fn report_dates_out_of_range_are_refused(server: TestServer) {
 }
 
 async fn a_wall_reads_the_board_without_personal_data(server: TestServer) {
-    let card = server.create(1).await; // "Siti Rahmawati", her phone, by the tester
+    // "Siti Rahmawati", her phone and e-mail address, by the tester.
+    let card = server
+        .create_with(1, |r| r.contact_email = "siti.rahma@dishub.go.id".into())
+        .await;
     let env = envelope(
         Role::Tu,
         Mutation::AddNote {
@@ -504,12 +507,14 @@ async fn a_wall_reads_the_board_without_personal_data(server: TestServer) {
         .unwrap();
     let personal = [
         "Siti Rahmawati",
+        "siti.rahma@",
         "6281256701001",
         "0812-7777",
         "tester",
         "\"test\"",
     ];
     assert!(staff.contains("Siti Rahmawati"), "staff see the contact");
+    assert!(staff.contains("siti.rahma@dishub.go.id"), "and the address");
     for (what, body) in [("board", &board), ("pull", &pull), ("stream", &streamed)] {
         assert!(
             body.contains("000.8"),

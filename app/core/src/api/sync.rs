@@ -68,13 +68,18 @@ pub struct PullAnswer {
     pub last: u64,
 }
 
-/// `GET /api/board`: every card, the sequence number they reflect, the server's clock and the SLA settings.
+/// `GET /api/board`: every card, the sequence number they reflect, the server's clock, the SLA
+/// settings and the notification rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardSnapshot {
     pub seq: u64,
     #[serde(with = "utc")]
     pub server_time: DateTime<Utc>,
     pub sla: SlaConfig,
+    /// What the server tells people of (`[notify]`): a signed-in page shows the same moments
+    /// of the cards that wait for its person. Absent in a board saved before it existed.
+    #[serde(default)]
+    pub notify: crate::domain::notify::NotifyRules,
     pub cards: Vec<Card>,
 }
 

@@ -124,6 +124,7 @@ pub fn sample_request(n: usize, now: DateTime<Utc>, days_ahead: i64) -> RequestI
         agency: agency.into(),
         contact_name: contact.into(),
         contact_phone: format!("0812-5670-{:04}", 1000 + n % 9000),
+        contact_email: String::new(),
         subject: subject.into(),
         purpose: format!("{subject}: pemantauan real-time oleh petugas {agency}"),
         cameras: vec![

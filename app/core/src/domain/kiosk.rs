@@ -30,6 +30,7 @@ fn request(request: &Request) -> Request {
     Request {
         contact_name: None,
         contact_phone: None,
+        contact_email: None,
         documents: Vec::new(),
         ..request.clone()
     }
@@ -189,6 +190,9 @@ mod tests {
         for c in board.cards.values() {
             if let Some(phone) = &c.request.contact_phone {
                 assert!(!text.contains(phone.as_str()), "{phone:?}");
+            }
+            if let Some(email) = &c.request.contact_email {
+                assert!(!text.contains(email.as_str()), "{email:?}");
             }
             if let Some(name) = &c.request.contact_name {
                 assert!(!text.contains(&format!("\"{name}\"")), "{name}");

@@ -120,6 +120,44 @@ impl NotifyRules {
         roles.into_iter().filter(|r| *r != Role::Pemohon).collect()
     }
 
+    /// Whether a person holding `roles` hears of `due`: one of its audience's roles, and never
+    /// the one who is late escalated to (a Kabid Aptika late at step 5 who also holds the Subkor
+    /// ILE's role). The server's recipients and a signed-in page's "for you" alike.
+    pub fn tells(&self, due: &Due, roles: &[Role]) -> bool {
+        if due.audience == Audience::Supervisors && roles.contains(&due.step.def().performer) {
+            return false;
+        }
+        self.roles(due.step, due.audience)
+            .iter()
+            .any(|r| roles.contains(r))
+    }
+
+    /// Every moment of `cards` reached by `now` that tells a person holding `roles` (what a
+    /// signed-in page shows them). Only the steps where they perform or supervise are counted.
+    pub fn owed_to<'a>(
+        &self,
+        sla: &SlaConfig,
+        cards: impl IntoIterator<Item = &'a Card>,
+        roles: &[Role],
+        now: DateTime<Utc>,
+    ) -> Vec<(super::flow::CardId, Due)> {
+        let concerns = |step: StepId| {
+            [Audience::Performer, Audience::Supervisors]
+                .into_iter()
+                .any(|a| self.roles(step, a).iter().any(|r| roles.contains(r)))
+        };
+        cards
+            .into_iter()
+            .filter(|c| c.current_step().is_some_and(concerns))
+            .flat_map(|c| {
+                self.crossed(sla, c, now)
+                    .into_iter()
+                    .filter(|d| self.tells(d, roles))
+                    .map(move |d| (c.id, d))
+            })
+            .collect()
+    }
+
     /// The time thresholds of a visit, as counted seconds of its clock, in order.
     fn thresholds(&self, sla: &SlaConfig, card: &Card, step: StepId) -> Vec<(Moment, i64)> {
         let standard = sla.standard(card, step);
@@ -224,6 +262,16 @@ fn due(moment: Moment, audience: Audience, visit: &Visit) -> Due {
         step: visit.step,
         entered: visit.entered,
     }
+}
+
+/// The time left that a message of `due` states, to the nearest minute (5 min 59 s left reads
+/// "sisa 6 mnt"): the whole standard for an arrival, negative once late.
+pub fn told_remaining(sla: &SlaConfig, card: &Card, due: &Due, now: DateTime<Utc>) -> i64 {
+    let remaining = match due.moment {
+        Moment::Arrived => sla.standard(card, due.step),
+        _ => sla.status(card, now).map_or(0, |s| s.remaining),
+    };
+    (remaining + 30).div_euclid(60) * 60
 }
 
 /// The arrival a committed event makes: the card's new current step, when the event put it

@@ -98,6 +98,81 @@ fn nobody_is_escalated_to_himself_and_applicants_are_never_told_by_role() {
 }
 
 #[test]
+fn a_person_hears_of_a_moment_through_any_of_their_roles_but_never_of_their_own_lateness() {
+    let rules = NotifyRules::default();
+    let due = |moment, audience, step| Due {
+        moment,
+        audience,
+        step,
+        entered: at("2026-11-30T09:00"),
+    };
+    let breach_at_5 = due(Moment::Breached, Audience::Supervisors, StepId::S5);
+    assert!(rules.tells(&breach_at_5, &[Role::KabidAptika]));
+    assert!(!rules.tells(&breach_at_5, &[Role::Tu, Role::OperatorTcmr]));
+    // Step 5 is the Subkor ILE's: holding the Kabid's role too, he is not escalated to.
+    assert!(!rules.tells(&breach_at_5, &[Role::SubkorIle, Role::KabidAptika]));
+    let arrived_at_3 = due(Moment::Arrived, Audience::Performer, StepId::S3);
+    assert!(rules.tells(&arrived_at_3, &[Role::Tu, Role::KepalaDinas]));
+    assert!(!rules.tells(&arrived_at_3, &[Role::Pemohon, Role::Admin]));
+}
+
+#[test]
+fn a_page_owes_its_person_only_the_moments_of_the_steps_they_perform_or_supervise() {
+    // Step 3 entered Monday 09:00: the warning at 09:24, the breach at 09:30.
+    let (board, id) = at_step_3("2026-11-30T09:00");
+    let (rules, sla) = (NotifyRules::default(), SlaConfig::default());
+    let owed = |roles: &[Role], t: &str| {
+        rules
+            .owed_to(&sla, board.cards.values(), roles, at(t))
+            .into_iter()
+            .map(|(card, d)| (card, d.moment, d.audience))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(owed(&[Role::KepalaDinas], "2026-11-30T09:23"), vec![]);
+    assert_eq!(
+        owed(&[Role::KepalaDinas], "2026-11-30T09:24"),
+        vec![(id, Moment::Warning, Audience::Performer)]
+    );
+    assert_eq!(
+        owed(&[Role::KepalaDinas], "2026-11-30T09:31"),
+        vec![(id, Moment::Breached, Audience::Performer)]
+    );
+    // Nobody above the Kepala Dinas at step 3; TU and operators have nothing there.
+    assert_eq!(
+        owed(
+            &[Role::Tu, Role::OperatorTcmr, Role::Pemohon],
+            "2026-11-30T10:31"
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn a_message_states_the_time_left_to_the_nearest_minute_and_an_arrival_the_whole_standard() {
+    let (board, id) = at_step_3("2026-11-30T09:00");
+    let card = board.card(id).unwrap();
+    let sla = SlaConfig::default();
+    let arrived = Due {
+        moment: Moment::Arrived,
+        audience: Audience::Performer,
+        step: StepId::S3,
+        entered: card.current_visit().unwrap().entered,
+    };
+    let late = Due {
+        moment: Moment::Breached,
+        ..arrived.clone()
+    };
+    let now = at("2026-11-30T09:24") + Duration::seconds(1);
+    assert_eq!(told_remaining(&sla, card, &arrived, now), 30 * 60);
+    // 5 min 59 s left: six minutes.
+    assert_eq!(told_remaining(&sla, card, &late, now), 6 * 60);
+    assert_eq!(
+        told_remaining(&sla, card, &late, at("2026-11-30T09:42")),
+        -12 * 60
+    );
+}
+
+#[test]
 fn an_office_hours_step_outside_office_hours_fires_nothing_until_the_clock_runs_again() {
     // Entered Monday 15:50: 10 minutes count on Monday, the warning (24 min) falls Tuesday 07:44.
     let (board, id) = at_step_3("2026-11-30T15:50");

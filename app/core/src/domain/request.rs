@@ -29,6 +29,7 @@ pub enum Field {
     Agency,
     ContactName,
     ContactPhone,
+    ContactEmail,
     Subject,
     Purpose,
     Cameras,
@@ -60,6 +61,7 @@ impl Field {
             Field::Agency => Text::new("Instansi pemohon", "Applicant agency"),
             Field::ContactName => Text::new("Narahubung", "Contact person"),
             Field::ContactPhone => Text::new("Nomor telepon", "Phone number"),
+            Field::ContactEmail => Text::new("Pos-el (e-mail)", "E-mail"),
             Field::Subject => Text::new("Perihal", "Subject"),
             Field::Purpose => Text::new("Tujuan monitoring", "Purpose of the monitoring"),
             Field::Cameras => Text::new("Kamera / lokasi", "Cameras / locations"),
@@ -104,6 +106,7 @@ pub enum Problem {
         max_days: i64,
     },
     NotAPhone,
+    NotAnEmail,
     Duplicate,
     /// Outputs: a check report must cover exactly the requested cameras.
     CamerasDoNotMatch,
@@ -167,6 +170,12 @@ impl FieldError {
                 format!(
                     "{label} is not a valid Indonesian number (e.g. 0812-3456-7890 or (0562) 631234)"
                 )
+            }
+            Problem::NotAnEmail if id => {
+                format!("{label} bukan alamat pos-el yang sah (contoh nama@dishub.go.id)")
+            }
+            Problem::NotAnEmail => {
+                format!("{label} is not a valid e-mail address (e.g. name@dishub.go.id)")
             }
             Problem::Duplicate if id => format!("{label}: ada yang tercantum dua kali"),
             Problem::Duplicate => format!("{label}: an entry is listed twice"),
@@ -341,6 +350,47 @@ impl<'de> Deserialize<'de> for PhoneNumber {
     }
 }
 
+/// An e-mail address: one `@`, a dotted domain, no spaces or control characters, at most 254
+/// characters (RFC 5321's limit). Not proof that it exists; the mail server says that.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// The address as typed, without the spaces around it; `field` names it in the error.
+    pub fn parse(field: Field, raw: &str) -> Result<EmailAddress, FieldError> {
+        let email = raw.trim();
+        let ok = email.chars().count() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && local.len() <= 64
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && domain
+                        .split('.')
+                        .all(|label| !label.is_empty() && !label.starts_with('-'))
+            });
+        if ok {
+            Ok(EmailAddress(email.to_owned()))
+        } else {
+            Err(FieldError::new(field, Problem::NotAnEmail))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for EmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        EmailAddress::parse(Field::ContactEmail, &raw)
+            .map_err(|e| serde::de::Error::custom(e.message(Lang::En)))
+    }
+}
+
 /// A span of time: the wished monitoring window, or the confirmed schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Window {
@@ -449,6 +499,9 @@ pub struct RequestInput {
     pub agency: String,
     pub contact_name: String,
     pub contact_phone: String,
+    /// Optional; the applicant's reply and reminder go there too when e-mail is on.
+    #[serde(default)]
+    pub contact_email: String,
     pub subject: String,
     pub purpose: String,
     pub cameras: Vec<String>,
@@ -467,6 +520,9 @@ pub struct Request {
     pub agency: AgencyName,
     pub contact_name: Option<PersonName>,
     pub contact_phone: Option<PhoneNumber>,
+    /// Absent in letters registered before it existed.
+    #[serde(default)]
+    pub contact_email: Option<EmailAddress>,
     pub subject: Subject,
     pub purpose: Option<LongText>,
     pub cameras: Vec<CameraRef>,
@@ -497,6 +553,14 @@ impl Request {
                 PhoneNumber::parse(&input.contact_phone).map(Some)
             },
         );
+        let contact_email = keep(
+            &mut errors,
+            if input.contact_email.trim().is_empty() {
+                Ok(None)
+            } else {
+                EmailAddress::parse(Field::ContactEmail, &input.contact_email).map(Some)
+            },
+        );
         let subject = keep(&mut errors, Subject::parse(Field::Subject, &input.subject));
         let purpose = keep(
             &mut errors,
@@ -520,6 +584,7 @@ impl Request {
             agency,
             contact_name,
             contact_phone,
+            contact_email,
             subject,
             purpose,
             cameras,
@@ -532,6 +597,7 @@ impl Request {
                 Some(agency),
                 Some(contact_name),
                 Some(contact_phone),
+                Some(contact_email),
                 Some(subject),
                 Some(purpose),
                 Some(cameras),
@@ -543,6 +609,7 @@ impl Request {
                 agency,
                 contact_name,
                 contact_phone,
+                contact_email,
                 subject,
                 purpose,
                 cameras,
@@ -600,6 +667,11 @@ impl Request {
                 .contact_phone
                 .as_ref()
                 .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            contact_email: self
+                .contact_email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
                 .unwrap_or_default(),
             subject: self.subject.to_string(),
             purpose: self
@@ -700,6 +772,7 @@ pub(crate) mod tests {
             agency: "Dinas Perhubungan".into(),
             contact_name: "Budi Santoso".into(),
             contact_phone: "0812-3456-7890".into(),
+            contact_email: "budi.santoso@dishub.singkawangkota.go.id".into(),
             subject: "Permohonan monitoring CCTV Cap Go Meh".into(),
             purpose: "Memantau arus lalu lintas selama perayaan".into(),
             cameras: vec!["Simpang Tugu Naga".into(), "Jl. Diponegoro".into()],
@@ -815,6 +888,45 @@ pub(crate) mod tests {
         ] {
             assert!(PhoneNumber::parse(raw).is_err(), "{raw} should be refused");
         }
+    }
+
+    #[test]
+    fn a_contact_email_is_optional_trimmed_and_refused_when_it_is_no_address() {
+        let with = |email: &str| {
+            Request::parse(
+                &RequestInput {
+                    contact_email: email.into(),
+                    ..complete_input()
+                },
+                now(),
+            )
+        };
+        assert_eq!(with("").unwrap().contact_email, None);
+        assert_eq!(
+            with("  humas@dishub.go.id ").unwrap().contact_email,
+            Some(EmailAddress("humas@dishub.go.id".into()))
+        );
+        let long = format!("{}@dishub.go.id", "a".repeat(250));
+        for bad in [
+            "humas",
+            "humas@",
+            "@dishub.go.id",
+            "humas@dishub",
+            "humas@@dishub.go.id",
+            "hu mas@dishub.go.id",
+            "humas@dishub..go.id",
+            "humas\0@dishub.go.id",
+            long.as_str(),
+        ] {
+            let errors = with(bad).unwrap_err();
+            assert_eq!(errors.len(), 1, "{bad:?}");
+            assert_eq!(errors[0].field, Field::ContactEmail, "{bad:?}");
+            assert!(errors[0].message(Lang::Id).contains("bukan alamat pos-el"));
+            assert!(errors[0].message(Lang::En).contains("not a valid e-mail"));
+        }
+        // A stored letter is read back through the same rule.
+        let json = serde_json::json!("x@");
+        assert!(serde_json::from_value::<EmailAddress>(json).is_err());
     }
 
     #[test]

@@ -122,6 +122,8 @@ pub mod ui {
     pub const NAV_CAMERAS: Text = Text::new("Kamera", "Cameras");
     pub const NAV_REPORTS: Text = Text::new("Laporan", "Reports");
     pub const NAV_SETTINGS: Text = Text::new("Pengaturan", "Settings");
+    pub const FOR_YOU: Text = Text::new("Untuk Anda", "For you");
+    pub const OPEN_CARD: Text = Text::new("Buka kartu", "Open the card");
     pub const CARD_NOT_FOUND: Text = Text::new(
         "Kartu ini tidak ada di papan Anda (tautan salah, atau surat instansi lain).",
         "This card is not on your board (a wrong link, or another agency's letter).",

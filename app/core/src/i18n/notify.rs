@@ -46,6 +46,17 @@ fn left_or_late(remaining: i64, lang: Lang) -> String {
     }
 }
 
+/// Whom a late card waits for, in an escalation: the performer's role and, when known, their
+/// names (`Kepala Dinas (Drs. A, B)`).
+pub fn waiting_for(performer: crate::domain::sop::Role, names: &[&str], lang: Lang) -> String {
+    let role = performer.short_label().get(lang);
+    if names.is_empty() {
+        role.to_owned()
+    } else {
+        format!("{role} ({})", names.join(", "))
+    }
+}
+
 /// The message of a moment for an audience, in `lang`.
 pub fn message(moment: Moment, audience: Audience, facts: &Facts, lang: Lang) -> Message {
     let Facts {

@@ -6,7 +6,8 @@
 //! - [`saved`]: the board, the queue and the person kept in localStorage, with their layout versions;
 //! - [`sync`]: snapshot or catch-up, the event stream, the queue shared between tabs, the service worker;
 //! - [`push`]: the queue of changes, sent in order;
-//! - [`feed`]: the live CCTV status feed.
+//! - [`feed`]: the live CCTV status feed;
+//! - [`for_you`]: what the page tells its person ("Untuk Anda").
 
 pub mod http;
 
@@ -14,6 +15,8 @@ pub mod http;
 pub mod account;
 #[cfg(feature = "hydrate")]
 pub mod feed;
+#[cfg(feature = "hydrate")]
+mod for_you;
 #[cfg(feature = "hydrate")]
 mod push;
 #[cfg(feature = "hydrate")]

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use serde_json::value::RawValue;
 
 use super::account::{self, is_leaving};
+use super::for_you;
 use super::http::{api_url, error_message, is_kiosk, kiosk_token, sleep, use_kiosk_token};
 use super::push::kick;
 use super::saved::{self, Raw, ThreadLocal};
@@ -72,6 +73,7 @@ pub fn start(screen: Screen) {
     let mut saved_raw = None;
     if let Some((snapshot, board, _, raw)) = saved {
         screen.sla.set(snapshot.sla);
+        screen.notify.set(snapshot.notify);
         screen.confirmed.set(board);
         saved_raw = Some(raw);
     }
@@ -133,6 +135,9 @@ pub fn start(screen: Screen) {
         screen.settle(changed);
         tick(screen, offset);
         follow(screen, screen.confirmed.with_untracked(|b| b.seq), raw);
+        if !is_kiosk() {
+            for_you::watch(screen);
+        }
         super::feed::follow(screen);
         saved::keep(screen, raw);
         kick(screen);
@@ -174,6 +179,7 @@ async fn snapshot(screen: Screen) -> Result<(Raw, ClockOffset), LoadError> {
     let (text, snapshot) = load().await?;
     let offset = ClockOffset(snapshot.server_time - Utc::now());
     screen.sla.set(snapshot.sla);
+    screen.notify.set(snapshot.notify);
     screen
         .confirmed
         .set(Board::from_cards(snapshot.seq, snapshot.cards));
@@ -396,7 +402,18 @@ fn listen(
             {
                 raw.update_value(|raw| raw.events.push(text));
                 compact(raw);
+                let watching = for_you::watching(screen);
+                let before = watching
+                    .then(|| {
+                        screen
+                            .confirmed
+                            .with_untracked(|b| b.card(event.card).cloned())
+                    })
+                    .flatten();
                 screen.confirmed.update(|b| b.apply(&event));
+                if watching {
+                    for_you::arrived(screen, before.as_ref(), &event);
+                }
                 // The shown board is rebuilt (server's board + queue) only when this event
                 // touches a card with waiting changes made by someone else; otherwise it takes
                 // the event as it is (its own changes come back as no-ops).
