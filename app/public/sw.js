@@ -4,8 +4,8 @@
 // (the bundle): the cached copy when it is of the build the newest page names (the server's
 // X-Pantau-Build header), else the network, cached anew. The API is never cached here: the board's
 // data lives in the page's own storage and syncs through /api.
-const CACHE = 'pantau-shell-v3';
-const SHELL = ['/', '/wall', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg', '/manifest.webmanifest'];
+const CACHE = 'pantau-shell-v4';
+const SHELL = ['/', '/tugas', '/wall', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg', '/manifest.webmanifest'];
 const BUILD = 'x-pantau-build';
 // The build of the newest page this worker fetched; unknown after the worker restarts.
 let build = null;

@@ -2,7 +2,7 @@ import { test as plain, expect } from '@playwright/test';
 import { watchPage, hydrated } from './fixtures';
 
 // Pages that must exist; the crawl below also visits every page they link to.
-const START_PAGES = ['/', '/kamera', '/laporan'];
+const START_PAGES = ['/', '/tugas', '/kamera', '/laporan'];
 
 plain('every page loads and hydrates without a console error, page error or failed request', async ({ page, baseURL }) => {
   const seen = new Set<string>();

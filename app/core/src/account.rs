@@ -16,6 +16,10 @@ pub struct Me {
     pub demo: bool,
 }
 
+/// The screens that count as a phone: where a signed-in person lands on "Tugas saya" (`/tugas`)
+/// rather than the board. The same width as the style sheet's phone layout (40rem).
+pub const PHONE_QUERY: &str = "(max-width: 40rem)";
+
 /// The query key of the login page that says where to go afterwards (`/masuk?lanjut=/…`).
 pub const NEXT_KEY: &str = "lanjut";
 /// The query key of the login page that says why the last try failed (`/masuk?gagal=salah`), when

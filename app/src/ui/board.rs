@@ -21,6 +21,7 @@ pub fn BoardPage() -> impl IntoView {
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
             <FilterBar/>
             <super::cameras::CameraStrip shown=6 link=true/>
+            <StepSwitcher/>
             <div class="board" role="list">
                 {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
             </div>
@@ -143,6 +144,51 @@ fn FilterBar() -> impl IntoView {
                 <button type="button" class="filter-clear" on:click=clear>{t(txt::CLEAR_FILTER)}</button>
             </Show>
         </form>
+    }
+}
+
+/// On a phone the board shows one column at a time (it snaps column by column when swiped):
+/// one button per step with its count brings that column into view. Hidden on wider screens.
+#[component]
+fn StepSwitcher() -> impl IntoView {
+    let screen = use_screen();
+    let current = RwSignal::new(StepId::S1);
+    let show = move |step: StepId| {
+        current.set(step);
+        #[cfg(feature = "hydrate")]
+        if let Some(column) = document()
+            .query_selector(&format!(".board section[data-step=\"{}\"]", step.code()))
+            .ok()
+            .flatten()
+        {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            options.set_inline(web_sys::ScrollLogicalPosition::Start);
+            column.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    };
+    view! {
+        <nav class="step-switcher" aria-label=t(txt::STEPS) data-testid="step-switcher">
+            {FLOW
+                .iter()
+                .map(|def| {
+                    let step = def.id;
+                    let count = Memo::new(move |_| screen.cards_at(Stage::Step(step)).len());
+                    view! {
+                        <button
+                            type="button"
+                            data-step=step.code()
+                            aria-current=move || (current.get() == step).then_some("true")
+                            on:click=move |_| show(step)
+                        >
+                            <span class="visually-hidden">{t(txt::STEP)} " "</span>
+                            <strong>{step.code()}</strong>
+                            <span class="step-count">{move || count.get()}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
 
@@ -421,7 +467,7 @@ fn CardView(card: Card) -> impl IntoView {
 /// Elapsed and remaining against the standard, with a bar; "starts in …" for a scheduled step 7.
 /// Built once; every part follows the card's live status.
 #[component]
-fn Timer(
+pub(super) fn Timer(
     status: Memo<Option<Sla>>,
     starts_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {

@@ -14,6 +14,7 @@ mod form;
 mod icon;
 mod language;
 mod moves;
+mod my_work;
 mod new_request;
 mod records;
 mod reports;
@@ -45,7 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
                 <meta name="theme-color" content="#0f2740"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -72,11 +72,13 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/pantau.css"/>
         <Title text="Pantau — CCTV Monitoring"/>
         <Router>
+            <InstallManifest/>
             <TopBar/>
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=BoardPage/>
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
                 <Route path=StaticSegment("wall") view=wall::WallPage/>
+                <Route path=StaticSegment("tugas") view=my_work::MyWorkPage/>
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
                 <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
                 <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
@@ -111,29 +113,79 @@ fn TopBar() -> impl IntoView {
     let signed_in = move || {
         screen.me.with(Option::is_some) && !location.pathname.with(|p| p.starts_with("/masuk"))
     };
+    // On a phone the links, the user and the language fold into a menu (CSS shows them inline on
+    // wider screens, where the button is hidden). Closed again on every page change and by Escape.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    let escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            #[cfg(feature = "hydrate")]
+            if let Some(button) = document().get_element_by_id("menu-toggle") {
+                use wasm_bindgen::JsCast;
+                if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        }
+    };
     view! {
         <Show when=move || !on_wall()>
-        <header class="topbar">
+        <header class="topbar" class:menu-open=move || open.get() on:keydown=escape>
             <a class="brand" href="/">"Pantau"</a>
             <span class="tagline">{t(txt::APP_TAGLINE)}</span>
             // The board's links and its connection mean something only to someone signed in.
             <Show when=signed_in>
-                <nav class="topnav">
-                    <a href="/">{t(txt::NAV_BOARD)}</a>
-                    <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
-                    <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
-                    <a href="/pengaturan">{t(txt::NAV_SETTINGS)}</a>
-                </nav>
                 <ConnectionBadge/>
             </Show>
-            <session::UserMenu/>
-            <LanguageToggle/>
+            <button
+                type="button"
+                class="menu-toggle"
+                id="menu-toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="topbar-menu"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {t(txt::MENU)}
+            </button>
+            <div class="topbar-menu" id="topbar-menu">
+                <Show when=signed_in>
+                    <nav class="topnav">
+                        <a href="/tugas">{t(txt::NAV_MY_WORK)}</a>
+                        <a href="/">{t(txt::NAV_BOARD)}</a>
+                        <a href="/kamera">{t(txt::NAV_CAMERAS)}</a>
+                        <a href="/laporan">{t(txt::NAV_REPORTS)}</a>
+                        <a href="/pengaturan">{t(txt::NAV_SETTINGS)}</a>
+                    </nav>
+                </Show>
+                <session::UserMenu/>
+                <LanguageToggle/>
+            </div>
         </header>
         <Show when=signed_in>
             <for_you::ForYou/>
         </Show>
         </Show>
     }
+}
+
+/// What installing Pantau on a home screen starts: the wall screen from `/wall` (full screen,
+/// landscape), "Tugas saya" from every other page (a phone's app).
+#[component]
+fn InstallManifest() -> impl IntoView {
+    // Read once: the page that was loaded is what a browser installs.
+    let wall = use_location()
+        .pathname
+        .with_untracked(|p| p.starts_with("/wall"));
+    let href = if wall {
+        "/manifest.webmanifest"
+    } else {
+        "/pantau.webmanifest"
+    };
+    view! { <leptos_meta::Link rel="manifest" href=href/> }
 }
 
 #[component]

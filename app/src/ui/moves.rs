@@ -20,8 +20,13 @@ pub fn target_label(target: Target, lang: Lang) -> String {
 }
 
 /// The card's "Pindahkan" button: opens the move dialog, or says why this person cannot move it.
+/// `big`: the one large action of "Tugas saya", named after the step ("Kerjakan langkah 3").
 #[component]
-pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
+pub fn MoveButton(
+    card: CardId,
+    step: Option<StepId>,
+    #[prop(optional)] big: bool,
+) -> impl IntoView {
     let screen = use_screen();
     let lang = use_lang();
     // Why this person cannot move the card, if they cannot (the reason of the normal move). It
@@ -49,7 +54,7 @@ pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
         view! {
             <button
                 type="button"
-                class="card-move"
+                class=if big { "card-move big" } else { "card-move" }
                 data-testid="move"
                 aria-disabled=move || blocked.get().is_some().to_string()
                 title=reason
@@ -61,7 +66,10 @@ pub fn MoveButton(card: CardId, step: Option<StepId>) -> impl IntoView {
                     }
                 }
             >
-                {t(txt::MOVE)}
+                {move || match (big, step) {
+                    (true, Some(step)) => format!("{} {}", txt::DO_STEP.get(lang.get()), step.code()),
+                    _ => txt::MOVE.get(lang.get()).to_owned(),
+                }}
                 <span class="move-reason" role="tooltip">{reason}</span>
             </button>
         }

@@ -138,6 +138,17 @@ fn the_most_overdue_card_comes_first_then_warnings_then_the_least_time_left() {
             .collect::<Vec<_>>(),
         vec![-10, -5, 10, 15]
     );
+    // The Kepala Dinas's "Tugas saya" in the same order; TU has nothing at step 3.
+    let mine: Vec<_> = sla
+        .waiting_for(board.cards.values(), &[Role::KepalaDinas], now)
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(mine, ids);
+    assert!(
+        sla.waiting_for(board.cards.values(), &[Role::Tu], now)
+            .is_empty()
+    );
     let counts = SlaCounts::of(&sla, board.cards.values(), now);
     assert_eq!(
         (

@@ -210,6 +210,10 @@ pub mod ui {
     );
     pub const ROLES: Text = Text::new("Peran", "Roles");
     pub const MOVE: Text = Text::new("Pindahkan", "Move");
+    pub const DO_STEP: Text = Text::new("Kerjakan langkah", "Do step");
+    pub const STEPS: Text = Text::new("Langkah", "Steps");
+    pub const MENU: Text = Text::new("Menu", "Menu");
+    pub const NAV_MY_WORK: Text = Text::new("Tugas saya", "My work");
     pub const MOVE_CARD: Text = Text::new("Pindahkan kartu", "Move the card");
     pub const MOVE_TO: Text = Text::new("Pindahkan ke", "Move to");
     pub const CANNOT_MOVE: Text = Text::new("Tidak dapat dipindahkan", "Cannot be moved");

@@ -60,7 +60,17 @@ pub fn to_login() {
     ));
 }
 
-/// After signing in: back where the user came from (a path of this site only), else the board.
+/// Where a signed-in person starts: on a phone "Tugas saya", else the board.
+pub fn home() -> &'static str {
+    let phone = leptos::prelude::window()
+        .match_media(crate::account::PHONE_QUERY)
+        .ok()
+        .flatten()
+        .is_some_and(|q| q.matches());
+    if phone { "/tugas" } else { "/" }
+}
+
+/// After signing in: back where the user came from (a path of this site only), else [`home`].
 pub fn go_on() {
     let location = leptos::prelude::window().location();
     let search = location.search().unwrap_or_default();
@@ -73,7 +83,7 @@ pub fn go_on() {
         .and_then(|p| web_sys::Url::new_with_base(&p, &origin).ok())
         .filter(|url| url.origin() == origin)
         .map(|url| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
-        .unwrap_or_else(|| "/".into());
+        .unwrap_or_else(|| home().into());
     let _ = location.assign(&next);
 }
 

@@ -1,0 +1,137 @@
+import { test, expect, hydrated, screenshot, watchPage, newRequest, advance, fillStep, ACCOUNTS, PASSWORD } from './fixtures';
+import { devices } from '@playwright/test';
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+const RANK: Record<string, number> = { breached: 0, warning: 1, 'on-time': 2, paused: 3, scheduled: 4 };
+
+test('a Kepala Dinas signs in on a phone, lands on "Tugas saya", and gives a disposition with taps only; the board elsewhere sees it live', async ({ browser }) => {
+  // TU registers a letter and completes step 2: it waits for the Kepala Dinas.
+  const office = await browser.newContext();
+  const board = await office.newPage();
+  expect((await office.request.post('/api/auth/login', { data: { username: ACCOUNTS.tu, password: PASSWORD } })).ok()).toBe(true);
+  const card = await newRequest(board, 910, 'tu');
+  await advance(office.request, card, '2');
+  await board.goto('/');
+  await hydrated(board);
+  await expect(board.locator(`section[data-step="3"] [data-card="${card}"]`)).toBeVisible();
+
+  const phone = await browser.newContext({ ...devices['Pixel 5'] });
+  const page = await phone.newPage();
+  const trouble = watchPage(page);
+  await page.goto('/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill(ACCOUNTS.kepala_dinas);
+  await page.getByLabel('Kata sandi').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).tap();
+  await page.waitForURL((url) => url.pathname === '/tugas');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Tugas saya' })).toBeVisible();
+  const tasks = page.getByTestId('my-work').locator('.task-card');
+  await expect(page.locator(`.task-card[data-card="${card}"]`)).toHaveCount(1);
+  // Only his: every card listed waits at step 3, the most urgent first.
+  const listed = await tasks.evaluateAll((els) => els.map((el) => ({
+    status: el.getAttribute('data-status') ?? '', step: el.querySelector('.task-step')?.textContent ?? '',
+  })));
+  expect(listed.length).toBeGreaterThan(0);
+  for (const t of listed) expect(t.step).toContain('Langkah 3');
+  const ranks = listed.map((t) => RANK[t.status]);
+  expect(ranks, JSON.stringify(listed)).toEqual([...ranks].sort((a, b) => a - b));
+  await expect(page.getByTestId('my-work-summary')).toContainText(`${listed.length} menunggu Anda`);
+  // The first screen is his work, not filters or cameras: the first card starts within it.
+  const first = await tasks.first().boundingBox();
+  expect(first!.y).toBeLessThan(851 / 2);
+  // (A phone's innerWidth grows with a page that is too wide: compared with the screen's width.)
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'no sideways scrolling').toBeLessThanOrEqual(page.viewportSize()!.width);
+  await screenshot(page, 'my-work-phone');
+
+  // One large button does this step; the dialog asks what the SOP asks, by taps.
+  const mine = page.locator(`.task-card[data-card="${card}"]`);
+  const act = mine.getByRole('button', { name: 'Kerjakan langkah 3' });
+  const box = await act.boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+  await act.tap();
+  const dialog = page.getByTestId('move-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('E2E-910');
+  await fillStep(dialog);
+  await dialog.getByTestId('save-move').tap();
+  await expect(dialog).toBeHidden();
+  await expect(mine).toHaveCount(0);
+  await expect(page.getByTestId('my-work-summary')).toContainText(`${listed.length - 1} menunggu Anda`);
+
+  // The desktop board of TU's browser sees it move to step 4 live.
+  await expect(board.locator(`section[data-step="4"] [data-card="${card}"]`)).toBeVisible({ timeout: 5_000 });
+  expect(trouble).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  await phone.close();
+  await office.close();
+});
+
+// Every page a signed-in person can open, at 360 px, as each role: no sideways scrolling, no control
+// cut off at the right edge. Screenshots of each page on the phone are saved (screenshots/phone-*).
+const PHONE_PAGES = ['/tugas', '/', '/kamera', '/laporan', '/pengaturan', '/pengiriman'];
+for (const role of ['kepala_dinas', 'tu', 'operator_tcmr', 'admin', 'pemohon'] as const) {
+  test(`every page fits a 360 px phone for the ${role}`, async ({ browser }) => {
+    const phone = await browser.newContext({ ...devices['Pixel 5'], viewport: { width: 360, height: 640 } });
+    const page = await phone.newPage();
+    // The deliveries page refuses everyone but admins (403): expected.
+    const trouble = watchPage(page, (url, status) => url.includes('/api/notify/deliveries') && status === 403);
+    expect((await phone.request.post('/api/auth/login', { data: { username: ACCOUNTS[role], password: PASSWORD } })).ok()).toBe(true);
+    for (const path of PHONE_PAGES) {
+      await page.goto(path);
+      await hydrated(page);
+      await page.waitForLoadState('networkidle');
+      // The screen's width: a phone's innerWidth grows with a page that is too wide.
+      const fit = await page.evaluate((screenWidth) => ({
+        width: document.documentElement.scrollWidth,
+        viewport: screenWidth,
+        // Controls whose right edge passes the screen's (inside a scrolling box is fine).
+        cut: [...document.querySelectorAll('a, button, input, select, textarea, summary')]
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.right <= screenWidth + 0.5) return false;
+            for (let p = el.parentElement; p; p = p.parentElement) {
+              const o = getComputedStyle(p).overflowX;
+              if ((o === 'auto' || o === 'scroll') && p.getBoundingClientRect().right <= screenWidth + 0.5) return false;
+            }
+            return true;
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 30)}": ${Math.round(el.getBoundingClientRect().right)}`),
+        // What makes the page wide (outside any scrolling box), for the failure's message.
+        wide: [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > screenWidth + 0.5 && getComputedStyle(el).position !== 'fixed')
+          .filter((el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; } return true; })
+          .slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${Math.round(el.getBoundingClientRect().right)}`),
+      }), page.viewportSize()!.width);
+      expect(fit.width, `${path} scrolls sideways: ${fit.wide.join('; ')}`).toBeLessThanOrEqual(fit.viewport);
+      expect(fit.cut, `${path}: controls cut off`).toEqual([]);
+      await screenshot(page, `phone-${role}${path === '/' ? '-board' : path.replace(/\//g, '-')}`);
+    }
+    expect(trouble.pageErrors).toEqual([]);
+    expect(trouble.failedRequests).toEqual([]);
+    await phone.close();
+  });
+}
+
+test('installed on a phone home screen Pantau opens "Tugas saya", with icons a phone accepts', async ({ page }) => {
+  expect((await page.request.post('/api/auth/login', { data: { username: ACCOUNTS.kepala_dinas, password: PASSWORD } })).ok()).toBe(true);
+  await page.goto('/tugas');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('manifest+json');
+  const manifest = await res.json();
+  expect(manifest).toMatchObject({ start_url: '/tugas', display: 'standalone', scope: '/', lang: 'id' });
+  const sizes = new Set<string>();
+  for (const icon of manifest.icons) {
+    const got = await page.request.get(icon.src);
+    expect(got.status(), icon.src).toBe(200);
+    expect(got.headers()['content-type']).toBe(icon.type);
+    sizes.add(`${icon.sizes}/${icon.purpose}`);
+  }
+  expect([...sizes]).toEqual(expect.arrayContaining(['192x192/any', '512x512/any', '512x512/maskable']));
+  // Offline as on the desktop: the service worker keeps "Tugas saya" among the pages it caches.
+  const sw = await (await page.request.get('/sw.js')).text();
+  expect(sw).toContain("'/tugas'");
+});
