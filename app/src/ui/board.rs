@@ -177,7 +177,7 @@ fn StepSwitcher() -> impl IntoView {
                     view! {
                         <button
                             type="button"
-                            data-step=step.code()
+                            data-show-step=step.code()
                             aria-current=move || (current.get() == step).then_some("true")
                             on:click=move |_| show(step)
                         >
