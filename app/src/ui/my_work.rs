@@ -26,7 +26,8 @@ const DETAILS: Text = Text::new("Rincian", "Details");
 pub fn MyWorkPage() -> impl IntoView {
     let screen = use_screen();
     let lang = use_lang();
-    // The order changes with the clock; the list is drawn again only when it does.
+    // The order changes with the clock; the list is drawn again only when it (or how many are
+    // late) does. Each card with whether it is late.
     let mine = Memo::new(move |_| {
         let roles = screen.roles();
         let now = screen.now.get();
@@ -34,30 +35,14 @@ pub fn MyWorkPage() -> impl IntoView {
             screen.board.with(|b| {
                 sla.waiting_for(b.cards.values(), &roles, now)
                     .into_iter()
-                    .map(|c| c.id)
-                    .collect::<Vec<CardId>>()
+                    .map(|(c, s)| (c.id, s.state == SlaState::Breached))
+                    .collect::<Vec<(CardId, bool)>>()
             })
         })
     });
-    let counts = Memo::new(move |_| {
-        let now = screen.now.get();
-        let ids = mine.get();
-        screen.sla.with(|sla| {
-            screen.board.with(|b| {
-                let late = ids
-                    .iter()
-                    .filter_map(|id| b.card(*id))
-                    .filter(|c| {
-                        sla.status(c, now)
-                            .is_some_and(|s| s.state == SlaState::Breached)
-                    })
-                    .count();
-                (ids.len(), late)
-            })
-        })
-    });
+    let counts = move || mine.with(|m| (m.len(), m.iter().filter(|(_, late)| *late).count()));
     let summary = move || {
-        let (n, late) = counts.get();
+        let (n, late) = counts();
         match lang.get() {
             crate::i18n::Lang::Id if late > 0 => format!("{n} menunggu Anda · {late} terlambat"),
             crate::i18n::Lang::Id => format!("{n} menunggu Anda"),
@@ -74,7 +59,7 @@ pub fn MyWorkPage() -> impl IntoView {
                 <p class="my-work-empty" data-testid="my-work-empty">{t(NOTHING)}</p>
             </Show>
             <ol class="my-work-list" data-testid="my-work">
-                <For each=move || mine.get() key=|id| *id let:id>
+                <For each=move || mine.get().into_iter().map(|(id, _)| id) key=|id| *id let:id>
                     <TaskCard id/>
                 </For>
             </ol>

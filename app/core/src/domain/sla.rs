@@ -316,21 +316,21 @@ pub struct StepTime {
 }
 
 impl SlaConfig {
-    /// The open cards whose turn it is for one of `roles`, most urgent first ([`Sla::urgency`],
-    /// then the card's id so the order is stable): a person's "Tugas saya".
+    /// The open cards whose turn it is for one of `roles`, each with its clock, most urgent first
+    /// ([`Sla::urgency`], then the card's id so the order is stable): a person's "Tugas saya".
     pub fn waiting_for<'a>(
         &self,
         cards: impl IntoIterator<Item = &'a Card>,
         roles: &[super::sop::Role],
         now: DateTime<Utc>,
-    ) -> Vec<&'a Card> {
-        let mut mine: Vec<(&Card, (u8, i64))> = cards
+    ) -> Vec<(&'a Card, Sla)> {
+        let mut mine: Vec<(&Card, Sla)> = cards
             .into_iter()
             .filter(|c| c.who_must_act().is_some_and(|r| roles.contains(&r)))
-            .filter_map(|c| self.status(c, now).map(|s| (c, s.urgency())))
+            .filter_map(|c| self.status(c, now).map(|s| (c, s)))
             .collect();
-        mine.sort_by_key(|(c, urgency)| (*urgency, c.id));
-        mine.into_iter().map(|(c, _)| c).collect()
+        mine.sort_by_key(|(c, s)| (s.urgency(), c.id));
+        mine
     }
 
     pub fn calendar(&self, step: StepId) -> Calendar {

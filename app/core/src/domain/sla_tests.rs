@@ -142,7 +142,7 @@ fn the_most_overdue_card_comes_first_then_warnings_then_the_least_time_left() {
     let mine: Vec<_> = sla
         .waiting_for(board.cards.values(), &[Role::KepalaDinas], now)
         .iter()
-        .map(|c| c.id)
+        .map(|(c, _)| c.id)
         .collect();
     assert_eq!(mine, ids);
     assert!(

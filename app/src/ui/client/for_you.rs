@@ -32,17 +32,13 @@ fn still_current(board: &Board, card: CardId, due: &Due) -> bool {
 }
 
 thread_local! {
-    static SEEN: std::cell::RefCell<Option<std::collections::HashSet<Key>>> =
-        const { std::cell::RefCell::new(None) };
+    /// The moments this page has shown (or found reached when it opened).
+    static SEEN: std::cell::RefCell<std::collections::HashSet<Key>> = Default::default();
 }
 
 /// Shows `due` of `card` unless this page showed it already.
 fn show(screen: Screen, card: CardId, due: Due) {
-    let new = SEEN.with(|s| {
-        s.borrow_mut()
-            .get_or_insert_with(Default::default)
-            .insert(key(card, &due))
-    });
+    let new = SEEN.with(|s| s.borrow_mut().insert(key(card, &due)));
     if !new {
         return;
     }
@@ -98,26 +94,18 @@ pub fn watch(screen: Screen) {
                 show(screen, card, due);
             }
         } else {
-            SEEN.with(|s| {
-                s.borrow_mut()
-                    .get_or_insert_with(Default::default)
-                    .extend(owed.iter().map(|(c, d)| key(*c, d)))
-            });
+            SEEN.with(|s| s.borrow_mut().extend(owed.iter().map(|(c, d)| key(*c, d))));
             primed.set_value(true);
         }
         // A card that moved on takes its items with it.
-        let stale = screen.confirmed.with_untracked(|b| {
+        // (Told to the page only when one went.)
+        screen.for_you.maybe_update(|items| {
+            let before = items.len();
             screen
-                .for_you
-                .with_untracked(|items| items.iter().any(|i| !still_current(b, i.card, &i.due)))
+                .confirmed
+                .with_untracked(|b| items.retain(|i| still_current(b, i.card, &i.due)));
+            items.len() != before
         });
-        if stale {
-            screen.for_you.update(|items| {
-                screen
-                    .confirmed
-                    .with_untracked(|b| items.retain(|i| still_current(b, i.card, &i.due)))
-            });
-        }
     };
     look();
     let _ = set_interval_with_handle(look, std::time::Duration::from_secs(2));
