@@ -6,9 +6,10 @@ set -euo pipefail
 bin=$1 port=$2 data=$3 site=$4
 add() {
   printf '%s\n' "$PANTAU_E2E_PASSWORD" |
-    "$bin" user add "$1" --role "$2" --name "$3" --password-stdin --data-dir "$data" >/dev/null
+    "$bin" user add "$1" --role "$2" --name "$3" --password-stdin --data-dir "$data" "${@:4}" >/dev/null
 }
-add e2e.pemohon pemohon "Staf Dinas Perhubungan"
+# The applicant's account belongs to an agency: it sees that agency's letters only.
+add e2e.pemohon pemohon "Staf Dinas Perhubungan" --agency "Dinas Perhubungan"
 add e2e.tu tu "Rina (TU)"
 add e2e.kadis kepala_dinas "Kepala Dinas"
 add e2e.kabid kabid_aptika "Kabid Aptika"

@@ -71,19 +71,30 @@ test('a Kepala Dinas signs in on a phone, lands on "Tugas saya", and gives a dis
 // Every page a signed-in person can open, at 360 px, as each role: no sideways scrolling, no control
 // cut off at the right edge. Screenshots of each page on the phone are saved (screenshots/phone-*).
 const PHONE_PAGES = ['/tugas', '/', '/kamera', '/laporan', '/pengaturan', '/pengiriman'];
+// What a finger can hit (WCAG 2.5.5: 44×44 CSS px); links inside a sentence are exempt, and a
+// checkbox counts with its label.
+const TARGETS = 'button, select, input:not([type="hidden"]), textarea, summary, a.button, nav a, [role="button"]';
 for (const role of ['kepala_dinas', 'tu', 'operator_tcmr', 'admin', 'pemohon'] as const) {
   test(`every page fits a 360 px phone for the ${role}`, async ({ browser }) => {
+    test.setTimeout(120_000);
     const phone = await browser.newContext({ ...devices['Pixel 5'], viewport: { width: 360, height: 640 } });
     const page = await phone.newPage();
     // The deliveries page refuses everyone but admins (403): expected.
     const trouble = watchPage(page, (url, status) => url.includes('/api/notify/deliveries') && status === 403);
     expect((await phone.request.post('/api/auth/login', { data: { username: ACCOUNTS[role], password: PASSWORD } })).ok()).toBe(true);
-    for (const path of PHONE_PAGES) {
+    // And the page of a card this person may see.
+    const board = await (await phone.request.get('/api/board')).json();
+    const card = board.cards.find((c: any) => 'step' in c.stage) ?? board.cards[0];
+    const pages = card ? [...PHONE_PAGES, `/kartu/${card.id}`] : PHONE_PAGES;
+    for (const path of pages) {
       await page.goto(path);
       await hydrated(page);
-      await page.waitForLoadState('networkidle');
+      // (A card's page: its history drawn. After several pages in one tab one of its requests
+      // stayed pending here, so "network idle" never came; see the issue's note.)
+      if (path.startsWith('/kartu/')) await expect(page.getByTestId('history').locator('li').first()).toBeVisible();
+      else await page.waitForLoadState('networkidle');
       // The screen's width: a phone's innerWidth grows with a page that is too wide.
-      const fit = await page.evaluate((screenWidth) => ({
+      const fit = await page.evaluate(([screenWidth, targets]) => ({
         width: document.documentElement.scrollWidth,
         viewport: screenWidth,
         // Controls whose right edge passes the screen's (inside a scrolling box is fine).
@@ -103,16 +114,58 @@ for (const role of ['kepala_dinas', 'tu', 'operator_tcmr', 'admin', 'pemohon'] a
           .filter((el) => el.getBoundingClientRect().right > screenWidth + 0.5 && getComputedStyle(el).position !== 'fixed')
           .filter((el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; } return true; })
           .slice(0, 8).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${Math.round(el.getBoundingClientRect().right)}`),
-      }), page.viewportSize()!.width);
+        small: [...document.querySelectorAll(targets)]
+          .filter((el) => {
+            const target = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio' ? el.closest('label') ?? el : el;
+            const r = target.getBoundingClientRect();
+            const hidden = r.width === 0 || getComputedStyle(el).visibility === 'hidden' || el.closest('.visually-hidden, [aria-hidden="true"]');
+            return !hidden && (r.height < 43.5 || r.width < 43.5);
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 30)}": ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`),
+      }), [page.viewportSize()!.width, TARGETS] as const);
       expect(fit.width, `${path} scrolls sideways: ${fit.wide.join('; ')}`).toBeLessThanOrEqual(fit.viewport);
       expect(fit.cut, `${path}: controls cut off`).toEqual([]);
-      await screenshot(page, `phone-${role}${path === '/' ? '-board' : path.replace(/\//g, '-')}`);
+      expect(fit.small, `${path}: touch targets under 44×44 px`).toEqual([]);
+      await screenshot(page, `phone-${role}${path === '/' ? '-board' : path.startsWith('/kartu/') ? '-kartu' : path.replace(/\//g, '-')}`);
     }
     expect(trouble.pageErrors).toEqual([]);
     expect(trouble.failedRequests).toEqual([]);
     await phone.close();
   });
 }
+
+test('on a tablet a card is moved by touch: dragged with a finger to the next step', async ({ browser }) => {
+  const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false, deviceScaleFactor: 2 });
+  const page = await tablet.newPage();
+  const trouble = watchPage(page);
+  expect((await tablet.request.post('/api/auth/login', { data: { username: ACCOUNTS.tu, password: PASSWORD } })).ok()).toBe(true);
+  const card = await newRequest(page, 920, 'tu');
+  await page.goto('/');
+  await hydrated(page);
+  const from = page.locator(`section[data-step="2"] [data-card="${card}"] .subject`);
+  const to = page.locator('section[data-step="3"]');
+  await from.scrollIntoViewIfNeeded();
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  // A finger on the screen (touch events, which Chromium turns into pointer events).
+  const cdp = await tablet.newCDPSession(page);
+  const touch = (type: string, x: number, y: number) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  const [x0, y0] = [a.x + a.width / 2, a.y + a.height / 2];
+  const [x1, y1] = [b.x + b.width / 2, b.y + Math.min(b.height / 2, 80)];
+  await touch('touchStart', x0, y0);
+  for (let i = 1; i <= 12; i++) await touch('touchMove', x0 + ((x1 - x0) * i) / 12, y0 + ((y1 - y0) * i) / 12);
+  await touch('touchEnd', x1, y1);
+  const dialog = page.getByTestId('move-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('E2E-920');
+  await fillStep(dialog);
+  await dialog.getByTestId('save-move').click();
+  await expect(page.locator(`section[data-step="3"] [data-card="${card}"]`)).toBeVisible();
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
+  expect(trouble).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  await tablet.close();
+});
 
 test('installed on a phone home screen Pantau opens "Tugas saya", with icons a phone accepts', async ({ page }) => {
   expect((await page.request.post('/api/auth/login', { data: { username: ACCOUNTS.kepala_dinas, password: PASSWORD } })).ok()).toBe(true);

@@ -25,6 +25,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// An applicant's account asked for a letter of another agency (403, nothing of it sent).
+    #[error("{}", other_agency())]
+    OtherAgency,
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
@@ -51,6 +54,15 @@ pub enum ApiError {
 
 pub use pantau_core::api::FieldText;
 
+fn other_agency() -> String {
+    use pantau_core::{domain::Refusal, i18n::Lang};
+    format!(
+        "{} / {}",
+        Refusal::OtherAgency.message(Lang::Id),
+        Refusal::OtherAgency.message(Lang::En)
+    )
+}
+
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
@@ -61,7 +73,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::OtherAgency => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -80,6 +92,7 @@ impl ApiError {
             ApiError::CrossSite => "cross_site",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::OtherAgency => "other_agency",
             ApiError::Conflict(_) => "conflict",
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable(_) => "unavailable",

@@ -28,16 +28,21 @@ pub struct RecordQuery {
     pub download: Option<String>,
 }
 
-/// The record of the card `id`, as of now, exported by `by`.
+/// The record of the card `id`, as of now, exported by `by` (an applicant's account: only of its
+/// own agency's letters).
 pub async fn build(
     db: &Db,
     hub: &Hub,
     sla: &SlaConfig,
     letterhead: &Letterhead,
     id: &str,
-    by: &str,
+    by: &crate::auth::store::User,
 ) -> Result<RequestRecord, ApiError> {
     let (card, events) = card_and_events(hub, id).await?;
+    if !by.may_read(&card) {
+        return Err(ApiError::OtherAgency);
+    }
+    let by = by.username.as_str();
     let now = Utc::now();
     let times = sla.time_in_steps(&card, now);
     let names: HashMap<String, String> = list_users(db)
@@ -71,7 +76,7 @@ pub async fn record(
             )));
         }
     };
-    let record = build(&db, &hub, &sla, &letterhead, &id, &user.username).await?;
+    let record = build(&db, &hub, &sla, &letterhead, &id, &user).await?;
     if !download {
         return Ok(Json(record).into_response());
     }

@@ -19,8 +19,10 @@ pub fn BoardPage() -> impl IntoView {
     view! {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>
-            <FilterBar/>
-            <super::cameras::CameraStrip shown=6 link=true/>
+            <div class="board-actions">
+                <super::new_request::NewRequestButton/>
+            </div>
+            <BoardTools/>
             <StepSwitcher/>
             <div class="board" role="list">
                 {FLOW.iter().map(|step| view! { <StepColumn step/> }).collect_view()}
@@ -79,6 +81,39 @@ fn keep_focus_on_moved_card(screen: super::screen::Screen) {
     });
 }
 
+/// What the board is folded behind on a phone.
+const TOOLS: crate::i18n::Text = crate::i18n::Text::new("Saring & kamera", "Filters & cameras");
+
+/// The filters and the camera strip: above the board on a wide screen; on a phone folded behind
+/// one button, so the first screen shows the cards; the button says when a filter hides some.
+#[component]
+fn BoardTools() -> impl IntoView {
+    let screen = use_screen();
+    let open = RwSignal::new(false);
+    let active = move || screen.filter.with(|f| f.is_active());
+    view! {
+        <div class="board-tools" class:open=move || open.get()>
+            <button
+                type="button"
+                class="tools-toggle"
+                data-testid="tools-toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="board-tools"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {t(TOOLS)}
+                <Show when=active>
+                    <span class="tools-active">" · " {t(txt::FILTER_ACTIVE)}</span>
+                </Show>
+            </button>
+            <div class="board-tools-body" id="board-tools">
+                <FilterBar/>
+                <super::cameras::CameraStrip shown=6 link=true/>
+            </div>
+        </div>
+    }
+}
+
 /// Search, agency and "only late" above the board.
 #[component]
 fn FilterBar() -> impl IntoView {
@@ -94,9 +129,6 @@ fn FilterBar() -> impl IntoView {
     };
     let clear = move |_| screen.filter.set(Default::default());
     view! {
-        <div class="board-actions">
-            <super::new_request::NewRequestButton/>
-        </div>
         <form class="filter-bar" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="filter-text">
                 <span>{t(txt::SEARCH)}</span>
@@ -422,19 +454,7 @@ fn CardView(card: Card) -> impl IntoView {
         >
             <div class="card-top">
                 <LetterNumber number=card.request.letter_number.to_string()/>
-                {move || {
-                    let lang = lang.get();
-                    sla_state
-                        .get()
-                        .map(|state| {
-                            view! {
-                                <span class=format!("sla-badge {}", state_class(state))>
-                                    <IconView icon=state_icon(state)/>
-                                    {state.label().get(lang)}
-                                </span>
-                            }
-                        })
-                }}
+                <SlaBadge state=sla_state/>
             </div>
             <p class="agency">{card.request.agency.to_string()}</p>
             <p class="subject">{card.request.subject.to_string()}</p>
@@ -516,6 +536,36 @@ pub(super) fn Timer(
 /// A letter number that may wrap after its slashes (`000.8.3.3/101/2026`), not inside a number.
 /// A letter number that may wrap after each "/" (`<wbr>`), with no character added to its text:
 /// copied into Srikandi it is the same number.
+/// A card's SLA state as a badge, its icon beside its word; nothing once the card has ended.
+#[component]
+pub(super) fn SlaBadge(state: Memo<Option<SlaState>>) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        let lang = lang.get();
+        state.get().map(|state| {
+            view! {
+                <span class=format!("sla-badge {}", state_class(state))>
+                    <IconView icon=state_icon(state)/>
+                    {state.label().get(lang)}
+                </span>
+            }
+        })
+    }
+}
+
+/// Where a card stands, in words: "Langkah 3 · Disposisi Kepala Dinas", or how it ended.
+pub(super) fn where_it_is(stage: Stage, lang: crate::i18n::Lang) -> String {
+    match stage {
+        Stage::Step(s) => format!(
+            "{} {} · {}",
+            txt::STEP.get(lang),
+            s.code(),
+            s.def().name.get(lang)
+        ),
+        Stage::Ended(end) => end.label().get(lang).to_owned(),
+    }
+}
+
 #[component]
 pub fn LetterNumber(number: String) -> impl IntoView {
     let parts: Vec<String> = number.split_inclusive('/').map(str::to_owned).collect();

@@ -64,6 +64,37 @@ fn DrawerPanel(
 
 #[component]
 fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
+    // Focus moves into the dialog, so Escape and screen readers work from the start.
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = close_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let (number, subject, agency) = (
+        card.request.letter_number.to_string(),
+        card.request.subject.to_string(),
+        card.request.agency.to_string(),
+    );
+    view! {
+        <header class="drawer-head">
+            <div>
+                <p class="letter-number">{number}</p>
+                <h2 id="drawer-title">{subject}</h2>
+                <p class="agency">{agency}</p>
+            </div>
+            <button type="button" class="drawer-close" node_ref=close_button on:click=move |_| close.run(())>
+                {t(txt::CLOSE)}
+            </button>
+        </header>
+        <CardSections card/>
+    }
+}
+
+/// Everything known of a card below its title: the letter's fields, the time in each step, the
+/// tracking link, the records and the history. The drawer's and the card's own page's.
+#[component]
+pub(super) fn CardSections(card: Card) -> impl IntoView {
     let screen = use_screen();
     let lang = use_lang();
     let id = card.id;
@@ -80,13 +111,6 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
             screen.sla.with(|sla| sla.time_in_steps(&card, now))
         })
     };
-    // Focus moves into the dialog, so Escape and screen readers work from the start.
-    let close_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = close_button.get() {
-            let _ = button.focus();
-        }
-    });
     let r = card.request.clone();
     let window = r.window.map(|w| (w.start, w.end));
     let field = |label: crate::i18n::Text, value: String| {
@@ -97,16 +121,6 @@ fn CardDetails(card: Card, close: Callback<()>) -> impl IntoView {
     };
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
     view! {
-        <header class="drawer-head">
-            <div>
-                <p class="letter-number">{r.letter_number.to_string()}</p>
-                <h2 id="drawer-title">{r.subject.to_string()}</h2>
-                <p class="agency">{r.agency.to_string()}</p>
-            </div>
-            <button type="button" class="drawer-close" node_ref=close_button on:click=move |_| close.run(())>
-                {t(txt::CLOSE)}
-            </button>
-        </header>
         <section>
             <h3>{t(txt::THE_LETTER)}</h3>
             <dl class="fields">

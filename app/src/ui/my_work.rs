@@ -6,13 +6,12 @@
 
 use leptos::prelude::*;
 
-use super::board::{LetterNumber, Timer};
+use super::board::{LetterNumber, SlaBadge, Timer, where_it_is};
 use super::screen::{Connection, use_screen};
 use super::{t, use_lang};
 use crate::domain::CardId;
 use crate::domain::sla::SlaState;
 use crate::i18n::Text;
-use crate::i18n::ui as txt;
 
 const TITLE: Text = Text::new("Tugas saya", "My work");
 const NOTHING: Text = Text::new(
@@ -81,17 +80,7 @@ fn TaskCard(id: CardId) -> impl IntoView {
     let status = screen.live_status(card.clone());
     let state = Memo::new(move |_| status.get().map(|s| s.state));
     let step = card.current_step();
-    let step_text = move || {
-        let lang = lang.get();
-        step.map(|s| {
-            format!(
-                "{} {} · {}",
-                txt::STEP.get(lang),
-                s.code(),
-                s.def().name.get(lang)
-            )
-        })
-    };
+    let stage = card.stage;
     let schedule = card.schedule.map(|w| w.start);
     Some(view! {
         <li
@@ -101,16 +90,11 @@ fn TaskCard(id: CardId) -> impl IntoView {
         >
             <div class="card-top">
                 <LetterNumber number=card.request.letter_number.to_string()/>
-                {move || {
-                    let lang = lang.get();
-                    state.get().map(|s| view! {
-                        <span class=format!("sla-badge {}", super::board::state_class(s))>{s.label().get(lang)}</span>
-                    })
-                }}
+                <SlaBadge state/>
             </div>
             <p class="agency">{card.request.agency.to_string()}</p>
             <p class="subject">{card.request.subject.to_string()}</p>
-            <p class="task-step">{step_text}</p>
+            <p class="task-step">{move || where_it_is(stage, lang.get())}</p>
             <Timer status starts_at=schedule/>
             <div class="task-actions">
                 <super::moves::MoveButton card=id step big=true/>

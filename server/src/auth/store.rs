@@ -25,6 +25,12 @@ impl User {
         self.roles.iter().all(|r| *r == Role::Pemohon)
     }
 
+    /// Whether the user may read this card: staff read every card, an applicant's account only
+    /// its own agency's (`pantau_core::domain::own_agency`).
+    pub fn may_read(&self, card: &pantau_core::domain::Card) -> bool {
+        !self.applicant_only() || self.as_applicant().may_see(card)
+    }
+
     pub fn as_applicant(&self) -> pantau_core::domain::Applicant<'_> {
         pantau_core::domain::Applicant {
             username: &self.username,

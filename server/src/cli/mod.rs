@@ -77,7 +77,7 @@ enum UserCommand {
         #[arg(long, default_value = "")]
         name: String,
         /// For an applicant account: its agency (OPD), as requests name it ("Dinas Perhubungan").
-        /// It then acts only on that agency's requests (and on those it made).
+        /// It then sees and acts on only that agency's requests (and those it made).
         #[arg(long)]
         agency: Option<String>,
         /// Read the password from standard input instead of generating one.

@@ -10,7 +10,7 @@ use pantau_core::domain::SlaConfig;
 use pantau_core::domain::report::{Period, SlaReport, sla_report};
 use serde::Deserialize;
 
-use crate::auth::guard::Reader;
+use crate::auth::guard::{Principal, Reader};
 use crate::error::{ApiError, ApiQuery};
 use crate::sync::Hub;
 
@@ -78,12 +78,22 @@ pub fn period(q: &SlaQuery, sla: &SlaConfig) -> Result<Period, ApiError> {
     Ok(Period { from, to })
 }
 
-/// Every card the log built, for a report.
-pub async fn report(hub: &Hub, sla: &SlaConfig, period: Period) -> Result<SlaReport, ApiError> {
+/// Every card the log built that `reader` may read (an applicant's account: its own agency's),
+/// for a report.
+pub async fn report(
+    hub: &Hub,
+    sla: &SlaConfig,
+    period: Period,
+    reader: &Principal,
+) -> Result<SlaReport, ApiError> {
     let (_, cards) = hub.store.snapshot().await?;
     let cards: Vec<Card> = cards
         .iter()
         .filter_map(|json| serde_json::from_str(json).ok())
+        .filter(|card| match reader {
+            Principal::User { user, .. } => user.may_read(card),
+            Principal::Kiosk { .. } => true,
+        })
         .collect();
     Ok(sla_report(cards.iter(), sla, period))
 }
@@ -92,11 +102,11 @@ pub async fn report(hub: &Hub, sla: &SlaConfig, period: Period) -> Result<SlaRep
 pub async fn sla(
     State(hub): State<Hub>,
     State(sla): State<std::sync::Arc<SlaConfig>>,
-    _reader: Reader,
+    Reader(reader): Reader,
     ApiQuery(q): ApiQuery<SlaQuery>,
 ) -> Result<Response, ApiError> {
     let period = period(&q, &sla)?;
-    let report = report(&hub, &sla, period).await?;
+    let report = report(&hub, &sla, period, &reader).await?;
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(axum::Json(report).into_response()),
         "csv" => Ok((

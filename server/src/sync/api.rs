@@ -15,9 +15,10 @@ pub use pantau_core::api::sync::{
 };
 
 use super::store::Outcome;
-use super::stream::Hub;
-use crate::auth::guard::{Credentials, Reader, Staff};
+use super::stream::{Audience, Hub};
+use crate::auth::guard::{Credentials, Principal, Reader, Staff};
 use crate::error::{ApiError, ApiJson, ApiQuery};
+use pantau_core::domain::own_agency::OwnAgency;
 
 /// How many mutations each user may push: a burst of a minute's worth, refilled evenly (`governor`),
 /// so one account (a script, a stolen session) cannot flood the log and stall everyone else's pushes.
@@ -159,20 +160,18 @@ pub async fn pull(
     }
     // One more than asked tells whether there is more.
     let mut events = hub.store.events_after(q.since, limit + 1).await?;
-    if principal.is_kiosk() {
-        events = events
-            .iter()
-            .map(pantau_core::domain::kiosk::event)
-            .collect();
-    }
     let more = events.len() > limit as usize;
     events.truncate(limit as usize);
+    // What was read, not what this reader is sent of it: an applicant's next page starts after
+    // the other agencies' events too.
     let next = events.last().and_then(|e| e.seq).unwrap_or(q.since);
     let last = if more {
         next
     } else {
         hub.store.last_seq().await?
     };
+    // Read after the events: the board then holds every card they made.
+    let events = audience(&hub, &principal).await?.events(events);
     Ok(axum::Json(PullAnswer {
         events,
         next,
@@ -191,19 +190,34 @@ pub async fn board(
     State(notifier): State<crate::notify::Notifier>,
 ) -> Result<Response, ApiError> {
     let (seq, mut cards) = hub.store.snapshot().await?;
-    if principal.is_kiosk() {
+    let parsed = |json: &String| {
+        serde_json::from_str::<pantau_core::domain::Card>(json)
+            .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))
+    };
+    match &principal {
         // A wall gets the board without personal data (`pantau_core::domain::kiosk`).
-        cards = cards
-            .iter()
-            .map(|json| {
-                let card: pantau_core::domain::Card = serde_json::from_str(json)
-                    .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))?;
-                Ok(
-                    serde_json::to_string(&pantau_core::domain::kiosk::card(&card))
-                        .expect("a card serializes"),
-                )
-            })
-            .collect::<Result<_, ApiError>>()?;
+        Principal::Kiosk { .. } => {
+            cards = cards
+                .iter()
+                .map(|json| {
+                    Ok(
+                        serde_json::to_string(&pantau_core::domain::kiosk::card(&parsed(json)?))
+                            .expect("a card serializes"),
+                    )
+                })
+                .collect::<Result<_, ApiError>>()?;
+        }
+        // An applicant's account gets its own agency's letters.
+        Principal::User { user, .. } if user.applicant_only() => {
+            let mut own = Vec::new();
+            for json in cards {
+                if user.may_read(&parsed(&json)?) {
+                    own.push(json);
+                }
+            }
+            cards = own;
+        }
+        Principal::User { .. } => {}
     }
     let server_time: DateTime<Utc> = Utc::now();
     // The cards are stored as JSON already: join them rather than parse and print them again.
@@ -221,14 +235,36 @@ pub async fn board(
         .into_response())
 }
 
-/// `GET /api/cards/{id}`: staff only (the history names people; kiosks read the board only).
+/// `GET /api/cards/{id}`: signed-in people only (the history names people; kiosks read the board
+/// only); an applicant's account only its own agency's (403 `other_agency` else).
 pub async fn card(
     State(hub): State<Hub>,
-    _staff: Staff,
+    Staff(user): Staff,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CardAnswer>, ApiError> {
     let (card, events) = card_and_events(&hub, &id).await?;
+    if !user.may_read(&card) {
+        return Err(ApiError::OtherAgency);
+    }
     Ok(axum::Json(CardAnswer { card, events }))
+}
+
+/// What `principal` is sent of the board and the log; an applicant's view starts from the board
+/// as it stands now.
+pub async fn audience(hub: &Hub, principal: &Principal) -> Result<Audience, ApiError> {
+    Ok(match principal {
+        Principal::Kiosk { .. } => Audience::Wall,
+        Principal::User { user, .. } if user.applicant_only() => {
+            let (_, cards) = hub.store.snapshot().await?;
+            let cards: Vec<pantau_core::domain::Card> = cards
+                .iter()
+                .map(|json| serde_json::from_str(json))
+                .collect::<Result<_, _>>()
+                .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))?;
+            Audience::Agency(OwnAgency::new(&user.as_applicant(), &cards))
+        }
+        Principal::User { .. } => Audience::Staff,
+    })
 }
 
 /// A card id from a path: 400 when it is not a UUID.
@@ -287,7 +323,7 @@ pub async fn events(
         None => hub.store.last_seq().await?,
     };
     let credential = principal.credential().to_owned();
-    let redact = principal.is_kiosk();
+    let audience = audience(&hub, &principal).await?;
     let ended = Box::pin(async move { credentials.revoked(credential).await });
-    Ok(hub.sse(after, ended, redact).into_response())
+    Ok(hub.sse(after, ended, audience).into_response())
 }

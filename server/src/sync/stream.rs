@@ -37,6 +37,46 @@ impl Published {
     }
 }
 
+/// Who a board, a page of the log or a stream is for, and so what of it they are sent.
+#[derive(Clone, Debug)]
+pub enum Audience {
+    /// Staff: everything.
+    Staff,
+    /// A wall screen (a kiosk token): every card and event without personal data.
+    Wall,
+    /// An applicant's account: its own agency's letters only (`pantau_core::domain::own_agency`).
+    Agency(pantau_core::domain::own_agency::OwnAgency),
+}
+
+impl Audience {
+    /// The JSON of this event as this audience is sent it, if at all; events are taken in log order.
+    pub fn sent<'a>(&mut self, item: &'a Published) -> Option<&'a str> {
+        match self {
+            Audience::Staff => Some(&item.json),
+            Audience::Wall => Some(item.kiosk_json()),
+            Audience::Agency(view) => {
+                let event = serde_json::from_str::<pantau_core::domain::Event>(&item.json).ok()?;
+                view.admits(&event).then_some(item.json.as_str())
+            }
+        }
+    }
+
+    /// A page of the log as this audience is sent it.
+    pub fn events(
+        &mut self,
+        events: Vec<pantau_core::domain::Event>,
+    ) -> Vec<pantau_core::domain::Event> {
+        match self {
+            Audience::Staff => events,
+            Audience::Wall => events
+                .iter()
+                .map(pantau_core::domain::kiosk::event)
+                .collect(),
+            Audience::Agency(view) => events.into_iter().filter(|e| view.admits(e)).collect(),
+        }
+    }
+}
+
 /// How long the broadcaster waits for a notification before it looks anyway.
 pub const POLL_FALLBACK: Duration = Duration::from_secs(2);
 
@@ -98,12 +138,13 @@ impl Hub {
 
     /// The SSE response for a client whose last event is `after`. The stream ends when `ended`
     /// resolves (the client's session or kiosk token stopped being valid) or the server shuts down.
-    /// With `redact` (a wall screen) each event comes without personal data (`pantau_core::domain::kiosk`).
+    /// Each event comes as `audience` is sent it (a wall without personal data, an applicant only
+    /// its own agency's).
     pub fn sse(
         &self,
         after: u64,
         ended: Pin<Box<dyn Future<Output = ()> + Send>>,
-        redact: bool,
+        mut audience: Audience,
     ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
         use futures::StreamExt;
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -118,13 +159,11 @@ impl Hub {
         });
         let stream =
             self.events_for(after, ended)
-                .map(move |item| {
-                    let event = SseEvent::default().id(item.seq.to_string());
-                    Ok(if redact {
-                        event.data(item.kiosk_json())
-                    } else {
-                        event.data(item.json.as_str())
-                    })
+                .filter_map(move |item| {
+                    let sent = audience
+                        .sent(&item)
+                        .map(|json| Ok(SseEvent::default().id(item.seq.to_string()).data(json)));
+                    async move { sent }
                 })
                 .chain(
                     futures::stream::once(async move { revoked.load(Ordering::SeqCst) })

@@ -53,14 +53,11 @@ fn applicant_may(
     user: &crate::auth::store::User,
     card: &pantau_core::domain::Card,
 ) -> Result<(), ApiError> {
-    if user.applicant_only() && !user.as_applicant().may_see(card) {
-        return Err(ApiError::Forbidden(
-            pantau_core::domain::Refusal::OtherAgency.message(pantau_core::i18n::Lang::Id)
-                + " / "
-                + &pantau_core::domain::Refusal::OtherAgency.message(pantau_core::i18n::Lang::En),
-        ));
+    if user.may_read(card) {
+        Ok(())
+    } else {
+        Err(ApiError::OtherAgency)
     }
-    Ok(())
 }
 
 /// `DELETE /api/cards/{id}/tracking` (staff): the link stops working at once.

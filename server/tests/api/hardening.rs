@@ -628,6 +628,137 @@ async fn an_applicant_acts_only_on_its_own_agency_s_requests(server: TestServer)
     );
 }
 
+async fn an_applicant_reads_only_its_own_agency_s_letters(server: TestServer) {
+    let dishub_card = server.create(0).await; // Dinas Perhubungan
+    let satpol_card = server.create(2).await; // Satpol PP
+    let dishub = applicant(&server, "dishub", "Dinas Perhubungan").await;
+    let get = |path: String| {
+        let req = dishub.get(server.url(&path));
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let ids = |cards: &serde_json::Value| -> Vec<String> {
+        cards
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let own = dishub_card.0.to_string();
+    let other = satpol_card.0.to_string();
+    // The board, the log and the card's page hold the agency's letter and nothing of the other.
+    let (status, board) = get("/api/board".into()).await;
+    assert_eq!(status, 200);
+    let board: serde_json::Value = serde_json::from_str(&board).unwrap();
+    assert_eq!(ids(&board["cards"]), std::slice::from_ref(&own));
+    let (_, pull) = get("/api/sync/pull?since=0".into()).await;
+    assert!(
+        pull.contains(&own) && !pull.contains(&other) && !pull.contains("Satpol"),
+        "{pull}"
+    );
+    let pull: serde_json::Value = serde_json::from_str(&pull).unwrap();
+    assert_eq!(
+        pull["next"], 2,
+        "the next page starts after the other agency's event too"
+    );
+    let (status, card) = get(format!("/api/cards/{own}")).await;
+    assert_eq!(status, 200, "{card}");
+    // The report counts its own agency's letters only (each letter's step done, so it counts).
+    for card in [dishub_card, satpol_card] {
+        let state = server.card(card).await;
+        let step = state.current_step().unwrap();
+        let done = Mutation::CompleteStep {
+            card,
+            step,
+            output: pantau_core::domain::demo::sample_output(step, &state),
+        };
+        let result = server.push_one(envelope(step.def().performer, done)).await;
+        assert!(
+            matches!(result, pantau::sync::api::PushResult::Accepted { .. }),
+            "{result:?}"
+        );
+    }
+    let (status, report) = get("/api/reports/sla".into()).await;
+    assert_eq!(status, 200, "{report}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let agencies: Vec<&str> = report["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(agencies, ["Dinas Perhubungan"], "{report}");
+    let staff_report: serde_json::Value = server
+        .http
+        .get(server.url("/api/reports/sla"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        staff_report["agencies"].as_array().unwrap().len(),
+        2,
+        "{staff_report}"
+    );
+    for path in [
+        format!("/api/cards/{other}"),
+        format!("/api/cards/{other}/record"),
+    ] {
+        let (status, body) = get(path.clone()).await;
+        assert_eq!(status, 403, "{path}: {body}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["error"]["code"], "other_agency", "{path}");
+        assert!(
+            body["error"]["text"]["id"]
+                .as_str()
+                .unwrap()
+                .contains("instansi lain")
+        );
+        assert!(
+            body["error"]["text"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("agency")
+        );
+        assert!(!body.to_string().contains("Satpol"), "{path}: {body}");
+    }
+    // The live stream: the agency's letters, old and new, and none of the other's.
+    let mut stream =
+        pantau::testing::SseClient::connect(&dishub, &server.url("/api/events?since=0"), None)
+            .await;
+    let (first, data) = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!((first, data["card"].as_str().unwrap()), (1, own.as_str()));
+    let (step_done, data) = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(
+        (step_done, data["card"].as_str().unwrap()),
+        (3, own.as_str())
+    );
+    server.create(8).await; // Satpol PP again (the sample agencies repeat every 6)
+    let later = server.create(6).await; // Dinas Perhubungan
+    let (seq, data) = stream.next(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(
+        (seq, data["card"].as_str().unwrap()),
+        (6, later.0.to_string().as_str())
+    );
+    assert!(stream.next(Duration::from_millis(300)).await.is_none());
+    // Staff read everything.
+    let staff: serde_json::Value = server
+        .http
+        .get(server.url("/api/board"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(staff["cards"].as_array().unwrap().len(), 4);
+}
+
 async fn a_job_the_database_refuses_fails_alone_in_its_group_commit(server: TestServer) {
     // A fault of the database for one job only: a trigger refuses events carrying a marker.
     let db = &server.state.db;
@@ -707,6 +838,7 @@ async fn a_job_the_database_refuses_fails_alone_in_its_group_commit(server: Test
 on_both_backends!(
     a_job_the_database_refuses_fails_alone_in_its_group_commit,
     an_applicant_acts_only_on_its_own_agency_s_requests,
+    an_applicant_reads_only_its_own_agency_s_letters,
     a_wall_reads_the_board_without_personal_data,
     nul_in_device_is_refused_not_failing_others,
     login_names_of_any_size_or_content_are_refused_as_wrong_never_failing,

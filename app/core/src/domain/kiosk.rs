@@ -108,7 +108,7 @@ pub fn event(event: &Event) -> Event {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::Role;
     use crate::domain::demo::{self, text};
@@ -117,7 +117,7 @@ mod tests {
 
     /// The demo's log, with a note on every card and a wait on the way: each mutation by a person
     /// of its own name.
-    fn demo_events() -> (Board, Vec<Event>) {
+    pub(crate) fn demo_events() -> (Board, Vec<Event>) {
         let now = Utc::now();
         let mut board = Board::new();
         let mut events = Vec::new();

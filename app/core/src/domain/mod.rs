@@ -11,6 +11,7 @@ pub mod holidays;
 pub mod kiosk;
 pub mod moves;
 pub mod notify;
+pub mod own_agency;
 pub mod record;
 pub mod report;
 pub mod request;

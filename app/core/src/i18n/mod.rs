@@ -125,8 +125,16 @@ pub mod ui {
     pub const FOR_YOU: Text = Text::new("Untuk Anda", "For you");
     pub const OPEN_CARD: Text = Text::new("Buka kartu", "Open the card");
     pub const CARD_NOT_FOUND: Text = Text::new(
-        "Kartu ini tidak ada di papan Anda (tautan salah, atau surat instansi lain).",
-        "This card is not on your board (a wrong link, or another agency's letter).",
+        "Tidak ada kartu di alamat ini: tautannya salah atau terpotong.",
+        "There is no card at this address: the link is wrong or cut short.",
+    );
+    pub const CARD_OTHER_AGENCY: Text = Text::new(
+        "Surat ini milik instansi lain. Akun pemohon hanya melihat surat instansinya sendiri.",
+        "This letter belongs to another agency. An applicant's account sees only its own agency's letters.",
+    );
+    pub const CARD_NOT_CHECKED: Text = Text::new(
+        "Kartu ini tidak ada di papan Anda, dan server tidak dapat ditanya sekarang.",
+        "This card is not on your board, and the server cannot be asked right now.",
     );
     pub const CARD: Text = Text::new("kartu", "card");
     pub const CARDS: Text = Text::new("kartu", "cards");

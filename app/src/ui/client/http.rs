@@ -25,6 +25,24 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, c
     }
 }
 
+/// The status of a `GET` of an API address, or `None` when the server cannot be reached (and on
+/// the server, where nothing is fetched).
+pub async fn status_of(path: &str) -> Option<u16> {
+    #[cfg(feature = "hydrate")]
+    {
+        gloo_net::http::Request::get(&api_url(path))
+            .send()
+            .await
+            .ok()
+            .map(|res| res.status())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
