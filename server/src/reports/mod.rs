@@ -90,12 +90,13 @@ pub async fn report(
     let cards: Vec<Card> = cards
         .iter()
         .filter_map(|json| serde_json::from_str(json).ok())
-        .filter(|card| match reader {
-            Principal::User { user, .. } => user.may_read(card),
-            Principal::Kiosk { .. } => true,
-        })
         .collect();
-    Ok(sla_report(cards.iter(), sla, period))
+    let audience = crate::sync::api::audience_of(reader, &cards);
+    Ok(sla_report(
+        cards.iter().filter(|card| audience.shows(card)),
+        sla,
+        period,
+    ))
 }
 
 /// `GET /api/reports/sla?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv]`: staff and wall screens.

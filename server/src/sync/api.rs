@@ -190,34 +190,14 @@ pub async fn board(
     State(notifier): State<crate::notify::Notifier>,
 ) -> Result<Response, ApiError> {
     let (seq, mut cards) = hub.store.snapshot().await?;
-    let parsed = |json: &String| {
-        serde_json::from_str::<pantau_core::domain::Card>(json)
-            .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))
-    };
-    match &principal {
-        // A wall gets the board without personal data (`pantau_core::domain::kiosk`).
-        Principal::Kiosk { .. } => {
-            cards = cards
-                .iter()
-                .map(|json| {
-                    Ok(
-                        serde_json::to_string(&pantau_core::domain::kiosk::card(&parsed(json)?))
-                            .expect("a card serializes"),
-                    )
-                })
-                .collect::<Result<_, ApiError>>()?;
-        }
-        // An applicant's account gets its own agency's letters.
-        Principal::User { user, .. } if user.applicant_only() => {
-            let mut own = Vec::new();
-            for json in cards {
-                if user.may_read(&parsed(&json)?) {
-                    own.push(json);
-                }
-            }
-            cards = own;
-        }
-        Principal::User { .. } => {}
+    // Staff get the stored JSON as it is; a wall its redacted cards, an applicant its own agency's.
+    if !reads_everything(&principal) {
+        let parsed = parse_cards(&cards)?;
+        let audience = audience_of(&principal, &parsed);
+        cards = parsed
+            .iter()
+            .filter_map(|card| audience.card(card))
+            .collect();
     }
     let server_time: DateTime<Utc> = Utc::now();
     // The cards are stored as JSON already: join them rather than parse and print them again.
@@ -249,22 +229,40 @@ pub async fn card(
     Ok(axum::Json(CardAnswer { card, events }))
 }
 
-/// What `principal` is sent of the board and the log; an applicant's view starts from the board
-/// as it stands now.
-pub async fn audience(hub: &Hub, principal: &Principal) -> Result<Audience, ApiError> {
-    Ok(match principal {
+/// Whether `principal` is sent every card and event as they are stored (staff): no need to read
+/// the board to know what it may see.
+fn reads_everything(principal: &Principal) -> bool {
+    matches!(principal, Principal::User { user, .. } if !user.applicant_only())
+}
+
+/// The board's stored cards, parsed.
+pub fn parse_cards(cards: &[String]) -> Result<Vec<pantau_core::domain::Card>, ApiError> {
+    cards
+        .iter()
+        .map(|json| serde_json::from_str(json))
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))
+}
+
+/// What `principal` is sent of the board and the log, the board standing as `cards`.
+pub fn audience_of(principal: &Principal, cards: &[pantau_core::domain::Card]) -> Audience {
+    match principal {
         Principal::Kiosk { .. } => Audience::Wall,
         Principal::User { user, .. } if user.applicant_only() => {
-            let (_, cards) = hub.store.snapshot().await?;
-            let cards: Vec<pantau_core::domain::Card> = cards
-                .iter()
-                .map(|json| serde_json::from_str(json))
-                .collect::<Result<_, _>>()
-                .map_err(|e| ApiError::Internal(format!("a stored card: {e}")))?;
-            Audience::Agency(OwnAgency::new(&user.as_applicant(), &cards))
+            Audience::Agency(OwnAgency::new(&user.as_applicant(), cards))
         }
         Principal::User { .. } => Audience::Staff,
-    })
+    }
+}
+
+/// What `principal` is sent of the board and the log; an applicant's view starts from the board
+/// as it stands now (read only for it).
+pub async fn audience(hub: &Hub, principal: &Principal) -> Result<Audience, ApiError> {
+    if reads_everything(principal) {
+        return Ok(Audience::Staff);
+    }
+    let (_, cards) = hub.store.snapshot().await?;
+    Ok(audience_of(principal, &parse_cards(&cards)?))
 }
 
 /// A card id from a path: 400 when it is not a UUID.

@@ -61,6 +61,23 @@ impl Audience {
         }
     }
 
+    /// Whether this audience is given this card (of the board it was made from).
+    pub fn shows(&self, card: &pantau_core::domain::Card) -> bool {
+        match self {
+            Audience::Staff | Audience::Wall => true,
+            Audience::Agency(view) => view.sees(card.id),
+        }
+    }
+
+    /// A card's JSON as this audience is given it, if at all.
+    pub fn card(&self, card: &pantau_core::domain::Card) -> Option<String> {
+        let json = |card| serde_json::to_string(card).expect("a card serializes");
+        match self {
+            Audience::Wall => Some(json(&pantau_core::domain::kiosk::card(card))),
+            _ => self.shows(card).then(|| json(card)),
+        }
+    }
+
     /// A page of the log as this audience is sent it.
     pub fn events(
         &mut self,

@@ -691,15 +691,7 @@ async fn an_applicant_reads_only_its_own_agency_s_letters(server: TestServer) {
         .map(|g| g["key"].as_str().unwrap())
         .collect();
     assert_eq!(agencies, ["Dinas Perhubungan"], "{report}");
-    let staff_report: serde_json::Value = server
-        .http
-        .get(server.url("/api/reports/sla"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let staff_report: serde_json::Value = server.get_json("/api/reports/sla").await;
     assert_eq!(
         staff_report["agencies"].as_array().unwrap().len(),
         2,
@@ -747,15 +739,7 @@ async fn an_applicant_reads_only_its_own_agency_s_letters(server: TestServer) {
     );
     assert!(stream.next(Duration::from_millis(300)).await.is_none());
     // Staff read everything.
-    let staff: serde_json::Value = server
-        .http
-        .get(server.url("/api/board"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let staff: serde_json::Value = server.get_json("/api/board").await;
     assert_eq!(staff["cards"].as_array().unwrap().len(), 4);
 }
 
