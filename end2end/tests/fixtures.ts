@@ -84,39 +84,37 @@ export async function signIn(page: Page, username: string): Promise<void> {
 
 /** A new request through the API with this page's session, by the applicant (at step 1) or TU
  * (registered: at step 2): the card id. */
-export async function newRequest(page: Page, n: number, role = 'pemohon'): Promise<string> {
+export async function newRequest(page: Page, n: number, role = 'pemohon', agency = 'Dinas Perhubungan'): Promise<string> {
   const card = randomUUID();
+  await pushOne(page.request, role, { type: 'create_request', card, request: letter(n, agency) });
+  return card;
+}
+
+/** The letter of test request `n` (a monitoring window three days from now), in `agency`'s name. */
+export function letter(n: number, agency = 'Dinas Perhubungan') {
   const start = new Date(Date.now() + 3 * 86400_000);
   const end = new Date(start.getTime() + 4 * 3600_000);
-  const res = await page.request.post('/api/sync/push', {
-    data: {
-      mutations: [{
-        id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
-        mutation: {
-          type: 'create_request', card,
-          request: {
-            letter_number: `000.8/E2E-${n}/DISHUB/2026`, letter_date: '2026-11-27', agency: 'Dinas Perhubungan',
-            contact_name: 'Budi', contact_phone: '0812 3456 7890', subject: `Permohonan monitoring uji ${n}`,
-            purpose: 'Kelancaran lalu lintas', cameras: ['Simpang Tugu Naga', 'Jl. Diponegoro'],
-            window_start: start.toISOString(), window_end: end.toISOString(), documents: [],
-          },
-        },
-      }],
-    },
+  return {
+    letter_number: `000.8/E2E-${n}/DISHUB/2026`, letter_date: '2026-11-27', agency,
+    contact_name: 'Budi', contact_phone: '0812 3456 7890', subject: `Permohonan monitoring uji ${n}`,
+    purpose: 'Kelancaran lalu lintas', cameras: ['Simpang Tugu Naga', 'Jl. Diponegoro'],
+    window_start: start.toISOString(), window_end: end.toISOString(), documents: [],
+  };
+}
+
+/** Pushes one mutation in `role` with `request`'s session; the server must accept it. */
+export async function pushOne(request: APIRequestContext, role: string, mutation: object) {
+  const res = await request.post('/api/sync/push', {
+    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(), mutation }] },
   });
-  expect((await res.json()).results[0].status).toBe('accepted');
-  return card;
+  const answer = await res.json();
+  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
 }
 
 
 /** Completes a step through the API with `request`'s session, in `role`; it must be accepted. */
 export async function completeStep(request: APIRequestContext, card: string, step: string, role: string, output: object) {
-  const res = await request.post('/api/sync/push', {
-    data: { mutations: [{ id: randomUUID(), actor: 'x', role, device: 'playwright', client_time: new Date().toISOString(),
-      mutation: { type: 'complete_step', card, step, output } }] },
-  });
-  const answer = await res.json();
-  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
+  await pushOne(request, role, { type: 'complete_step', card, step, output });
 }
 
 /** What each step's performer sends to complete it, through the API (step 5: yes). */

@@ -126,6 +126,14 @@ for (const role of ['kepala_dinas', 'tu', 'operator_tcmr', 'admin', 'pemohon'] a
       expect(fit.width, `${path} scrolls sideways: ${fit.wide.join('; ')}`).toBeLessThanOrEqual(fit.viewport);
       expect(fit.cut, `${path}: controls cut off`).toEqual([]);
       expect(fit.small, `${path}: touch targets under 44×44 px`).toEqual([]);
+      if (path === '/') {
+        // Each column ends below its own cards: no empty panel as tall as the longest column.
+        const below = await page.evaluate(() => [...document.querySelectorAll('.board .column')].map((column) => {
+          const last = [...column.querySelectorAll('.cards > li')].pop();
+          return last ? Math.round(column.getBoundingClientRect().bottom - last.getBoundingClientRect().bottom) : 0;
+        }));
+        expect(Math.max(...below), `space under the last card of each column: ${below}`).toBeLessThanOrEqual(16);
+      }
       await screenshot(page, `phone-${role}${path === '/' ? '-board' : path.startsWith('/kartu/') ? '-kartu' : path.replace(/\//g, '-')}`);
     }
     expect(trouble.pageErrors).toEqual([]);
@@ -133,6 +141,64 @@ for (const role of ['kepala_dinas', 'tu', 'operator_tcmr', 'admin', 'pemohon'] a
     await phone.close();
   });
 }
+
+test('on a phone an applicant registers a letter with taps: phone keyboards, problems by their fields, the letter on the board', async ({ browser }) => {
+  const phone = await browser.newContext({ ...devices['Pixel 5'], viewport: { width: 360, height: 640 } });
+  const page = await phone.newPage();
+  const trouble = watchPage(page);
+  expect((await phone.request.post('/api/auth/login', { data: { username: ACCOUNTS.pemohon, password: PASSWORD } })).ok()).toBe(true);
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByTestId('new-request').tap();
+  const form = page.getByTestId('new-request-form');
+  await expect(form).toBeVisible();
+  // Each field brings up the keyboard (or picker) its value needs.
+  const types = await form.evaluate((f) => Object.fromEntries([...f.querySelectorAll('input')].map((i) => [i.name, i.type])));
+  expect(types).toMatchObject({ letter_date: 'date', contact_phone: 'tel', contact_email: 'email', window_start: 'datetime-local', window_end: 'datetime-local' });
+  // The form fits the screen: it scrolls down, never sideways.
+  const fits = await form.evaluate((f) => ({ right: f.getBoundingClientRect().right, wide: f.scrollWidth - f.clientWidth }));
+  expect(fits.right).toBeLessThanOrEqual(360);
+  expect(fits.wide).toBeLessThanOrEqual(0);
+
+  // Tapped with nothing in it: each problem under its field, and the first field says so.
+  await form.getByTestId('save-request').tap();
+  await expect(form.locator('label:has(input[name="letter_number"]) .field-error')).toHaveText('Nomor surat wajib diisi');
+  await expect(form.locator('[name="letter_number"]')).toHaveAttribute('aria-invalid', 'true');
+  await screenshot(page, 'phone-new-request-errors');
+
+  // Field by field, as a thumb does: tap, type. (Dates come from the phone's picker: filled.)
+  const typed: [string, string][] = [
+    ['letter_number', '000.8/61/DISHUB/2026'], ['agency', 'Dinas Perhubungan'], ['subject', 'Pantauan arus mudik'],
+    ['contact_name', 'Budi'], ['contact_phone', '0812-5555-6161'], ['contact_email', 'budi@dishub.singkawangkota.go.id'],
+    ['purpose', 'Kelancaran lalu lintas'], ['cameras', 'Simpang Tugu Naga'],
+  ];
+  for (const [name, value] of typed) {
+    await form.locator(`[name="${name}"]`).tap();
+    await page.keyboard.type(value);
+    // Its problem goes as soon as it is right, before the next tap on "Daftarkan".
+    if (name === 'letter_number') {
+      await expect(form.locator('label:has(input[name="letter_number"]) .field-error')).toHaveText('');
+      await expect(form.locator('[name="letter_number"]')).not.toHaveAttribute('aria-invalid', 'true');
+    }
+  }
+  await form.locator('[name="letter_date"]').fill('2026-11-27');
+  await form.locator('[name="window_start"]').fill('2027-01-10T08:00');
+  await form.locator('[name="window_end"]').fill('2027-01-10T12:00');
+  await expect(form.locator('[aria-invalid="true"]')).toHaveCount(0);
+  await form.getByTestId('save-request').tap();
+  await expect(form).toBeHidden();
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-pending', '0');
+  // On its board, in step 1 (its own step: sending the letter), shown with the step's button.
+  await page.locator('[data-show-step="1"]').tap();
+  const card = page.locator('section[data-step="1"] .card', { hasText: '000.8/61/DISHUB/2026' });
+  await expect(card).toBeVisible();
+  await expect(card).toHaveAttribute('data-pending', 'false');
+  const box = await card.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+  expect(trouble).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  await phone.close();
+});
 
 test('on a tablet a card is moved by touch: dragged with a finger to the next step', async ({ browser }) => {
   const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false, deviceScaleFactor: 2 });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn, completeStep as complete } from './fixtures';
+import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn, completeStep as complete, pushOne, letter, ACCOUNTS, PASSWORD } from './fixtures';
 
 const SIGNED_IN = path.join(__dirname, '..', 'test-results', '.auth', 'semua.json');
 
@@ -245,4 +245,33 @@ test('a change the server cannot store does not hold back the others, and the pe
   expect(trouble.pageErrors).toEqual([]);
   expect(trouble.failedRequests.filter((r) => !r.includes('/api/sync/push'))).toEqual([]);
   await other.close();
+});
+
+test("a letter edited into an applicant's agency reaches its open board, and is still there after a reload", async ({ browser, page }) => {
+  // The applicant's account was never sent this letter (another agency's): the edit that names its
+  // agency is the first it hears of it, so the board fetches the letter's history.
+  const card = await newRequest(page, 930, 'tu', 'Satlantas Polres Singkawang');
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const applicant = await context.newPage();
+  const trouble = watchPage(applicant);
+  expect((await context.request.post('/api/auth/login', { data: { username: ACCOUNTS.pemohon, password: PASSWORD } })).ok()).toBe(true);
+  await applicant.goto('/');
+  await hydrated(applicant);
+  await expect(applicant.getByTestId('connection')).toHaveText('Tersinkron');
+  const shown = applicant.locator(`.card[data-card="${card}"]`);
+  await expect(shown).toHaveCount(0);
+
+  await pushOne(page.request, 'tu', { type: 'edit_request', card, request: letter(930, 'Dinas Perhubungan') });
+  await expect(shown).toBeVisible({ timeout: 10_000 });
+  await expect(shown).toContainText('Permohonan monitoring uji 930');
+  await expect(shown).toContainText('Dinas Perhubungan');
+  // Its moves come on as for any of its letters.
+  await complete(page.request, card, '2', 'tu', { kind: 'received' });
+  await expect(applicant.locator(`[data-step="3"] .card[data-card="${card}"]`)).toBeVisible();
+  // Kept by this browser: a reload shows it from the saved board.
+  await applicant.reload();
+  await hydrated(applicant);
+  await expect(applicant.locator(`[data-step="3"] .card[data-card="${card}"]`)).toBeVisible();
+  expect(trouble).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  await context.close();
 });

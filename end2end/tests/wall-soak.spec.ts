@@ -27,8 +27,23 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
     // The bundle's memory (it only grows, to the most the page ever needed), and its allocator's
     // count of the bytes it holds now.
     const wasm = await wall.evaluate(() => (window as any).__pantauMemory.buffer.byteLength as number);
-    return { js: usedSize, wasm, held: await heldBytes(wall) };
+    // The least of three counts a quarter of a second apart (real time): work under way when
+    // one is taken (a message being read, a column drawn in full before it is measured) holds
+    // bytes for a moment; a leak is in all three.
+    const counts = [];
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) await wall.waitForTimeout(250);
+      counts.push(await heldBytes(wall));
+    }
+    return { js: usedSize, wasm, held: Math.min(...counts), counts };
   };
+  // Each card's clock as the wall shows it, and the late strip's count: a card turning late draws
+  // a line more (more to hold, not a leak).
+  const shown = () => wall.evaluate(() => JSON.stringify({
+    cards: [...document.querySelectorAll('.wall-card')].map((c) => `${c.getAttribute('data-card')}:${c.getAttribute('data-status')}`).sort(),
+    counts: [...document.querySelectorAll('[data-testid="wall-step-counts"]')].map((c) => c.textContent),
+    late: document.querySelector('[data-testid="late-strip"] .n')?.textContent,
+  }));
 
   // Each card: registered at step 2, moved to 3, 4, 5, then returned at 5 (so the board stays the
   // same size while the log grows). The wall must show each move before the clock runs on.
@@ -58,7 +73,7 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
     }
   };
 
-  let firstHour = { js: 0, wasm: 0, held: 0 };
+  let firstHour = { js: 0, wasm: 0, held: 0, counts: [0] };
   const started = Date.now();
   for (let minute = 0; minute < HOURS * 60; minute++) {
     if (minute % EVERY === 0) await move();
@@ -84,8 +99,9 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
   // second with a reactive text inside held 35 KB more per day here: 48 bytes a redraw, left in
   // the language signal's list of readers).
   // Quiet means the cameras too: every probe (each camera every 2 s of real time) sends the wall a
-  // change, and a count taken while a few of those wait in its queue held 18–26 KB more (seen in
-  // two CI runs of about six). They are switched off for the quiet days, and back on after.
+  // change. They are switched off for the quiet days, and back on after. And a day in which a card
+  // turned late (or its office opened: another state) is not quiet: then one more day is counted,
+  // up to four. (CI held 18–26 KB more in about one run in three; see the issue's note.)
   const feed = await (await page.request.get('/api/cameras')).json();
   const probed: string[] = feed.cameras.filter((c: any) => c.enabled).map((c: any) => c.id);
   const enable = async (enabled: boolean) => {
@@ -94,17 +110,24 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
     }
   };
   await enable(false);
-  let settled, quiet;
+  let settled, quiet, steady = false;
   try {
     await quietHours(wall, 72);
     settled = await memory();
-    await quietHours(wall, 24);
-    quiet = await memory();
+    for (let day = 0; day < 4 && !steady; day++) {
+      if (quiet) settled = quiet;
+      const before = await shown();
+      await quietHours(wall, 24);
+      quiet = await memory();
+      steady = (await shown()) === before;
+      if (!steady) console.log(`  a card changed state on quiet day ${day + 1} (held ${signed(quiet.held - settled.held)} bytes): not counted`);
+    }
   } finally {
     await enable(true);
   }
-  console.log(`  after 72 more hours without moves: JS heap ${mib(settled.js)} MiB (${pct(lastHour.js, settled.js)}), wasm memory ${mib(settled.wasm)} MiB (${pct(lastHour.wasm, settled.wasm)}), held by the allocator ${settled.held} bytes (${pct(lastHour.held, settled.held)})`);
-  console.log(`  after 24 hours more: JS heap ${mib(quiet.js)} MiB (${pct(settled.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(settled.wasm, quiet.wasm)}), held by the allocator ${quiet.held} bytes (${signed(quiet.held - settled.held)})`);
+  expect(steady, 'a quiet day in which no card changed state').toBe(true);
+  console.log(`  before the quiet day counted (72 hours or more without moves): JS heap ${mib(settled.js)} MiB (${pct(lastHour.js, settled.js)}), wasm memory ${mib(settled.wasm)} MiB (${pct(lastHour.wasm, settled.wasm)}), held by the allocator ${settled.held} bytes (${pct(lastHour.held, settled.held)})`);
+  console.log(`  after it: JS heap ${mib(quiet.js)} MiB (${pct(settled.js, quiet.js)}), wasm memory ${mib(quiet.wasm)} MiB (${pct(settled.wasm, quiet.wasm)}), held by the allocator ${quiet.held} bytes (${signed(quiet.held - settled.held)}; counts ${settled.counts} then ${quiet.counts})`);
   expect(settled.js).toBeLessThanOrEqual(lastHour.js * 1.1);
   expect(quiet.js).toBeLessThanOrEqual(settled.js * 1.1);
   expect(quiet.wasm).toBe(settled.wasm);

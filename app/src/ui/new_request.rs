@@ -66,12 +66,10 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
             .and_then(|r| r.check_complete(now).err())
             .unwrap_or_default()
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut request = input.get_untracked();
-        request.cameras = camera_lines(&cameras.get_untracked());
-        request.documents = documents
-            .get_untracked()
+    // The whole letter to register, its documents read from their lines.
+    let letter = move || RequestInput {
+        documents: documents
+            .get()
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
@@ -81,10 +79,27 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
                     reference: reference.trim().to_owned(),
                 }
             })
-            .collect();
+            .collect(),
+        ..typed()
+    };
+    // Once a save was refused, each problem goes as soon as its field is right.
+    let refused = RwSignal::new(false);
+    Effect::new(move |_| {
+        if refused.get() {
+            let now = screen.now.get_untracked();
+            let problems = Request::parse(&letter(), now).err().unwrap_or_default();
+            if errors.with_untracked(|e| *e != problems) {
+                errors.set(problems);
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = untrack(letter);
         let now = screen.now.get_untracked();
         if let Err(problems) = Request::parse(&request, now) {
             errors.set(problems);
+            refused.set(true);
             super::dialog::focus_first_invalid("[data-testid=new-request-form]");
             return;
         }

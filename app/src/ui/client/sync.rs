@@ -1,7 +1,8 @@
 //! Keeping the board in step with the server: the saved board caught up by its events, or a
 //! snapshot; then the event stream; the queue shared between tabs; the service worker.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -16,13 +17,15 @@ use super::for_you;
 use super::http::{api_url, error_message, is_kiosk, kiosk_token, sleep, use_kiosk_token};
 use super::push::kick;
 use super::saved::{self, Raw, ThreadLocal};
-use crate::api::sync::{BoardSnapshot, PullAnswer};
-use crate::domain::{Board, Event};
+use crate::api::sync::{BoardSnapshot, CardAnswer, PullAnswer};
+use crate::domain::{Board, CardId, Event};
 use crate::ui::screen::{ClockOffset, Connection, Screen};
 
 thread_local! {
     /// Whether the saved texts are being replaced by a fresh snapshot.
     static COMPACTING: Cell<bool> = const { Cell::new(false) };
+    /// Cards whose history is being fetched, with their events that came meanwhile.
+    static FETCHING: RefCell<HashMap<CardId, Vec<Event>>> = RefCell::default();
 }
 
 /// The server no longer accepts this screen: staff sign in again; a wall says so and stops.
@@ -108,12 +111,14 @@ pub fn start(screen: Screen) {
         // Until the server answers, show what this browser saved; try again every few seconds.
         // With a saved board only the events since it are fetched; else the whole snapshot.
         let seq_before = screen.confirmed.with_untracked(|b| b.seq);
-        let (text, offset, fresh) = loop {
+        let (text, offset, fresh, missing) = loop {
             let attempt = match &saved_raw {
                 Some(saved) => resume(screen, saved.clone())
                     .await
-                    .map(|(t, o)| (t, o, false)),
-                None => snapshot(screen).await.map(|(t, o)| (t, o, true)),
+                    .map(|(t, o, missing)| (t, o, false, missing)),
+                None => snapshot(screen)
+                    .await
+                    .map(|(t, o)| (t, o, true, Vec::new())),
             };
             match attempt {
                 Ok(loaded) => break loaded,
@@ -129,6 +134,9 @@ pub fn start(screen: Screen) {
             }
         };
         raw.set_value(text);
+        for event in missing {
+            fetch_card(screen, raw, event);
+        }
         screen.now.set(Utc::now() + offset.0);
         // A saved board with nothing new is already on screen: no second drawing of it.
         let changed = fresh || screen.confirmed.with_untracked(|b| b.seq) != seq_before;
@@ -188,7 +196,11 @@ async fn snapshot(screen: Screen) -> Result<(Raw, ClockOffset), LoadError> {
 
 /// Catches the saved board up with the events since it (far less to fetch and read than a
 /// snapshot of every card). The clock offset comes from the answer's `Date` (to the second).
-async fn resume(screen: Screen, mut saved: Raw) -> Result<(Raw, ClockOffset), LoadError> {
+/// Also gives the events of cards the board does not hold (see [`fetch_card`]).
+async fn resume(
+    screen: Screen,
+    mut saved: Raw,
+) -> Result<(Raw, ClockOffset, Vec<Event>), LoadError> {
     let mut since = screen.confirmed.with_untracked(|b| b.seq);
     let mut events = Vec::new();
     let mut offset = ClockOffset::default();
@@ -225,12 +237,54 @@ async fn resume(screen: Screen, mut saved: Raw) -> Result<(Raw, ClockOffset), Lo
             }
         });
     }
-    saved.events.extend(
+    saved.events.extend(events.iter().map(event_text));
+    let missing: Vec<Event> = screen.confirmed.with_untracked(|b| {
         events
-            .iter()
-            .map(|e| serde_json::value::to_raw_value(e).expect("an event serializes")),
-    );
-    Ok((saved, offset))
+            .into_iter()
+            .filter(|e| b.card(e.card).is_none())
+            .collect()
+    });
+    Ok((saved, offset, missing))
+}
+
+fn event_text(event: &Event) -> Box<RawValue> {
+    serde_json::value::to_raw_value(event).expect("an event serializes")
+}
+
+/// An event came of a card this board does not hold: a letter edited into an applicant's agency
+/// (its account was never sent the letter's earlier events). The card's history is fetched once,
+/// applied with whatever of its events came meanwhile, and kept with the saved events.
+fn fetch_card(screen: Screen, raw: StoredValue<Raw, ThreadLocal>, event: Event) {
+    let card = event.card;
+    let first = FETCHING.with(|f| {
+        let mut fetching = f.borrow_mut();
+        let first = !fetching.contains_key(&card);
+        fetching.entry(card).or_default().push(event);
+        first
+    });
+    if !first {
+        return;
+    }
+    spawn_local(async move {
+        let history = match read(&format!("/api/cards/{}", card.0)).await {
+            Ok(res) => res.json::<CardAnswer>().await.ok().map(|a| a.events),
+            Err(_) => None,
+        };
+        let waited = FETCHING
+            .with(|f| f.borrow_mut().remove(&card))
+            .unwrap_or_default();
+        let Some(history) = history else {
+            // Not readable (any more): the next snapshot has it if it should.
+            return;
+        };
+        screen.confirmed.update(|b| {
+            for event in history.iter().chain(&waited) {
+                b.apply(event);
+            }
+        });
+        raw.update_value(|r| r.events.extend(history.iter().map(event_text)));
+        screen.settle(true);
+    });
 }
 
 /// A GET of the read API (with the kiosk token on a wall): a 2xx answer, or why not.
@@ -411,6 +465,13 @@ fn listen(
                     })
                     .flatten();
                 screen.confirmed.update(|b| b.apply(&event));
+                if screen
+                    .confirmed
+                    .with_untracked(|b| b.card(event.card).is_none())
+                {
+                    fetch_card(screen, raw, event);
+                    continue;
+                }
                 if watching {
                     for_you::arrived(screen, before.as_ref(), &event);
                 }

@@ -229,7 +229,8 @@ impl Board {
         Ok(Some(event))
     }
 
-    /// Folds one event into the board. Deterministic; an event already applied changes nothing.
+    /// Folds one event into the board. Deterministic; an event already applied changes nothing,
+    /// nor does one of a card the board does not hold.
     pub fn apply(&mut self, event: &Event) {
         if let Some(seq) = event.seq {
             self.seq = self.seq.max(seq);
@@ -242,15 +243,19 @@ impl Board {
                 return;
             }
         }
+        // An event of a card this board does not hold changes nothing, and is not counted as
+        // applied: it applies once the card's earlier events are here (a letter edited into an
+        // applicant's agency reaches its board with the edit; its history is fetched after).
+        let creates = matches!(event.change, Change::Created { .. });
+        if creates == self.cards.contains_key(&event.card) {
+            return;
+        }
         if !self.applied.insert(event.mutation_id) {
             return;
         }
         let at = event.at();
 
         if let Change::Created { request, received } = &event.change {
-            if self.cards.contains_key(&event.card) {
-                return;
-            }
             let mut card = Card {
                 id: event.card,
                 request: request.clone(),

@@ -42,17 +42,22 @@ impl Client {
     }
 }
 
-/// A board holding one card registered by TU (so at step 2).
-pub fn board_with_card(client: &mut Client) -> (Board, CardId) {
-    let mut board = Board::new();
-    let id = card_id(1);
-    let env = client.envelope(
+/// TU registering a complete letter as card `id`.
+fn registered_by_tu(client: &mut Client, id: CardId) -> Envelope {
+    client.envelope(
         Role::Tu,
         Mutation::CreateRequest {
             card: id,
             request: complete_input(),
         },
-    );
+    )
+}
+
+/// A board holding one card registered by TU (so at step 2).
+pub fn board_with_card(client: &mut Client) -> (Board, CardId) {
+    let mut board = Board::new();
+    let id = card_id(1);
+    let env = registered_by_tu(client, id);
     board.execute(&env, client.now).unwrap();
     (board, id)
 }
@@ -986,5 +991,40 @@ fn a_card_holds_a_bounded_number_of_notes() {
         refused
             .message(crate::i18n::Lang::Id)
             .contains("200 catatan")
+    );
+}
+
+#[test]
+fn an_event_of_a_card_the_board_lacks_applies_once_the_cards_history_comes() {
+    // An applicant's board is sent the edit that brings a letter into its agency, and fetches the
+    // letter's history after: the edit must then count, not be skipped as seen.
+    let mut client = Client::new();
+    let mut whole = Board::new();
+    let id = card_id(7);
+    let create = registered_by_tu(&mut client, id);
+    let mut created = whole.execute(&create, client.now).unwrap().unwrap();
+    let mut edited_request = complete_input();
+    edited_request.agency = "Satlantas Polres Singkawang".into();
+    let edit = client.envelope(
+        Role::Tu,
+        Mutation::EditRequest {
+            card: id,
+            request: edited_request,
+        },
+    );
+    let mut edited = whole.execute(&edit, client.now).unwrap().unwrap();
+    created.seq = Some(1);
+    edited.seq = Some(2);
+    let whole = Board::from_events([&created, &edited]);
+
+    let mut late = Board::new();
+    late.apply(&edited);
+    assert!(late.card(id).is_none());
+    late.apply(&created);
+    late.apply(&edited);
+    assert_eq!(late, whole);
+    assert_eq!(
+        late.card(id).unwrap().request.agency.as_str(),
+        "Satlantas Polres Singkawang"
     );
 }
