@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, screenshot, advance, openWall } from './fixtures';
+import { test, expect, hydrated, screenshot, advance, openWall, pushOne } from './fixtures';
 
 // The e2e server probes every 2 s (serve.sh). A "camera" here is a real TCP listener the test opens
 // and closes; the RTSP and HTTP probes are covered against real servers by server/tests/cameras.rs.
@@ -92,15 +92,11 @@ test('a card whose camera goes offline warns on the board and the wall; the 5a c
   // A request for that camera and one Pantau does not know, taken to step 5a.
   const card = randomUUID();
   const start = new Date(Date.now() + 3 * 86400_000);
-  const res = await page.request.post('/api/sync/push', {
-    data: { mutations: [{ id: randomUUID(), actor: 'x', role: 'tu', device: 'playwright', client_time: new Date().toISOString(),
-      mutation: { type: 'create_request', card, request: {
-        letter_number: '000.8/KAMERA/2026', letter_date: '2026-11-27', agency: 'Satpol PP', contact_name: 'Andreas',
-        contact_phone: '0812 3456 7890', subject: 'Pengamanan pasar malam', purpose: 'Keamanan',
-        cameras: [name, 'Gang Belum Terdaftar'], window_start: start.toISOString(),
-        window_end: new Date(start.getTime() + 4 * 3600_000).toISOString(), documents: [] } } }] },
-  });
-  expect((await res.json()).results[0].status).toBe('accepted');
+  await pushOne(page.request, 'tu', { type: 'create_request', card, request: {
+    letter_number: '000.8/KAMERA/2026', letter_date: '2026-11-27', agency: 'Satpol PP', contact_name: 'Andreas',
+    contact_phone: '0812 3456 7890', subject: 'Pengamanan pasar malam', purpose: 'Keamanan',
+    cameras: [name, 'Gang Belum Terdaftar'], window_start: start.toISOString(),
+    window_end: new Date(start.getTime() + 4 * 3600_000).toISOString(), documents: [] } });
   for (const step of ['2', '3', '4', '5']) await advance(page.request, card, step);
 
   await page.goto('/');

@@ -197,12 +197,7 @@ export async function fillStep(dialog: Locator) {
 export async function startMonitoringNow(request: APIRequestContext, card: string) {
   const start = new Date(Date.now() + 1500);
   const end = new Date(start.getTime() + 2 * 3600_000);
-  const res = await request.post('/api/sync/push', {
-    data: { mutations: [{ id: randomUUID(), actor: 'x', role: 'subkor_ile', device: 'playwright', client_time: new Date().toISOString(),
-      mutation: { type: 'reschedule', card, step: '7', window: { start: start.toISOString(), end: end.toISOString() },
-        reason: 'Monitoring dimulai sekarang' } }] },
-  });
-  const answer = await res.json();
-  expect(answer.results[0].status, JSON.stringify(answer)).toBe('accepted');
+  await pushOne(request, 'subkor_ile', { type: 'reschedule', card, step: '7',
+    window: { start: start.toISOString(), end: end.toISOString() }, reason: 'Monitoring dimulai sekarang' });
   await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() - Date.now()) + 200));
 }

@@ -215,7 +215,7 @@ test('on a tablet a card is moved by touch: dragged with a finger to the next st
   const b = (await to.boundingBox())!;
   // A finger on the screen (touch events, which Chromium turns into pointer events).
   const cdp = await tablet.newCDPSession(page);
-  const touch = (type: string, x: number, y: number) =>
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
     cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
   const [x0, y0] = [a.x + a.width / 2, a.y + a.height / 2];
   const [x1, y1] = [b.x + b.width / 2, b.y + Math.min(b.height / 2, 80)];

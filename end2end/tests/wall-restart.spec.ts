@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { request as playwrightRequest } from '@playwright/test';
-import { test, expect, hydrated, wallCount } from './fixtures';
+import { test, expect, hydrated, wallCount, pushOne } from './fixtures';
 
 // A server of this test's own (the suite's shared one cannot be restarted): the wall must ride
 // through a restart of it, keep showing the board meanwhile, and catch up after.
@@ -54,11 +54,7 @@ test('the wall rides through a server restart: it says it is reconnecting, keeps
   expect((await api.post('/api/auth/login', { data: { username: 'restart.staf', password: PASSWORD } })).status()).toBe(200);
   const card = randomUUID();
   const start7 = new Date(Date.now() + 3 * 86400_000);
-  const push = async (mutation: object) => {
-    const res = await api.post('/api/sync/push', { data: { mutations: [{ id: randomUUID(), actor: 'x', role: (mutation as any).role,
-      device: 'playwright', client_time: new Date().toISOString(), mutation: (mutation as any).m }] } });
-    expect((await res.json()).results[0].status).toBe('accepted');
-  };
+  const push = ({ role, m }: { role: string, m: object }) => pushOne(api, role, m);
   await push({ role: 'tu', m: { type: 'create_request', card, request: {
     letter_number: '000.8/RESTART/2026', letter_date: '2026-11-27', agency: 'Dinas Perhubungan', contact_name: 'Budi',
     contact_phone: '0812 3456 7890', subject: 'Uji restart', purpose: 'Uji', cameras: ['Simpang Tugu Naga'],

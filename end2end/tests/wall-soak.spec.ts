@@ -110,12 +110,12 @@ test('the wall runs 24 simulated hours of moves without growing its memory', asy
     }
   };
   await enable(false);
-  let settled, quiet, steady = false;
+  let settled = lastHour, quiet = lastHour, steady = false;
   try {
     await quietHours(wall, 72);
-    settled = await memory();
+    quiet = await memory();
     for (let day = 0; day < 4 && !steady; day++) {
-      if (quiet) settled = quiet;
+      settled = quiet;
       const before = await shown();
       await quietHours(wall, 24);
       quiet = await memory();

@@ -49,7 +49,6 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
     let input = RwSignal::new(RequestInput::default());
     let cameras = RwSignal::new(String::new());
     let documents = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
     let refusal = RwSignal::new(None::<String>);
     let node = NodeRef::<leptos::html::Form>::new();
     let (keys, close) = super::dialog::modal(node, move || open.set(false), None);
@@ -82,28 +81,25 @@ fn NewRequestForm(open: RwSignal<bool>) -> impl IntoView {
             .collect(),
         ..typed()
     };
-    // Once a save was refused, each problem goes as soon as its field is right.
-    let refused = RwSignal::new(false);
-    Effect::new(move |_| {
-        if refused.get() {
-            let now = screen.now.get_untracked();
-            let problems = Request::parse(&letter(), now).err().unwrap_or_default();
-            if errors.with_untracked(|e| *e != problems) {
-                errors.set(problems);
-            }
+    // The letter's problems, shown from the first refused save on (each one read again at every
+    // save): each goes as soon as its field is right.
+    let refused_saves = RwSignal::new(0u32);
+    let errors: Memo<Vec<FieldError>> = Memo::new(move |_| {
+        if refused_saves.get() == 0 {
+            return Vec::new();
         }
+        let now = screen.now.get_untracked();
+        Request::parse(&letter(), now).err().unwrap_or_default()
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = untrack(letter);
         let now = screen.now.get_untracked();
-        if let Err(problems) = Request::parse(&request, now) {
-            errors.set(problems);
-            refused.set(true);
+        if Request::parse(&request, now).is_err() {
+            refused_saves.update(|n| *n += 1);
             super::dialog::focus_first_invalid("[data-testid=new-request-form]");
             return;
         }
-        errors.set(Vec::new());
         let Some(role) = registering_role(&screen.roles()) else {
             return;
         };
@@ -267,7 +263,7 @@ fn error_id(field: Field) -> String {
 
 /// The problems of one field, next to it.
 #[component]
-fn FieldProblems(field: Field, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn FieldProblems(field: Field, errors: Memo<Vec<FieldError>>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <span class="field-error" role="alert" id=error_id(field)>
