@@ -43,6 +43,14 @@ export async function hydrated(page: Page): Promise<void> {
   await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15_000 });
 }
 
+/** Starts counting what `page` loads of the app's bundle (its JavaScript and WebAssembly under
+ * /pkg/); the function returned gives those URLs. A page the server renders whole loads none. */
+export function bundleLoads(page: Page): () => string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => { if (/\/pkg\/[^?]*\.(js|wasm)(\?|$)/.test(r.url())) urls.push(r.url()); });
+  return () => urls;
+}
+
 /** Saves a screenshot under end2end/screenshots/ for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = path.join(__dirname, '..', 'screenshots');
@@ -54,6 +62,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** The SOP's steps in order, as the board must show them. */
 export const SOP_STEPS = ['1', '2', '3', '4', '5', '5a', '6', '7'];
+
+/** The browser state of the test account holding every role (made by sign-in.setup.ts). */
+export const SIGNED_IN = path.join(__dirname, '..', 'test-results', '.auth', 'semua.json');
 
 /** The password of every test account (set in playwright.config.ts, used by serve.sh). */
 export const PASSWORD = process.env.PANTAU_E2E_PASSWORD ?? '';

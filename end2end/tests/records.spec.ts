@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, newRequest, advance, completeStep, screenshot } from './fixtures';
+import { test, expect, hydrated, newRequest, advance, completeStep, screenshot, bundleLoads, ACCOUNTS, SIGNED_IN, watchPage } from './fixtures';
 
 const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September',
   'Oktober', 'November', 'Desember'];
@@ -57,13 +57,21 @@ test('the reply letter and the monitoring report print on A4 under the configure
   await page.locator(`[data-card="${card}"]`).click();
   const drawer = page.getByTestId('card-drawer');
   await expect(drawer.getByTestId('monitoring-report-link')).toContainText('setelah monitoring (tahap 7) selesai');
+  // The print page is rendered whole by the server: no bundle loads.
+  const loads = bundleLoads(page);
   await drawer.getByTestId('reply-letter-link').click();
   await expect(page).toHaveURL(new RegExp(`/rekaman/${card}/surat-balasan$`));
-  await hydrated(page);
   const letter = page.getByTestId('reply-letter');
   await expect(letter).toBeVisible();
+  // The number shows in the letter as it is typed (a few lines of script), and is kept by
+  // "Terapkan" (a form: without script too), in the page's address.
   await page.getByTestId('reply-number').fill('000.8.3.3/45/Al-A/2026');
   await expect(page.getByTestId('reply-number-shown')).toHaveText('000.8.3.3/45/Al-A/2026');
+  await page.getByTestId('reply-number-apply').click();
+  await expect(page).toHaveURL(/nomor=000\.8\.3\.3%2F45%2FAl-A%2F2026/);
+  await expect(page.getByTestId('reply-number-shown')).toHaveText('000.8.3.3/45/Al-A/2026');
+  await expect(page.getByTestId('reply-number')).toHaveValue('000.8.3.3/45/Al-A/2026');
+  expect(loads(), 'the print page loads no JavaScript or WebAssembly of the app').toEqual([]);
   await screenshot(page, 'reply-letter');
 
   const reply = await printed(page, 'reply-letter');
@@ -88,7 +96,6 @@ test('the reply letter and the monitoring report print on A4 under the configure
     note: 'Rekaman disimpan di server TCM Room',
   });
   await page.goto(`/rekaman/${card}/laporan-monitoring`);
-  await hydrated(page);
   await expect(page.getByTestId('monitoring-report')).toBeVisible();
   await screenshot(page, 'monitoring-report');
   const report = await printed(page, 'monitoring-report');
@@ -130,12 +137,58 @@ test('a returned request gets a reply letter that gives the reason', async ({ pa
     kind: 'review', decision: 'no', reason: 'Titik kamera yang diminta belum disebutkan',
   });
   await page.goto(`/rekaman/${card}/surat-balasan`);
-  await hydrated(page);
   const letter = page.getByTestId('reply-letter');
   await expect(letter).toContainText('belum dapat kami proses karena: Titik kamera yang diminta belum disebutkan.');
   await expect(page.getByTestId('reply-number-shown')).toHaveText(/^…+$/);
   // No monitoring happened: its report says so instead of printing an empty one.
   await page.goto(`/rekaman/${card}/laporan-monitoring`);
-  await hydrated(page);
   await expect(page.getByTestId('record-not-ready')).toContainText('setelah monitoring (tahap 7) selesai');
+});
+
+test('a print page asks a stranger to sign in and comes back, refuses a number it cannot print by its field, and says a wrong address in the chosen language', async ({ page, browser }) => {
+  const card = await newRequest(page, 963, 'tu');
+  for (const step of ['2', '3', '4']) await advance(page.request, card, step);
+  await completeStep(page.request, card, '5', 'subkor_ile', { kind: 'review', decision: 'no', reason: 'Surat belum ditandatangani' });
+
+  // Nobody signed in: the sign-in page, then back to the letter.
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const stranger = await context.newPage();
+  await stranger.goto(`/rekaman/${card}/surat-balasan`);
+  await expect(stranger).toHaveURL(/\/masuk\?lanjut=/);
+  await hydrated(stranger);
+  await stranger.getByLabel('Nama pengguna').fill(ACCOUNTS.tu);
+  await stranger.getByLabel('Kata sandi').fill(process.env.PANTAU_E2E_PASSWORD ?? '');
+  await stranger.getByRole('button', { name: 'Masuk' }).click();
+  await expect(stranger).toHaveURL(new RegExp(`/rekaman/${card}/surat-balasan$`));
+  await expect(stranger.getByTestId('reply-letter')).toContainText('Surat belum ditandatangani');
+  await context.close();
+
+  // Refusals answer 4xx on purpose: this page's watch allows them (and nothing else goes wrong).
+  const staff = await browser.newContext({ storageState: SIGNED_IN });
+  const other = await staff.newPage();
+  const trouble = watchPage(other, (url) => url.includes('/rekaman/'));
+  // A number longer than a letter's field: 422, said at the field, the letter printed unnumbered.
+  const long = await other.goto(`/rekaman/${card}/surat-balasan?nomor=${'9'.repeat(101)}`);
+  expect(long?.status()).toBe(422);
+  const field = other.getByTestId('reply-number');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(other.locator('#reply-number-error')).toHaveText('paling panjang 100 karakter');
+  await expect(other.getByTestId('reply-number-shown')).toHaveText(/^…+$/);
+
+  // In English (the switch keeps what was typed); a card that is not there says so, with 404.
+  await other.goto(`/rekaman/${card}/surat-balasan?nomor=12%2F3`);
+  await other.getByTestId('lang-toggle').click();
+  await expect(other).toHaveURL(/lang=en&nomor=12%2F3/);
+  await expect(other.getByTestId('reply-number-apply')).toHaveText('Apply');
+  await expect(other.getByTestId('reply-number-shown')).toHaveText('12/3');
+  const missing = await other.goto('/rekaman/00000000-0000-4000-8000-000000000000/surat-balasan');
+  expect(missing?.status()).toBe(404);
+  await expect(other.getByRole('alert')).toBeVisible();
+  const garbage = await other.goto('/rekaman/%FF%00/lainnya');
+  expect(garbage?.status()).toBe(404);
+  await expect(other.getByRole('alert')).toContainText('no record');
+  // Chromium logs each 4xx page it loads as a console error: those are the refusals above.
+  const unexpected = trouble.consoleErrors.filter((e) => !/status of (404|422) /.test(e));
+  expect({ ...trouble, consoleErrors: unexpected }).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [] });
+  await staff.close();
 });

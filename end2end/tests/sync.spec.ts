@@ -1,8 +1,5 @@
-import * as path from 'node:path';
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn, completeStep as complete, pushOne, letter, ACCOUNTS, PASSWORD } from './fixtures';
-
-const SIGNED_IN = path.join(__dirname, '..', 'test-results', '.auth', 'semua.json');
+import { test, expect, hydrated, watchPage, screenshot, newRequest, signIn, completeStep as complete, pushOne, letter, ACCOUNTS, PASSWORD, SIGNED_IN } from './fixtures';
 
 
 /** A new complete request, taken by the API to step 5 (Subkor ILE's review). */

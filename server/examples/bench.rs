@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use pantau::testing::{self as common, envelope};
 use pantau_core::domain::demo::{sample_output, sample_request};
-use pantau_core::domain::{Board, CardId, Envelope, Mutation, Role};
+use pantau_core::domain::{Board, CardId, Envelope, Mutation, Role, StepId};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -135,7 +135,9 @@ async fn push_bench(label: &str, base: &str, cookie: &str) {
                         assert_eq!(body["results"][0]["status"], "accepted", "{body}");
                         moves += 1;
                         let card = board.card(id).unwrap();
-                        if let Some(step) = card.current_step() {
+                        // Step 7's report may only come once the monitoring has started (days
+                        // ahead): each card goes through step 6, seven moves.
+                        if let Some(step) = card.current_step().filter(|s| *s != StepId::S7) {
                             let output = sample_output(step, card);
                             next = Some(envelope(
                                 step.def().performer,

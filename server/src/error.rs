@@ -103,13 +103,20 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        match &self {
+impl ApiError {
+    /// Logs what a client is never sent: the cause of a server-side failure.
+    pub fn log_cause(&self) {
+        match self {
             ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
             ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
             _ => {}
         }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log_cause();
         let fields = match &self {
             ApiError::Fields(fields) => fields.clone(),
             _ => Vec::new(),

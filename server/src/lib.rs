@@ -16,6 +16,7 @@ pub mod health;
 pub mod http;
 pub mod limits;
 pub mod notify;
+pub mod plain;
 pub mod records;
 pub mod reports;
 pub mod secrets;

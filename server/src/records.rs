@@ -6,18 +6,21 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pantau_core::domain::SlaConfig;
 use pantau_core::domain::record::{Letterhead, RequestRecord};
+use pantau_core::i18n::Both;
 use serde::Deserialize;
 
 use crate::auth::guard::Staff;
 use crate::auth::store::list_users;
 use crate::db::Db;
 use crate::error::{ApiError, ApiQuery};
+use crate::plain::PlainRequest;
 use crate::sync::Hub;
 use crate::sync::api::card_and_events;
 
@@ -95,6 +98,87 @@ pub async fn record(
         body,
     )
         .into_response())
+}
+
+/// The longest reply letter number a print page takes (as the field says).
+const NUMBER_LIMIT: usize = 100;
+
+/// `GET /rekaman/{id}/{surat-balasan|laporan-monitoring}[?nomor=…]` (staff): the print page,
+/// rendered whole by the server (no WebAssembly). Not signed in: the sign-in page, coming back here.
+pub async fn page(
+    State(db): State<Db>,
+    State(hub): State<Hub>,
+    State(sla): State<Arc<SlaConfig>>,
+    State(letterhead): State<Arc<Letterhead>>,
+    staff: Result<Staff, ApiError>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: PlainRequest,
+) -> Response {
+    use app::ui::records::{Doc, document};
+    // A segment that is not UTF-8 names no card and no record.
+    let (id, doc) = path.map(|Path(p)| p).unwrap_or_default();
+    let doc = match doc.as_str() {
+        "surat-balasan" => Doc::Reply,
+        "laporan-monitoring" => Doc::Monitoring,
+        _ => {
+            let missing = ApiError::NotFound(format!(
+                "tidak ada rekaman {doc:?} / there is no record {doc:?}"
+            ));
+            return refused(&request, Doc::Reply, &missing);
+        }
+    };
+    let user = match staff {
+        Ok(Staff(user)) => user,
+        Err(ApiError::Unauthorized(_)) => return request.to_sign_in(),
+        Err(error) => return refused(&request, doc, &error),
+    };
+    let typed = request.query("nomor").unwrap_or("").trim().to_owned();
+    let (number, problem) = match number_problem(&typed) {
+        None => (typed, None),
+        Some(problem) => (String::new(), Some(problem)),
+    };
+    let record = match build(&db, &hub, &sla, &letterhead, &id, &user).await {
+        Ok(record) => record,
+        Err(error) => return refused(&request, doc, &error),
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let keep = vec![("nomor", number.clone())];
+    let html = document(doc, Ok(record), number, problem, &request.page(keep));
+    request.answer(status, html)
+}
+
+/// What is wrong with a typed reply letter number, if anything.
+fn number_problem(typed: &str) -> Option<Both> {
+    if typed.chars().count() > NUMBER_LIMIT {
+        Some(Both::new(
+            format!("paling panjang {NUMBER_LIMIT} karakter"),
+            format!("at most {NUMBER_LIMIT} characters"),
+        ))
+    } else if typed.chars().any(char::is_control) {
+        Some(Both::new(
+            "tanpa karakter kendali (baris baru, tab)",
+            "no control characters (line breaks, tabs)",
+        ))
+    } else {
+        None
+    }
+}
+
+/// The print page saying why it cannot show the record.
+fn refused(request: &PlainRequest, doc: app::ui::records::Doc, error: &ApiError) -> Response {
+    let (status, text) = PlainRequest::error_text(error);
+    let html = app::ui::records::document(
+        doc,
+        Err(text),
+        String::new(),
+        None,
+        &request.page(Vec::new()),
+    );
+    request.answer(status, html)
 }
 
 /// `rekaman-000.8.3.3-123-Dishub.json`: the letter number with anything but letters, digits, dots

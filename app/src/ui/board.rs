@@ -250,7 +250,7 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
         let now = screen.now.get();
         screen
             .sla
-            .with(|sla| cards.with(|cards| SlaCounts::of(sla, cards, now)))
+            .with(|sla| cards.with(|cards| SlaCounts::of(sla, cards.iter().map(|c| &**c), now)))
     });
     let drop = move || super::moves::drop_class(screen, Target::Step(step.id));
     view! {
@@ -308,7 +308,7 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
             </header>
             <ol class="cards">
                 <For each=move || cards.with(|c| c.iter().take(shown.get()).cloned().collect::<Vec<_>>()) key=|c| (c.id, c.version) let:card>
-                    <CardView card/>
+                    <CardView card=Card::clone(&card)/>
                 </For>
                 <Show when=move || { cards.with(Vec::len) > shown.get() }>
                     <li class="more">
@@ -337,7 +337,11 @@ fn StepColumn(step: &'static StepDef) -> impl IntoView {
 
 /// Once the column has cards, and after the frame that paints them: the rest of its first page.
 #[cfg(feature = "hydrate")]
-fn draw_rest_after_paint(step: &'static StepDef, cards: Memo<Vec<Card>>, shown: RwSignal<usize>) {
+fn draw_rest_after_paint(
+    step: &'static StepDef,
+    cards: Memo<Vec<std::sync::Arc<Card>>>,
+    shown: RwSignal<usize>,
+) {
     let column = FLOW.iter().position(|s| s.id == step.id).unwrap_or(0) as u64;
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) || cards.with(Vec::len) <= FIRST_PAINT {
@@ -406,12 +410,13 @@ fn CardView(card: Card) -> impl IntoView {
             None
         }
     };
-    let pending = move || {
+    // A memo: the queue changes with every move; only the cards whose own state changed redraw.
+    let pending = Memo::new(move |_| {
         screen.pending.with(|p| {
             p.iter()
                 .any(|p| p.envelope.mutation.card() == id && p.accepted.is_none())
         })
-    };
+    });
     let step = card.current_step();
     view! {
         <li
@@ -420,7 +425,7 @@ fn CardView(card: Card) -> impl IntoView {
                 if is_dragged() {
                     class.push_str(" dragging");
                 }
-                if pending() {
+                if pending.get() {
                     class.push_str(" pending");
                 }
                 class
@@ -432,7 +437,7 @@ fn CardView(card: Card) -> impl IntoView {
             }
             data-card=card.id.0.to_string()
             data-status=move || sla_state.get().map(state_class).unwrap_or("ended")
-            data-pending=move || pending().to_string()
+            data-pending=move || pending.get().to_string()
             tabindex="0"
             on:pointerdown=down
             on:pointermove=moved
@@ -618,7 +623,10 @@ fn EndLane(end: EndState) -> impl IntoView {
                 <For each=move || cards.get().into_iter().take(RECENT) key=|c| (c.id, c.version) let:card>
                     <li class="lane-card" data-card=card.id.0.to_string()>
                         // Opens the details: the history and the records of an ended request.
-                        <button type="button" class="lane-card-open" on:click=move |_| screen.selected.set(Some(card.id))>
+                        <button type="button" class="lane-card-open" on:click={
+                            let id = card.id;
+                            move |_| screen.selected.set(Some(id))
+                        }>
                             <LetterNumber number=card.request.letter_number.to_string()/>
                             " · "
                             <span class="agency">{card.request.agency.to_string()}</span>

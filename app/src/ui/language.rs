@@ -33,6 +33,13 @@ pub fn provide_lang() {
             if let Some(root) = document().document_element() {
                 let _ = root.set_attribute("lang", current.tag());
             }
+            // The pages the server renders whole read it from a cookie.
+            let cookie = format!(
+                "{}={}; path=/; max-age=31536000; samesite=lax",
+                crate::i18n::LANG_COOKIE,
+                current.tag()
+            );
+            let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
         });
     }
 }

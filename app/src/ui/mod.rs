@@ -16,12 +16,14 @@ mod language;
 mod moves;
 mod my_work;
 mod new_request;
-mod records;
+#[cfg(feature = "ssr")]
+pub mod plain;
+pub mod records;
 mod reports;
 pub mod screen;
 pub mod session;
 mod settings;
-mod tracking;
+pub mod tracking;
 mod wall;
 
 use leptos::prelude::*;
@@ -81,18 +83,9 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("tugas") view=my_work::MyWorkPage/>
                 <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
                 <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
-                <Route path=(StaticSegment("lacak"), ParamSegment("token")) view=tracking::TrackPage/>
                 <Route path=(StaticSegment("kartu"), ParamSegment("id")) view=card_page::CardPage/>
                 <Route path=StaticSegment("pengaturan") view=settings::SettingsPage/>
                 <Route path=StaticSegment("pengiriman") view=deliveries::DeliveriesPage/>
-                <Route
-                    path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("surat-balasan"))
-                    view=|| view! { <records::RecordPage doc=records::Doc::Reply/> }
-                />
-                <Route
-                    path=(StaticSegment("rekaman"), ParamSegment("id"), StaticSegment("laporan-monitoring"))
-                    view=|| view! { <records::RecordPage doc=records::Doc::Monitoring/> }
-                />
             </Routes>
         </Router>
     }
@@ -103,12 +96,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn TopBar() -> impl IntoView {
     let location = use_location();
-    // The wall has its own header; the applicant's tracking page has no staff bar.
-    let on_wall = move || {
-        location
-            .pathname
-            .with(|p| p.starts_with("/wall") || p.starts_with("/lacak"))
-    };
+    // The wall has its own header.
+    let on_wall = move || location.pathname.with(|p| p.starts_with("/wall"));
     let screen = screen::use_screen();
     let signed_in = move || {
         screen.me.with(Option::is_some) && !location.pathname.with(|p| p.starts_with("/masuk"))

@@ -3,6 +3,9 @@
 //! camera feed, notices. The browser client ([`super::client`]) loads and follows it; nothing here
 //! speaks to the server or to storage.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
@@ -84,11 +87,42 @@ pub struct Drag {
     pub over: Option<Target>,
 }
 
+/// The shown board's cards as shared handles ([`Screen::shared`]): a card that did not change from
+/// one board to the next keeps its handle, so the columns' lists copy and compare pointers, not
+/// cards (a move on a 2,000-card board redraws in well under a frame).
+#[derive(Clone, Default)]
+pub struct SharedCards(pub Arc<HashMap<CardId, Arc<Card>>>);
+
+impl PartialEq for SharedCards {
+    fn eq(&self, other: &SharedCards) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl SharedCards {
+    /// `board`'s cards, reusing the handles of `before` for every card that is unchanged.
+    fn of(board: &Board, before: Option<&SharedCards>) -> SharedCards {
+        let cards = board
+            .cards
+            .iter()
+            .map(|(id, card)| {
+                let kept = before
+                    .and_then(|b| b.0.get(id))
+                    .filter(|old| old.version == card.version && ***old == *card);
+                (*id, kept.cloned().unwrap_or_else(|| Arc::new(card.clone())))
+            })
+            .collect();
+        SharedCards(Arc::new(cards))
+    }
+}
+
 /// What this screen knows (one per page, in the context: [`use_screen`]).
 #[derive(Clone, Copy)]
 pub struct Screen {
     /// What the board shows: the server's board with this browser's pending changes applied.
     pub board: RwSignal<Board>,
+    /// The same cards, as shared handles: what the columns read.
+    pub shared: Memo<SharedCards>,
     /// The server's board: the snapshot and every event after it.
     pub confirmed: RwSignal<Board>,
     pub pending: RwSignal<Vec<Pending>>,
@@ -127,7 +161,7 @@ impl Screen {
         })
     }
 
-    pub fn cards_at(&self, stage: Stage) -> Vec<Card> {
+    pub fn cards_at(&self, stage: Stage) -> Vec<Arc<Card>> {
         let filter = self.filter.get();
         // Only the "late" filter depends on the clock; others need not re-run every second.
         let now = if filter.only_late {
@@ -141,9 +175,9 @@ impl Screen {
             Vec::new()
         };
         self.sla.with(|sla| {
-            self.board.with(|b| {
-                let mut cards: Vec<Card> = b
-                    .cards
+            self.shared.with(|shared| {
+                let mut cards: Vec<Arc<Card>> = shared
+                    .0
                     .values()
                     .filter(|c| {
                         c.stage == stage
@@ -159,15 +193,15 @@ impl Screen {
 
     /// Every applicant agency on the board, for the filter.
     pub fn agencies(&self) -> Vec<String> {
+        // The few names, not one copy per card: it runs at every move.
         self.board.with(|b| {
-            let mut names: Vec<String> = b
-                .cards
+            b.cards
                 .values()
-                .map(|c| c.request.agency.to_string())
-                .collect();
-            names.sort();
-            names.dedup();
-            names
+                .map(|c| c.request.agency.as_str())
+                .collect::<std::collections::BTreeSet<&str>>()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
         })
     }
 }
@@ -319,8 +353,12 @@ pub fn use_screen() -> Screen {
 /// Provides what this screen knows to every component; the browser client fills and follows it
 /// (`client::start`).
 pub fn provide_screen() -> Screen {
+    let board = RwSignal::new(Board::new());
     let screen = Screen {
-        board: RwSignal::new(Board::new()),
+        board,
+        shared: Memo::new(move |before: Option<&SharedCards>| {
+            board.with(|b| SharedCards::of(b, before))
+        }),
         confirmed: RwSignal::new(Board::new()),
         pending: RwSignal::new(Vec::new()),
         me: RwSignal::new(None),

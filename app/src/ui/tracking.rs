@@ -1,153 +1,134 @@
 //! The applicant's tracking page (`/lacak/<token>`), without an account: where the request is, how
-//! long it has been there against the standard, the confirmed schedule, the steps passed. And, on the
-//! card's details, the staff's controls to give the link and to revoke it.
+//! long it has been there against the standard, the confirmed schedule, the steps passed. The server
+//! renders it whole ([`document`]): no WebAssembly, no script; it reloads itself every minute. And,
+//! on the card's details, the staff's controls to give the link and to revoke it.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use super::{LanguageToggle, t, use_lang};
-use crate::domain::request::wib;
-use crate::domain::tracking::TrackView;
-use crate::domain::{CardId, FLOW, Stage};
+use super::t;
+use crate::domain::CardId;
 use crate::i18n::Text;
-use crate::i18n::format::{date_time, duration, remaining};
 
-const TITLE: Text = Text::new(
-    "Status permohonan monitoring CCTV",
-    "CCTV monitoring request status",
-);
-const NOW_AT: Text = Text::new("Sekarang di tahap", "Now at step");
-const ENDED: Text = Text::new("Permohonan berakhir", "The request ended");
-const IN_STEP: Text = Text::new("Lama di tahap ini", "Time in this step");
-const STANDARD: Text = Text::new("waktu baku", "standard");
-const SCHEDULE: Text = Text::new("Jadwal monitoring", "Monitoring schedule");
-const PASSED: Text = Text::new("Tahap yang sudah dilalui", "Steps passed");
-const REASON: Text = Text::new("Alasan", "Reason");
-const SUBMITTED: Text = Text::new("Diajukan", "Submitted");
-const AS_OF: Text = Text::new("Per", "As of");
-const RELOAD: Text = Text::new("Muat ulang", "Reload");
-const STEP: Text = Text::new("Tahap", "Step");
-const UPDATES: Text = Text::new(
-    "Halaman ini memperbarui dirinya setiap menit",
-    "This page updates itself every minute",
-);
-/// How often the page asks again, while it is shown.
-#[cfg(feature = "hydrate")]
-const REFRESH_SECS: u64 = 60;
+#[cfg(feature = "ssr")]
+pub use page::document;
 
-#[component]
-pub fn TrackPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let view_data = LocalResource::new(move || {
-        let token = token();
-        async move {
-            super::client::http::get_json::<TrackView>(&format!("/api/track/{}", encode(&token)))
-                .await
-        }
-    });
-    // Light: one small request a minute, none while the tab is hidden.
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(
-            move || {
-                if document().visibility_state() == web_sys::VisibilityState::Visible {
-                    view_data.refetch();
-                }
-            },
-            std::time::Duration::from_secs(REFRESH_SECS),
-        )
-        .ok();
-        on_cleanup(move || {
-            if let Some(handle) = handle {
-                handle.clear();
+#[cfg(feature = "ssr")]
+mod page {
+    use leptos::prelude::*;
+
+    use crate::domain::request::wib;
+    use crate::domain::tracking::TrackView;
+    use crate::domain::{FLOW, Stage};
+    use crate::i18n::format::{date_time, duration, remaining};
+    use crate::i18n::{Both, Lang, Text};
+    use crate::ui::plain::Plain;
+
+    const TITLE: Text = Text::new(
+        "Status permohonan monitoring CCTV",
+        "CCTV monitoring request status",
+    );
+    const NOW_AT: Text = Text::new("Sekarang di tahap", "Now at step");
+    const ENDED: Text = Text::new("Permohonan berakhir", "The request ended");
+    const IN_STEP: Text = Text::new("Lama di tahap ini", "Time in this step");
+    const STANDARD: Text = Text::new("waktu baku", "standard");
+    const SCHEDULE: Text = Text::new("Jadwal monitoring", "Monitoring schedule");
+    const PASSED: Text = Text::new("Tahap yang sudah dilalui", "Steps passed");
+    const REASON: Text = Text::new("Alasan", "Reason");
+    const SUBMITTED: Text = Text::new("Diajukan", "Submitted");
+    const AS_OF: Text = Text::new("Per", "As of");
+    const RELOAD: Text = Text::new("Muat ulang", "Reload");
+    const STEP: Text = Text::new("Tahap", "Step");
+    const UPDATES: Text = Text::new(
+        "Halaman ini memperbarui dirinya setiap menit",
+        "This page updates itself every minute",
+    );
+    /// How often the browser loads the page again (a `<meta http-equiv="refresh">`, no script).
+    const REFRESH_SECS: u32 = 60;
+
+    /// The page of a tracking link: the request as `found`, or why there is none.
+    pub fn document(found: Result<TrackView, Both>, page: &Plain) -> String {
+        let lang = page.lang;
+        let reload = page.link(lang);
+        let switch = page.language_switch();
+        page.document(TITLE.get(lang).to_owned(), Some(REFRESH_SECS), None, move || {
+            view! {
+                <main class="track-page" data-testid="track-page">
+                    <header class="track-header">
+                        <span class="brand">"Pantau"</span>
+                        {switch}
+                    </header>
+                    <h1>{TITLE.get(lang)}</h1>
+                    {match found {
+                        Ok(v) => details(v, lang).into_any(),
+                        Err(message) => view! {
+                            <p class="error" role="alert">{message.get(lang).to_owned()}</p>
+                        }.into_any(),
+                    }}
+                    <p class="track-refresh">
+                        <a class="button secondary" href=reload data-testid="track-reload">{RELOAD.get(lang)}</a>
+                        " " <span class="hint">{UPDATES.get(lang)}</span>
+                    </p>
+                </main>
             }
-        });
-    }
-    view! {
-        <main class="track-page" data-testid="track-page">
-            <header class="track-header">
-                <span class="brand">"Pantau"</span>
-                <LanguageToggle/>
-            </header>
-            <h1>{t(TITLE)}</h1>
-            <Suspense fallback=|| view! { <p>"…"</p> }>
-                {move || view_data.get().map(|result| match result {
-                    Ok(v) => view! { <TrackDetails v/> }.into_any(),
-                    Err(message) => view! { <p class="error" role="alert">{super::say(message)}</p> }.into_any(),
-                })}
-            </Suspense>
-            <p class="track-refresh">
-                <button type="button" class="secondary" data-testid="track-reload" on:click=move |_| view_data.refetch()>{t(RELOAD)}</button>
-                " " <span class="hint">{t(UPDATES)}</span>
-            </p>
-            <span hidden>{move || lang.get().tag()}</span>
-        </main>
-    }
-}
-
-#[component]
-fn TrackDetails(v: TrackView) -> impl IntoView {
-    let lang = use_lang();
-    let step_name = |step| FLOW.iter().find(|d| d.id == step).map(|d| d.name);
-    let stage = v.stage;
-    let sla = v.sla;
-    view! {
-        <section class="track-card" data-testid="track-details">
-            <p class="letter">{v.letter_number.clone()} " · " {v.agency.clone()}</p>
-            <p class="subject">{v.subject.clone()}</p>
-            <p>{t(SUBMITTED)} ": " {move || date_time(v.submitted_at, wib(), lang.get())}</p>
-            {match stage {
-                Stage::Step(step) => view! {
-                    <p class="now" data-testid="track-step" data-step=step.code()>
-                        {t(NOW_AT)} " " {step.code()} " · " {step_name(step).map(t)}
-                    </p>
-                }.into_any(),
-                Stage::Ended(end) => view! {
-                    <p class="now" data-testid="track-step" data-end=end.as_str()>
-                        {t(ENDED)} ": " {move || end.label().get(lang.get())}
-                    </p>
-                }.into_any(),
-            }}
-            {sla.map(|s| view! {
-                <p data-testid="track-clock" data-state=s.state.as_str()>
-                    {t(IN_STEP)} ": " {move || duration(s.elapsed, lang.get())} " / "
-                    {move || duration(s.standard, lang.get())} " " {t(STANDARD)} " · "
-                    {move || s.state.label().get(lang.get())} " · " {move || remaining(s.remaining, lang.get())}
-                </p>
-            })}
-            {v.schedule.map(|w| view! {
-                <p data-testid="track-schedule">
-                    {t(SCHEDULE)} ": " {move || date_time(w.start, wib(), lang.get())} " – "
-                    {move || date_time(w.end, wib(), lang.get())}
-                </p>
-            })}
-            {v.end_reason.clone().map(|r| view! { <p>{t(REASON)} ": " {r}</p> })}
-            <h2>{t(PASSED)}</h2>
-            <ul class="track-passed">
-                {v.passed.iter().map(|p| {
-                    let p = p.clone();
-                    view! {
-                        <li>{t(STEP)} " " {p.step.code()} " · " {step_name(p.step).map(t)} " — "
-                            {move || date_time(p.done_at, wib(), lang.get())}</li>
-                    }
-                }).collect_view()}
-            </ul>
-            <p class="hint">{t(AS_OF)} " " {move || date_time(v.as_of, wib(), lang.get())}</p>
-        </section>
-    }
-}
-
-/// The token as one path segment: anything but letters, digits, `-` and `_` percent-encoded.
-fn encode(token: &str) -> String {
-    token
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
+            .into_any()
         })
-        .collect()
+    }
+
+    fn details(v: TrackView, lang: Lang) -> impl IntoView {
+        let step_name = |step| FLOW.iter().find(|d| d.id == step).map(|d| d.name.get(lang));
+        let when = |at| date_time(at, wib(), lang);
+        view! {
+            <section class="track-card" data-testid="track-details">
+                <p class="letter">{format!("{} · {}", v.letter_number, v.agency)}</p>
+                <p class="subject">{v.subject.clone()}</p>
+                <p>{format!("{}: {}", SUBMITTED.get(lang), when(v.submitted_at))}</p>
+                {match v.stage {
+                    Stage::Step(step) => view! {
+                        <p class="now" data-testid="track-step" data-step=step.code()>
+                            {format!("{} {} · {}", NOW_AT.get(lang), step.code(), step_name(step).unwrap_or(""))}
+                        </p>
+                    }.into_any(),
+                    Stage::Ended(end) => view! {
+                        <p class="now" data-testid="track-step" data-end=end.as_str()>
+                            {format!("{}: {}", ENDED.get(lang), end.label().get(lang))}
+                        </p>
+                    }.into_any(),
+                }}
+                {v.sla.map(|s| view! {
+                    <p data-testid="track-clock" data-state=s.state.as_str()>
+                        {format!(
+                            "{}: {} / {} {} · {} · {}",
+                            IN_STEP.get(lang),
+                            duration(s.elapsed, lang),
+                            duration(s.standard, lang),
+                            STANDARD.get(lang),
+                            s.state.label().get(lang),
+                            remaining(s.remaining, lang),
+                        )}
+                    </p>
+                })}
+                {v.schedule.map(|w| view! {
+                    <p data-testid="track-schedule">
+                        {format!("{}: {} – {}", SCHEDULE.get(lang), when(w.start), when(w.end))}
+                    </p>
+                })}
+                {v.end_reason.clone().map(|r| view! { <p>{format!("{}: {r}", REASON.get(lang))}</p> })}
+                <h2>{PASSED.get(lang)}</h2>
+                <ul class="track-passed">
+                    {v.passed.iter().map(|p| view! {
+                        <li>{format!(
+                            "{} {} · {} — {}",
+                            STEP.get(lang),
+                            p.step.code(),
+                            step_name(p.step).unwrap_or(""),
+                            when(p.done_at),
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">{format!("{} {}", AS_OF.get(lang), when(v.as_of))}</p>
+            </section>
+        }
+    }
 }
 
 const LINK_TITLE: Text = Text::new(

@@ -267,9 +267,16 @@ pub async fn audience(hub: &Hub, principal: &Principal) -> Result<Audience, ApiE
 
 /// A card id from a path: 400 when it is not a UUID.
 pub fn card_id(raw: &str) -> Result<CardId, ApiError> {
-    raw.parse::<uuid::Uuid>()
-        .map(CardId)
-        .map_err(|_| ApiError::BadRequest(format!("card id {raw:?} is not a UUID")))
+    raw.parse::<uuid::Uuid>().map(CardId).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "nomor kartu {raw:?} bukan UUID / card id {raw:?} is not a UUID"
+        ))
+    })
+}
+
+/// No card `id` on this server: 404, said in both languages.
+pub fn no_card(id: impl std::fmt::Display) -> ApiError {
+    ApiError::NotFound(format!("tidak ada kartu {id} / no card {id}"))
 }
 
 /// The card named by a path and its events in log order: 404 when there is no such card.
@@ -278,11 +285,7 @@ pub async fn card_and_events(
     raw_id: &str,
 ) -> Result<(pantau_core::domain::Card, Vec<Event>), ApiError> {
     let id = card_id(raw_id)?;
-    let card = hub
-        .store
-        .card(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no card {}", id.0)))?;
+    let card = hub.store.card(id).await?.ok_or_else(|| no_card(id.0))?;
     let events = hub.store.card_events(id).await?;
     Ok((card, events))
 }

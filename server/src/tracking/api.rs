@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::Utc;
 use pantau_core::domain::SlaConfig;
 use pantau_core::domain::tracking::TrackView;
@@ -15,6 +17,7 @@ use super::store;
 use crate::auth::guard::Staff;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::plain::PlainRequest;
 use crate::sync::Hub;
 use crate::sync::api::card_id;
 
@@ -34,7 +37,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Link>), ApiError> {
     let card = card_id(&id)?;
     let Some(found) = hub.store.card(card).await? else {
-        return Err(ApiError::NotFound(format!("no card {id}")));
+        return Err(crate::sync::api::no_card(&id));
     };
     applicant_may(&user, &found)?;
     let token = store::link(&db, card).await?;
@@ -87,6 +90,12 @@ pub async fn view(
     State(sla): State<Arc<SlaConfig>>,
     Path(token): Path<String>,
 ) -> Result<Json<TrackView>, ApiError> {
+    find(&hub, &db, &sla, &token).await.map(Json)
+}
+
+/// What the holder of the link `token` sees, as of now; a revoked, unknown or malformed link is
+/// the same "not valid".
+pub async fn find(hub: &Hub, db: &Db, sla: &SlaConfig, token: &str) -> Result<TrackView, ApiError> {
     if token.len() > 64
         || !token
             .chars()
@@ -94,9 +103,29 @@ pub async fn view(
     {
         return Err(invalid_link());
     }
-    let card = store::card_of(&db, &token)
-        .await?
-        .ok_or_else(invalid_link)?;
+    let card = store::card_of(db, token).await?.ok_or_else(invalid_link)?;
     let card = hub.store.card(card).await?.ok_or_else(invalid_link)?;
-    Ok(Json(TrackView::of(&card, &sla, Utc::now())))
+    Ok(TrackView::of(&card, sla, Utc::now()))
+}
+
+/// `GET /lacak/{token}` (no account): the tracking page, rendered whole by the server (no
+/// WebAssembly, no script), reloading itself every minute.
+pub async fn page(
+    State(hub): State<Hub>,
+    State(db): State<Db>,
+    State(sla): State<Arc<SlaConfig>>,
+    token: Result<Path<String>, PathRejection>,
+    request: PlainRequest,
+) -> Response {
+    // A segment that is not UTF-8 is no link either.
+    let token = token.map(|Path(t)| t).unwrap_or_default();
+    let (status, found) = match find(&hub, &db, &sla, &token).await {
+        Ok(view) => (StatusCode::OK, Ok(view)),
+        Err(error) => {
+            let (status, text) = PlainRequest::error_text(&error);
+            (status, Err(text))
+        }
+    };
+    let html = app::ui::tracking::document(found, &request.page(Vec::new()));
+    request.answer(status, html)
 }

@@ -233,3 +233,82 @@ async fn every_answer_names_its_request_id_and_keeps_the_one_a_proxy_gave() {
     assert_eq!(proxied.status(), 404);
     assert_eq!(proxied.headers()["x-request-id"], "nginx-4f2a");
 }
+
+fn decoded(encoding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        "br" => brotli_decompressor::Decompressor::new(body, 4096)
+            .read_to_end(&mut out)
+            .unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(body)
+            .read_to_end(&mut out)
+            .unwrap(),
+        other => panic!("unexpected encoding {other}"),
+    };
+    out
+}
+
+/// The board's snapshot (3.4 MiB of JSON for 2,000 cards) and the pages come compressed as the
+/// browser accepts; a client that accepts nothing gets them as they are; the event streams are
+/// never compressed (each event must leave at once).
+#[tokio::test]
+async fn answers_and_pages_come_compressed_as_the_browser_accepts_but_not_the_event_streams() {
+    let server = TestServer::sqlite().await;
+    for n in 0..60 {
+        server.create(n).await;
+    }
+    let raw = server.get("/api/board").send().await.unwrap();
+    assert!(raw.headers().get("content-encoding").is_none());
+    let raw: serde_json::Value = raw.json().await.unwrap();
+    let raw_len = serde_json::to_vec(&raw).unwrap().len();
+    for (accept, encoding) in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")] {
+        let res = server
+            .get("/api/board")
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-encoding"], encoding, "{accept}");
+        assert!(
+            res.headers()["vary"]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding")
+        );
+        let body = res.bytes().await.unwrap();
+        let board: serde_json::Value = serde_json::from_slice(&decoded(encoding, &body)).unwrap();
+        assert_eq!(board["cards"], raw["cards"], "{accept}: the same cards");
+        assert!(
+            body.len() * 5 < raw_len,
+            "{accept}: {} of {raw_len} bytes",
+            body.len()
+        );
+    }
+    let page = server
+        .get("/")
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["content-encoding"], "br");
+    let html = String::from_utf8(decoded("br", &page.bytes().await.unwrap())).unwrap();
+    assert!(html.contains("/pkg/pantau.js"));
+
+    for stream in ["/api/events", "/api/cameras/stream"] {
+        let res = server
+            .get(stream)
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{stream}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "text/event-stream",
+            "{stream}"
+        );
+        assert!(res.headers().get("content-encoding").is_none(), "{stream}");
+    }
+}

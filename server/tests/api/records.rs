@@ -122,3 +122,94 @@ async fn a_record_is_for_staff_and_bad_requests_say_why(server: TestServer) {
 
 on_both_backends!(the_record_of_a_request_holds_its_log_and_both_documents_once_done);
 on_both_backends!(a_record_is_for_staff_and_bad_requests_say_why);
+
+/// The print pages, rendered whole by the server: staff only (a stranger is sent to sign in and
+/// back), the typed reply number printed or refused by its field, garbage answered by the page.
+async fn a_print_page_is_plain_html_for_staff_only_and_refuses_a_number_it_cannot_print(
+    server: TestServer,
+) {
+    let card = server.create(1).await;
+    let path = format!("/rekaman/{}/surat-balasan", card.0);
+
+    // Not signed in: to the sign-in page, which brings the browser back here.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = stranger
+        .get(server.url(&format!("{path}?nomor=1")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        format!(
+            "/masuk?lanjut=%2Frekaman%2F{}%2Fsurat-balasan%3Fnomor%3D1",
+            card.0
+        )
+    );
+    // A wall's kiosk token reads the board only.
+    let token = server.kiosk("tv-rekaman").await;
+    let res = stranger
+        .get(server.url(&format!("{path}?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    // Staff: the page, no bundle; no reply yet at step 2, said as such.
+    let res = server.get(&path).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"data-testid="record-not-ready""#), "{html}");
+    assert!(!html.contains("/pkg/pantau.js") && !html.contains(".wasm"));
+
+    // At step 7, the schedule confirmed: the letter, numbered as typed, the number escaped.
+    for _ in 0..6 {
+        let next = server.next_move(card).await;
+        server.push_one(next).await;
+    }
+    let res = server
+        .get(&format!("{path}?nomor=%3Cb%3E45%2FA%3C%2Fb%3E"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("&lt;b&gt;45/A&lt;/b&gt;"), "{html}");
+    assert!(!html.contains("<b>45/A"), "{html}");
+
+    // A number too long, or with a NUL or a line break: 422 by the field, the letter unnumbered.
+    let long = "9".repeat(101);
+    for (bad, says) in [
+        (long.as_str(), "paling panjang 100 karakter"),
+        ("12%003", "tanpa karakter kendali"),
+        ("12%0A3", "tanpa karakter kendali"),
+    ] {
+        let res = server
+            .get(&format!("{path}?nomor={bad}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{bad}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(says), "{bad}: {html}");
+        assert!(html.contains(r#"aria-invalid="true""#), "{bad}");
+    }
+
+    // No such card, no such record, not a card id at all: 404 in the page.
+    for bad in [
+        format!("/rekaman/{}/surat-balasan", uuid::Uuid::new_v4()),
+        format!("/rekaman/{}/lainnya", card.0),
+        "/rekaman/%FF%00/surat-balasan".to_owned(),
+    ] {
+        let res = server.get(&bad).send().await.unwrap();
+        let status = res.status();
+        let html = res.text().await.unwrap();
+        assert!(status == 404 || status == 400, "{bad}: {status}");
+        assert!(html.contains(r#"role="alert""#), "{bad}: {html}");
+    }
+}
+
+on_both_backends!(a_print_page_is_plain_html_for_staff_only_and_refuses_a_number_it_cannot_print);

@@ -128,3 +128,70 @@ async fn a_tracking_link_reveals_only_its_own_request(server: TestServer) {
 }
 
 on_both_backends!(a_tracking_link_reveals_only_its_own_request);
+
+/// What a phone opening the link gets: a page rendered whole, without the app's bundle or any
+/// script, reloading itself each minute, in the language chosen by its switch (then kept).
+async fn the_tracking_page_is_plain_html_in_the_chosen_language_and_refuses_garbage(
+    server: TestServer,
+) {
+    let card = server.create(1).await;
+    let link = give_link(&server, card).await;
+    let anyone = reqwest::Client::new();
+    let res = anyone.get(server.url(&link.path)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.headers().get("set-cookie").is_none());
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="id""#), "{html}");
+    assert!(html.contains("Sekarang di tahap 2"), "{html}");
+    assert!(html.contains(r#"<meta http-equiv="refresh" content="60">"#));
+    for bundle in ["/pkg/pantau.js", ".wasm", "<script"] {
+        assert!(!html.contains(bundle), "the page loads {bundle}: {html}");
+    }
+    assert!(html.len() < 8_000, "{} bytes", html.len());
+
+    // English by the switch's link; kept in a cookie for the next visit.
+    let res = anyone
+        .get(server.url(&format!("{}?lang=en&fbclid=x%00y", link.path)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("pantau_lang=en;"), "{cookie}");
+    assert!(res.text().await.unwrap().contains("Now at step 2"));
+    let res = anyone
+        .get(server.url(&link.path))
+        .header("cookie", "pantau_lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.text().await.unwrap().contains(r#"<html lang="en""#));
+
+    // Garbage in the link, the language or the cookie: the page's own 404, never a 5xx.
+    let long = "A".repeat(10_000);
+    for bad in [
+        "%00",
+        "%FF%FE",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%3Cscript%3E",
+        long.as_str(),
+    ] {
+        let res = anyone
+            .get(server.url(&format!("/lacak/{bad}?lang=%FF")))
+            .header("cookie", "pantau_lang=%FF;;=x; pantau_lang")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{bad}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("link pelacakan tidak berlaku"),
+            "{bad}: {html}"
+        );
+        assert!(!html.contains("<script"), "{bad}: {html}");
+    }
+}
+
+on_both_backends!(the_tracking_page_is_plain_html_in_the_chosen_language_and_refuses_garbage);

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The cookie that carries the chosen language to the pages the server renders whole (the
+/// tracking and print pages), set by their `?lang=` links and by the app's switch.
+pub const LANG_COOKIE: &str = "pantau_lang";
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     #[default]

@@ -52,8 +52,8 @@ fn refused_access(screen: Screen, message: crate::i18n::Both) {
 /// Fills what the screen knows and keeps it current, from this browser's storage and the server.
 pub fn start(screen: Screen) {
     let path = window().location().pathname().unwrap_or_default();
-    // The sign-in page and the applicant's tracking page have no board and nobody signed in.
-    if path.starts_with(crate::account::LOGIN_PATH) || path.starts_with("/lacak") {
+    // The sign-in page has no board and nobody signed in.
+    if path.starts_with(crate::account::LOGIN_PATH) {
         return;
     }
     if path.starts_with("/wall") {
