@@ -22,9 +22,15 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// What a page says must not be stored (the print pages and the tracking page: a request's names and
+// state, `Cache-Control: no-store`) stays out of the cache too: after a sign-out nothing of it is left.
+function storable(response) {
+  return response.ok && !/no-store/i.test(response.headers.get('cache-control') || '');
+}
+
 function fromNetwork(request) {
   return fetch(request).then((response) => {
-    if (response.ok) {
+    if (storable(response)) {
       if (request.mode === 'navigate' && response.headers.get(BUILD)) build = response.headers.get(BUILD);
       const copy = response.clone();
       caches.open(CACHE).then((cache) => cache.put(request, copy));

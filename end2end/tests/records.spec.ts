@@ -59,6 +59,7 @@ test('the reply letter and the monitoring report print on A4 under the configure
   await expect(drawer.getByTestId('monitoring-report-link')).toContainText('setelah monitoring (tahap 7) selesai');
   // The print page is rendered whole by the server: no bundle loads.
   const loads = bundleLoads(page);
+  await page.waitForFunction(() => !!navigator.serviceWorker?.controller);
   await drawer.getByTestId('reply-letter-link').click();
   await expect(page).toHaveURL(new RegExp(`/rekaman/${card}/surat-balasan$`));
   const letter = page.getByTestId('reply-letter');
@@ -72,6 +73,15 @@ test('the reply letter and the monitoring report print on A4 under the configure
   await expect(page.getByTestId('reply-number-shown')).toHaveText('000.8.3.3/45/Al-A/2026');
   await expect(page.getByTestId('reply-number')).toHaveValue('000.8.3.3/45/Al-A/2026');
   expect(loads(), 'the print page loads no JavaScript or WebAssembly of the app').toEqual([]);
+  // The service worker fetched the page and kept none of it (no-store: names and the state of a
+  // request stay off the device after a sign-out).
+  expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).workerStart),
+    'the page came through the service worker').toBeGreaterThan(0);
+  await page.waitForTimeout(300);
+  const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) =>
+    (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
+  expect(cached.length, 'the worker keeps the app shell').toBeGreaterThan(0);
+  expect(cached.filter((url) => url.includes('/rekaman/'))).toEqual([]);
   await screenshot(page, 'reply-letter');
 
   const reply = await printed(page, 'reply-letter');
