@@ -74,12 +74,7 @@ impl PlainRequest {
 
     /// The sign-in page, coming back to this page afterwards.
     pub fn to_sign_in(&self) -> Response {
-        let location = format!(
-            "{}?{}={}",
-            pantau_core::account::LOGIN_PATH,
-            pantau_core::account::NEXT_KEY,
-            app::ui::plain::encode(&self.here)
-        );
+        let location = pantau_core::account::login_then(&app::ui::plain::encode(&self.here));
         (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
     }
 

@@ -100,9 +100,6 @@ pub async fn record(
         .into_response())
 }
 
-/// The longest reply letter number a print page takes (as the field says).
-const NUMBER_LIMIT: usize = 100;
-
 /// `GET /rekaman/{id}/{surat-balasan|laporan-monitoring}[?nomor=…]` (staff): the print page,
 /// rendered whole by the server (no WebAssembly). Not signed in: the sign-in page, coming back here.
 pub async fn page(
@@ -153,6 +150,7 @@ pub async fn page(
 
 /// What is wrong with a typed reply letter number, if anything.
 fn number_problem(typed: &str) -> Option<Both> {
+    use app::ui::records::NUMBER_LIMIT;
     if typed.chars().count() > NUMBER_LIMIT {
         Some(Both::new(
             format!("paling panjang {NUMBER_LIMIT} karakter"),

@@ -22,6 +22,12 @@ pub const PHONE_QUERY: &str = "(max-width: 40rem)";
 
 /// The query key of the login page that says where to go afterwards (`/masuk?lanjut=/…`).
 pub const NEXT_KEY: &str = "lanjut";
+
+/// The login page, sending the browser back to `back` afterwards (`back` already percent-encoded
+/// as one query value: the browser and the server each use their own encoder).
+pub fn login_then(back: &str) -> String {
+    format!("{LOGIN_PATH}?{NEXT_KEY}={back}")
+}
 /// The query key of the login page that says why the last try failed (`/masuk?gagal=salah`), when
 /// the form was sent without JavaScript.
 pub const FAILED_KEY: &str = "gagal";

@@ -14,7 +14,7 @@ use crate::domain::record::{MonitoringReport, NotYet, ReplyLetter};
 use crate::i18n::Text;
 
 #[cfg(feature = "ssr")]
-pub use page::{Doc, document};
+pub use page::{Doc, NUMBER_LIMIT, document};
 
 const RECORDS: Text = Text::new("Rekaman (arsip SOP)", "Records (the SOP's archive)");
 const REPLY: Text = Text::new("Surat balasan (cetak A4)", "Reply letter (print, A4)");
@@ -95,6 +95,10 @@ mod page {
         "Official letters are always in Bahasa Indonesia.",
     );
     const APPLY: Text = Text::new("Terapkan", "Apply");
+    /// The longest reply letter number the page takes: its field's `maxlength`, and the server
+    /// refuses a longer one sent without the field.
+    pub const NUMBER_LIMIT: usize = 100;
+
     /// Where the reply letter's number goes while it is unknown: written by hand after printing
     /// (the same dots are in [`SCRIPT`]).
     const BLANK_NUMBER: &str = "………………………………";
@@ -156,7 +160,7 @@ mod page {
                             <form method="get" class="reply-number-form">
                                 <input type="hidden" name="lang" value=lang.tag()/>
                                 <label for="reply-number">{NUMBER.get(lang)}</label> " "
-                                <input type="text" id="reply-number" name="nomor" maxlength="100"
+                                <input type="text" id="reply-number" name="nomor" maxlength=NUMBER_LIMIT
                                     value=number data-testid="reply-number"
                                     aria-invalid=invalid.then_some("true")
                                     aria-describedby="reply-number-hint reply-number-error"/>

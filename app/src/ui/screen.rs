@@ -108,6 +108,8 @@ impl SharedCards {
             .map(|(id, card)| {
                 let kept = before
                     .and_then(|b| b.0.get(id))
+                    // The whole card, not its version only: a pending move executed again on a
+                    // new confirmed board keeps its version but may differ (its time).
                     .filter(|old| old.version == card.version && ***old == *card);
                 (*id, kept.cloned().unwrap_or_else(|| Arc::new(card.clone())))
             })

@@ -178,6 +178,10 @@ async fn a_print_page_is_plain_html_for_staff_only_and_refuses_a_number_it_canno
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("&lt;b&gt;45/A&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains(r#"maxlength="100""#),
+        "the field stops where the server would refuse"
+    );
     assert!(!html.contains("<b>45/A"), "{html}");
 
     // A number too long, or with a NUL or a line break: 422 by the field, the letter unnumbered.

@@ -53,11 +53,7 @@ pub fn to_login() {
     let location = leptos::prelude::window().location();
     let here = location.pathname().unwrap_or_else(|_| "/".into());
     let back = js_sys::encode_uri_component(&here);
-    let _ = location.assign(&format!(
-        "{}?{}={back}",
-        crate::account::LOGIN_PATH,
-        crate::account::NEXT_KEY
-    ));
+    let _ = location.assign(&crate::account::login_then(&String::from(back)));
 }
 
 /// Where a signed-in person starts: on a phone "Tugas saya", else the board.
