@@ -4,14 +4,33 @@
 // (the bundle): the cached copy when it is of the build the newest page names (the server's
 // X-Pantau-Build header), else the network, cached anew. The API is never cached here: the board's
 // data lives in the page's own storage and syncs through /api.
-const CACHE = 'pantau-shell-v4';
+const CACHE = 'pantau-shell-v5';
 const SHELL = ['/', '/tugas', '/wall', '/pkg/pantau.js', '/pkg/pantau.wasm', '/pkg/pantau.css', '/favicon.svg', '/manifest.webmanifest'];
 const BUILD = 'x-pantau-build';
 // The build of the newest page this worker fetched; unknown after the worker restarts.
 let build = null;
 
+// The pages' own code (`cargo leptos build --split`): the files the split manifest names, so a page
+// never opened online still opens offline. A build without the manifest has none.
+const SPLIT_MANIFEST = '/pkg/__wasm_split_manifest.json';
+
+function splitFiles() {
+  return fetch(SPLIT_MANIFEST)
+    .then((response) => (response.ok ? response.json() : {}))
+    .then((manifest) => {
+      const files = new Set([SPLIT_MANIFEST, '/pkg/__wasm_split.______________________.js']);
+      for (const list of Object.values(manifest)) for (const file of list) files.add(`/pkg/${file}.wasm`);
+      return Object.keys(manifest).length ? [...files] : [];
+    })
+    .catch(() => []);
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => splitFiles().then((files) => cache.addAll(SHELL.concat(files))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {

@@ -55,6 +55,25 @@ test('reloading while offline still shows the board this browser saw, and it com
   await expect(moved).toBeVisible();
   await expect(badge).toContainText('Offline · data dari');
 
+  // "Tugas saya", never opened online: its page comes from what the worker kept at install, and it
+  // lists the card that moved.
+  const id = await moved.getAttribute('data-card');
+  await page.goto('/tugas');
+  await hydrated(page);
+  await expect(page.locator(`.task-card[data-card="${id}"]`)).toHaveCount(1);
+  await expect(badge).toContainText('Offline · data dari');
+  // So did the code of the pages and forms loaded when first used (the split files): every file
+  // the split manifest names is in the worker's cache.
+  const missing = await page.evaluate(async () => {
+    const manifest = await (await caches.match('/pkg/__wasm_split_manifest.json'))?.json();
+    const files = [...new Set(Object.values(manifest ?? {}).flat() as string[])];
+    const absent = [];
+    for (const file of files) if (!(await caches.match(`/pkg/${file}.wasm`))) absent.push(file);
+    return { files: files.length, absent };
+  });
+  expect(missing.files).toBeGreaterThan(0);
+  expect(missing.absent).toEqual([]);
+
   offline = false;
   await context.setOffline(false);
   await expect(badge).toHaveText('Tersinkron', { timeout: 15_000 });

@@ -103,6 +103,8 @@ test('offline, the wall says since when its data is; back online it catches up w
   await expect(wall.getByTestId('connection')).toHaveText('Tersinkron');
   await expect(wall.getByTestId('stale')).toHaveCount(0);
   const at4 = await wallCount(wall, '4');
+  // Installed: the service worker holds the page and its code.
+  await wall.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
 
   await context.setOffline(true);
   // The stream is cut: the banner names the time of the last data.

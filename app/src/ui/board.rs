@@ -16,6 +16,7 @@ use crate::i18n::ui as txt;
 pub fn BoardPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     keep_focus_on_moved_card(use_screen());
+    super::new_request::preload();
     view! {
         <main class="board-page">
             <h1 class="visually-hidden">{t(txt::BOARD_TITLE)}</h1>

@@ -20,7 +20,7 @@ pub fn provide_lang() {
     #[cfg(feature = "hydrate")]
     {
         use gloo_storage::{LocalStorage, Storage};
-        Effect::new(move |_| {
+        super::hydration::after_hydration(move || {
             if let Some(saved) = LocalStorage::get::<String>(LANG_STORAGE_KEY)
                 .ok()
                 .and_then(|tag| Lang::from_tag(&tag))

@@ -11,11 +11,14 @@ mod dialog;
 pub mod filter;
 mod for_you;
 mod form;
+pub mod hydration;
 mod icon;
 mod language;
+mod lazy;
 mod moves;
 mod my_work;
 mod new_request;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod plain;
 pub mod records;
@@ -29,13 +32,13 @@ mod wall;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
     components::{A, Route, Router, Routes},
     hooks::use_location,
 };
 
 use crate::i18n::ui as txt;
-pub use board::{BoardPage, ConnectionBadge};
+pub use board::ConnectionBadge;
 pub use language::{LanguageToggle, provide_lang, say, t, use_lang};
 
 /// The HTML document around the app, rendered by the server.
@@ -66,7 +69,7 @@ pub fn App() -> impl IntoView {
     provide_lang();
     let screen = screen::provide_screen();
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| client::start(screen));
+    hydration::after_hydration(move || client::start(screen));
     #[cfg(not(feature = "hydrate"))]
     let _ = screen;
 
@@ -77,15 +80,21 @@ pub fn App() -> impl IntoView {
             <InstallManifest/>
             <TopBar/>
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=BoardPage/>
+                // The board, the wall and "Tugas saya" come with the main bundle: the pages
+                // opened all day, whose repeat visits must not wait for more files. The others load
+                // their code when first opened (`pages`).
+                <Route path=StaticSegment("") view=board::BoardPage/>
                 <Route path=StaticSegment("masuk") view=session::LoginPage/>
                 <Route path=StaticSegment("wall") view=wall::WallPage/>
                 <Route path=StaticSegment("tugas") view=my_work::MyWorkPage/>
-                <Route path=StaticSegment("kamera") view=cameras::CamerasPage/>
-                <Route path=StaticSegment("laporan") view=reports::ReportsPage/>
-                <Route path=(StaticSegment("kartu"), ParamSegment("id")) view=card_page::CardPage/>
-                <Route path=StaticSegment("pengaturan") view=settings::SettingsPage/>
-                <Route path=StaticSegment("pengiriman") view=deliveries::DeliveriesPage/>
+                <Route path=StaticSegment(pages::Cameras::SEGMENT) view={Lazy::<pages::Cameras>::new()}/>
+                <Route path=StaticSegment(pages::Reports::SEGMENT) view={Lazy::<pages::Reports>::new()}/>
+                <Route
+                    path=(StaticSegment(pages::CardPage::SEGMENT), ParamSegment("id"))
+                    view={Lazy::<pages::CardPage>::new()}
+                />
+                <Route path=StaticSegment(pages::Settings::SEGMENT) view={Lazy::<pages::Settings>::new()}/>
+                <Route path=StaticSegment(pages::Deliveries::SEGMENT) view={Lazy::<pages::Deliveries>::new()}/>
             </Routes>
         </Router>
     }

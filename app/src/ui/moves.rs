@@ -84,6 +84,8 @@ pub fn MoveDialog() -> impl IntoView {
     view! {
         {move || screen.moving.get().and_then(|(card, target)| {
             let card = screen.board.with_untracked(|b| b.card(card).cloned())?;
+            // With the board's code, not lazy: it is what the board is for, and it must show in
+            // the frame after the drop.
             Some(view! { <MoveDialogForm card target/> })
         })}
     }

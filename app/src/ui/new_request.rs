@@ -37,9 +37,15 @@ pub fn NewRequestButton() -> impl IntoView {
             </button>
         </Show>
         <Show when=move || open.get()>
-            <NewRequestForm open/>
+            {super::lazy::when_loaded(new_request_form(open))}
         </Show>
     }
+}
+
+/// The form's code, loaded when it is first opened (or the board is idle: [`preload`]).
+#[leptos::lazy]
+pub(super) fn new_request_form(open: RwSignal<bool>) -> AnyView {
+    view! { <NewRequestForm open/> }.into_any()
 }
 
 #[component]
@@ -279,4 +285,19 @@ fn FieldProblems(field: Field, errors: Memo<Vec<FieldError>>) -> impl IntoView {
             }}
         </span>
     }
+}
+
+/// Fetches the form's code once the page has been idle a while: the form opens at once, and a slow
+/// phone's first seconds are not spent on it.
+pub fn preload() {
+    super::hydration::after_hydration(|| {
+        set_timeout(
+            || {
+                request_idle_callback(|| {
+                    leptos::lazy_preload!(new_request_form);
+                })
+            },
+            std::time::Duration::from_secs(2),
+        );
+    });
 }

@@ -252,10 +252,12 @@ impl CameraFeed {
         counts
     }
 
-    /// Enabled cameras that are offline, the longest down first.
+    /// Enabled cameras that are offline, the newest outage first: a camera that has just gone down
+    /// is what the room must notice, and a strip that shows only a few names must not hide it
+    /// behind outages everyone already knows. Down since an unknown time counts as oldest.
     pub fn offline(&self) -> Vec<&CameraInfo> {
         let mut down: Vec<&CameraInfo> = self.cameras.iter().filter(|c| c.is_offline()).collect();
-        down.sort_by(|a, b| a.since.cmp(&b.since).then_with(|| a.name.cmp(&b.name)));
+        down.sort_by(|a, b| b.since.cmp(&a.since).then_with(|| a.name.cmp(&b.name)));
         down
     }
 
@@ -429,6 +431,7 @@ mod tests {
     use super::*;
     use crate::domain::Field;
     use crate::domain::flow::tests::{Client, board_at};
+    use chrono::TimeZone;
 
     fn camera(id: &str, name: &str, status: CameraStatus) -> CameraInfo {
         CameraInfo {
@@ -469,6 +472,21 @@ mod tests {
         let counts = feed.counts();
         assert_eq!((counts.online, counts.offline, counts.degraded), (1, 1, 0));
         assert_eq!(counts.total(), 2);
+    }
+
+    #[test]
+    fn the_newest_outage_is_listed_first() {
+        let at = |h: u32| Some(Utc.with_ymd_and_hms(2026, 12, 3, h, 0, 0).unwrap());
+        let mut feed = feed();
+        feed.cameras[0].since = at(8);
+        let mut fresh = camera("d", "Alun-alun", CameraStatus::Offline);
+        fresh.since = at(17);
+        let unknown = camera("e", "Gang Bakti", CameraStatus::Offline);
+        let mut disabled = camera("f", "Pantai Pasir Panjang", CameraStatus::Offline);
+        disabled.enabled = false;
+        feed.cameras.extend([fresh, unknown, disabled]);
+        let names: Vec<&str> = feed.offline().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Alun-alun", "Jl. Diponegoro", "Gang Bakti"]);
     }
 
     #[test]
