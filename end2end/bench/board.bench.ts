@@ -145,6 +145,44 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
     console.log('    wasm work over 1 ms, any thread: ' + wasm.join('; '));
   };
 
+  // The main thread from the traced click on the save (its EventDispatch) to the frame it painted.
+  const traceClick = (buffer: Buffer) => {
+    const file = test.info().outputPath('save-click-trace.json');
+    writeFileSync(file, buffer);
+    const events = (JSON.parse(buffer.toString()).traceEvents as any[]);
+    const click = events.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click');
+    if (!click) return console.log('  traced save click: no click in the trace');
+    const main = events.filter((e) => e.tid === click.tid && e.ph === 'X' && e.dur && e.ts >= click.ts);
+    const paint = main.find((e) => e.name === 'Paint' || e.name === 'PaintImage' || e.name === 'Commit');
+    const end = paint ? paint.ts + paint.dur : click.ts + 100_000;
+    const totals = new Map<string, number>();
+    const steps: string[] = [];
+    for (const e of main) {
+      if (e.ts > end) continue;
+      totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+      if (e.dur >= 1000) steps.push(`${((e.ts - click.ts) / 1000).toFixed(1)}+${(e.dur / 1000).toFixed(1)} ${e.name}${e.args?.data?.type ? ' ' + e.args.data.type : ''}`);
+    }
+    console.log(`  traced save click, main thread from the click to the end of its paint (${((end - click.ts) / 1000).toFixed(1)} ms; kept in ${file}):`);
+    console.log('    by kind (ms, nested kinds counted in each): ' + [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '));
+    console.log('    steps over 1 ms (start+duration): ' + steps.join('; '));
+  };
+
+  // Self time by function of a V8 CPU profile, the idle and the program's own bookkeeping left out.
+  const printProfile = (what: string, profile: any) => {
+    const byId = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+    const self = new Map<string, number>();
+    const deltas: number[] = profile.timeDeltas;
+    profile.samples.forEach((id: number, k: number) => {
+      const f = byId.get(id).callFrame;
+      const name = f.functionName || `(anonymous ${f.url.split('/').pop()}:${f.lineNumber})`;
+      self.set(name, (self.get(name) ?? 0) + (deltas[k + 1] ?? 0) / 1000);
+    });
+    const busy = [...self.entries()].filter(([k]) => !['(idle)', '(program)', '(garbage collector)'].includes(k));
+    const total = busy.reduce((sum, [, v]) => sum + v, 0);
+    console.log(`  profiled ${what}, ${total.toFixed(1)} ms of script sampled; most self time (ms): ` +
+      busy.sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${k.slice(0, 90)} ${v.toFixed(2)}`).join('; '));
+  };
+
   // The floor: the same page with the test server's few demo cards, before the 2,000 are added.
   const empty = await loadBoard(0);
   if (process.env.PANTAU_BENCH_TRACE) await traceLoad(0);
@@ -250,9 +288,42 @@ test('board of 2,000 cards: navigation to interactive, drop to paint', async ({ 
     await save.waitFor();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
     const before = await page.evaluate(() => performance.now());
+    // With PANTAU_BENCH_TRACE=1, the first click is traced: the main thread's work from the click to
+    // the paint, by kind (script, style, layout, paint).
+    const tracing = process.env.PANTAU_BENCH_TRACE && run === 0;
+    if (tracing) await page.context().browser()!.startTracing(page, { categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline'] });
+    // With PANTAU_BENCH_PROFILE=1, the second click runs under V8's sampling profiler: the
+    // functions that took the most time of their own (wasm functions are named when the bundle
+    // keeps its name section: add "-g" to wasm-opt-features for that build).
+    const profiling = process.env.PANTAU_BENCH_PROFILE && run === 1;
+    const cdp = profiling ? await page.context().newCDPSession(page) : null;
+    // The server's answer held back until the profile is taken: only the click's own work is in it.
+    let release = () => {};
+    let passed = Promise.resolve();
+    if (cdp) {
+      const held = new Promise<void>((r) => { release = r; });
+      let through = () => {};
+      passed = new Promise<void>((r) => { through = r; });
+      await page.route('**/api/sync/push', async (route) => { await held; await route.continue(); through(); }, { times: 1 });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      await cdp.send('Profiler.start');
+    }
     await save.click();
     await page.locator(`section[data-step="2"] [data-card="${id}"]`).waitFor({ state: 'detached' });
+    if (cdp) {
+      await page.waitForTimeout(100);
+      printProfile('save click', (await cdp.send('Profiler.stop')).profile);
+      release();
+      await passed;
+      // The board standing still for 3 s: what its clock's ticks cost each second.
+      await page.waitForTimeout(500);
+      await cdp.send('Profiler.start');
+      await page.waitForTimeout(3000);
+      printProfile('board standing 3 s', (await cdp.send('Profiler.stop')).profile);
+    }
     await page.waitForTimeout(300);
+    if (tracing) traceClick(await page.context().browser()!.stopTracing());
     clicks.push(await page.evaluate((before) => {
       const e = ((window as any).__events as any[]).find((x) => x.startTime >= before);
       const push = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])

@@ -126,24 +126,23 @@ impl Store {
             return Ok(0);
         }
         let mut board = Board::new();
-        let mut seq = 0;
+        let mut events = Vec::with_capacity(history.len());
         for (envelope, at) in &history {
             let at = millis(at.timestamp_millis())?;
             let change = board
                 .decide(envelope, at)
                 .map_err(|r| StoreError::Corrupt(format!("history refused: {r:?}")))?;
             let Some(change) = change else { continue };
-            seq += 1;
-            let event = Event::from_envelope(envelope, change).stamped(seq, at);
-            insert_event(&mut tx, &event).await?;
+            let event = Event::from_envelope(envelope, change).stamped(events.len() as u64 + 1, at);
             board.apply(&event);
+            events.push(event);
         }
-        for card in board.cards.values() {
-            upsert_card(&mut tx, card).await?;
-        }
+        insert_events(&mut tx, &events).await?;
+        upsert_cards(&mut tx, &board.cards.values().collect::<Vec<_>>()).await?;
+        let seq = events.len();
         tx.commit().await?;
         self.committed.notify_waiters();
-        Ok(seq as usize)
+        Ok(seq)
     }
 
     /// Events after `since`, at most `limit`, in order.
@@ -358,15 +357,30 @@ impl Writer {
         let mut recipients = Recipients::default();
         let mut notified = 0;
         let mut refused_here: HashMap<MutationId, Refusal> = HashMap::new();
+        // This batch's events and the cards they changed, written together after the loop: a
+        // statement per 64 rows, not two per move (each statement is a round trip to SQLite's
+        // worker thread or to PostgreSQL, and the writer waits for each).
+        let mut written: Vec<Event> = Vec::new();
+        let mut accepted_here: HashMap<MutationId, u64> = HashMap::new();
+        let mut touched: Vec<CardId> = Vec::new();
+        // Refusals stored earlier (a mutation re-sent after its refusal), read at once for all.
+        let fresh: Vec<MutationId> = envelopes
+            .iter()
+            .map(|e| e.id)
+            .filter(|id| !self.board.was_applied(*id))
+            .collect();
+        let stored_refusals = stored_refusals(&mut tx, &fresh).await?;
         for envelope in envelopes {
             let outcome = if let Some(refusal) = refused_here.get(&envelope.id) {
                 Outcome::Refused(refusal.clone())
+            } else if let Some(&seq) = accepted_here.get(&envelope.id) {
+                Outcome::Accepted { seq }
             } else if self.board.was_applied(envelope.id) {
                 Outcome::Accepted {
                     seq: stored_seq(&mut tx, envelope.id).await?,
                 }
-            } else if let Some(refusal) = stored_refusal(&mut tx, envelope.id).await? {
-                Outcome::Refused(refusal)
+            } else if let Some(refusal) = stored_refusals.get(&envelope.id) {
+                Outcome::Refused(refusal.clone())
             } else {
                 // In the log's own precision (milliseconds), so the stored card is exactly its
                 // log folded, as every browser folds it.
@@ -375,17 +389,19 @@ impl Writer {
                     Ok(Some(change)) => {
                         seq += 1;
                         let event = Event::from_envelope(envelope, change).stamped(seq, now);
-                        insert_event(&mut tx, &event).await?;
                         let before = match &self.outbox {
                             Some(_) => self.board.card(event.card).cloned(),
                             None => None,
                         };
                         self.board.apply(&event);
+                        accepted_here.insert(envelope.id, seq);
+                        if !touched.contains(&event.card) {
+                            touched.push(event.card);
+                        }
                         let card = self
                             .board
                             .card(event.card)
                             .expect("the event's card exists");
-                        upsert_card(&mut tx, card).await?;
                         if let Some(outbox) = &self.outbox
                             && let Some(due) = arrival(&outbox.planner.rules, before.as_ref(), card)
                         {
@@ -414,6 +430,7 @@ impl Writer {
                                     .await?;
                             }
                         }
+                        written.push(event);
                         Outcome::Accepted { seq }
                     }
                     Ok(None) => Outcome::Accepted {
@@ -428,6 +445,12 @@ impl Writer {
             };
             outcomes.push(outcome);
         }
+        insert_events(&mut tx, &written).await?;
+        let cards: Vec<&Card> = touched
+            .iter()
+            .map(|id| self.board.card(*id).expect("a changed card exists"))
+            .collect();
+        upsert_cards(&mut tx, &cards).await?;
         if self.db.backend == Backend::Postgres {
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(NOTIFY_CHANNEL)
@@ -449,39 +472,96 @@ impl Writer {
 const EVENT_COLUMNS: &str = "SELECT seq, mutation_id, card_id, payload, actor, role, device, override_reason, \
      client_time, server_time FROM events";
 
-async fn insert_event(tx: &mut Transaction<'static, Any>, event: &Event) -> Result<(), StoreError> {
-    let payload = serde_json::to_string(&event.change).expect("a change serializes");
-    sqlx::query(
-        "INSERT INTO events (seq, mutation_id, card_id, kind, payload, actor, role, device, override_reason, \
-         client_time, server_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(event.seq.expect("stamped") as i64)
-    .bind(event.mutation_id.0.to_string())
-    .bind(event.card.0.to_string())
-    .bind(change_kind(&event.change))
-    .bind(payload)
-    .bind(event.actor.to_string())
-    .bind(event.role.as_str())
-    .bind(event.device.to_string())
-    .bind(event.override_reason.as_ref().map(ToString::to_string))
-    .bind(event.client_time.timestamp_millis())
-    .bind(event.server_time.expect("stamped").timestamp_millis())
-    .execute(&mut **tx)
-    .await?;
+/// Rows per statement of a bulk write, largest first: a batch of any size takes few statements,
+/// and only these four texts of each statement are ever prepared (and cached).
+const CHUNKS: [usize; 4] = [64, 16, 4, 1];
+
+/// `rows` split into runs of [`CHUNKS`] sizes, in order.
+fn chunked<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        let size = CHUNKS.into_iter().find(|&c| c <= rows.len())?;
+        let (chunk, rest) = rows.split_at(size);
+        rows = rest;
+        Some(chunk)
+    })
+}
+
+/// `head` followed by `rows` tuples of `columns` numbered placeholders (`($1, $2), ($3, $4)`),
+/// which SQLite and PostgreSQL both read.
+fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let mut sql = String::from(head);
+    sql.push_str(" VALUES ");
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * columns + column + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
+async fn insert_events(
+    tx: &mut Transaction<'static, Any>,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    for chunk in chunked(events) {
+        let sql = values_sql(
+            "INSERT INTO events (seq, mutation_id, card_id, kind, payload, actor, role, device, \
+             override_reason, client_time, server_time)",
+            11,
+            chunk.len(),
+            "",
+        );
+        let mut query = sqlx::query(&sql);
+        for event in chunk {
+            let payload = serde_json::to_string(&event.change).expect("a change serializes");
+            query = query
+                .bind(event.seq.expect("stamped") as i64)
+                .bind(event.mutation_id.0.to_string())
+                .bind(event.card.0.to_string())
+                .bind(change_kind(&event.change))
+                .bind(payload)
+                .bind(event.actor.to_string())
+                .bind(event.role.as_str())
+                .bind(event.device.to_string())
+                .bind(event.override_reason.as_ref().map(ToString::to_string))
+                .bind(event.client_time.timestamp_millis())
+                .bind(event.server_time.expect("stamped").timestamp_millis());
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
-async fn upsert_card(tx: &mut Transaction<'static, Any>, card: &Card) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO cards (id, stage, seq, data) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, seq = excluded.seq, data = excluded.data",
-    )
-    .bind(card.id.0.to_string())
-    .bind(stage_name(card.stage))
-    .bind(card.seq as i64)
-    .bind(serde_json::to_string(card).expect("a card serializes"))
-    .execute(&mut **tx)
-    .await?;
+/// Writes each card's projection; each card once (PostgreSQL refuses a statement that updates a
+/// row twice).
+async fn upsert_cards(
+    tx: &mut Transaction<'static, Any>,
+    cards: &[&Card],
+) -> Result<(), StoreError> {
+    for chunk in chunked(cards) {
+        let sql = values_sql(
+            "INSERT INTO cards (id, stage, seq, data)",
+            4,
+            chunk.len(),
+            " ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, seq = excluded.seq, \
+             data = excluded.data",
+        );
+        let mut query = sqlx::query(&sql);
+        for card in chunk {
+            query = query
+                .bind(card.id.0.to_string())
+                .bind(stage_name(card.stage))
+                .bind(card.seq as i64)
+                .bind(serde_json::to_string(card).expect("a card serializes"));
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -514,16 +594,34 @@ async fn stored_seq(tx: &mut Transaction<'static, Any>, id: MutationId) -> Resul
     Ok(seq as u64)
 }
 
-async fn stored_refusal(
+/// The stored refusals of these mutations, by id.
+async fn stored_refusals(
     tx: &mut Transaction<'static, Any>,
-    id: MutationId,
-) -> Result<Option<Refusal>, StoreError> {
-    let row: Option<String> =
-        sqlx::query_scalar("SELECT refusal FROM refusals WHERE mutation_id = $1")
-            .bind(id.0.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
-    row.map(|json| parse_json(&json)).transpose()
+    ids: &[MutationId],
+) -> Result<HashMap<MutationId, Refusal>, StoreError> {
+    let mut found = HashMap::new();
+    for chunk in chunked(ids) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT mutation_id, refusal FROM refusals WHERE mutation_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id.0.to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let id: String = row.try_get("mutation_id")?;
+            let id = id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("mutation_id: {id}")))?;
+            found.insert(
+                MutationId(id),
+                parse_json(&row.try_get::<String, _>("refusal")?)?,
+            );
+        }
+    }
+    Ok(found)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
@@ -576,5 +674,33 @@ fn stage_name(stage: Stage) -> &'static str {
     match stage {
         Stage::Step(step) => step.code(),
         Stage::Ended(end) => end.as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_of_any_size_is_written_in_few_statements_in_order() {
+        let sizes = |n: usize| -> Vec<usize> {
+            let rows: Vec<usize> = (0..n).collect();
+            let chunks: Vec<&[usize]> = chunked(&rows).collect();
+            assert_eq!(chunks.concat(), rows, "every row once, in order");
+            chunks.iter().map(|c| c.len()).collect()
+        };
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(32), [16, 16]);
+        assert_eq!(sizes(71), [64, 4, 1, 1, 1]);
+        assert_eq!(sizes(1024).len(), 16);
+    }
+
+    #[test]
+    fn bulk_statements_number_every_placeholder() {
+        assert_eq!(
+            values_sql("INSERT INTO t (a, b)", 2, 2, " ON CONFLICT DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+        );
     }
 }

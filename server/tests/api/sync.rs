@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
 use crate::helpers::{SseClient, TestServer, envelope, seq_of};
+use chrono::Utc;
 use pantau::sync::api::{PullAnswer, PushResult};
 use pantau_core::domain::camera::CameraStatus;
 use pantau_core::domain::{Mutation, Role, Stage, StepId};
@@ -15,6 +16,7 @@ use serde_json::{Value, json};
 on_both_backends!(
     an_accepted_move_gets_a_sequence_number_and_shows_on_the_board,
     resending_a_mutation_gives_the_same_answer_and_applies_it_once,
+    a_large_batch_moving_one_card_twice_keeps_every_event_and_the_cards_last_state,
     two_clients_moving_the_same_card_one_is_accepted_the_other_told_why,
     pull_pages_through_the_log_in_order,
     the_event_stream_resumes_after_last_event_id_with_no_gap_or_duplicate,
@@ -75,6 +77,43 @@ async fn resending_a_mutation_gives_the_same_answer_and_applies_it_once(server: 
     assert_eq!(server.push_one(stale).await, refused);
     let pull: PullAnswer = server.get_json("/api/sync/pull?since=0").await;
     assert_eq!(pull.events.len(), 4, "create, two moves, create");
+}
+
+/// 71 events in one push (the writer stores them 64, 4, 1, 1, 1 at a time) and one card created
+/// and moved in it: every event in the log in order, the card stored as it ended.
+async fn a_large_batch_moving_one_card_twice_keeps_every_event_and_the_cards_last_state(
+    server: TestServer,
+) {
+    let now = Utc::now();
+    let create = |n: usize| {
+        let card = pantau_core::domain::demo::demo_card_id(n);
+        let request = pantau_core::domain::demo::sample_request(n, now, 5);
+        envelope(Role::Tu, Mutation::CreateRequest { card, request })
+    };
+    let first = pantau_core::domain::demo::demo_card_id(0);
+    let mut batch = vec![create(0), server.next_move_unchecked(first)];
+    batch.extend((1..70).map(create));
+    let answer = server.push(batch).await;
+    let seqs: Vec<u64> = answer.results.iter().map(seq_of).collect();
+    assert_eq!(seqs, (1..=71).collect::<Vec<_>>(), "{answer:?}");
+
+    let board: Value = server.get_json("/api/board").await;
+    assert_eq!(board["seq"], 71);
+    let cards = board["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 70);
+    let stage_of = |id: pantau_core::domain::CardId| {
+        let card = cards.iter().find(|c| c["id"] == id.0.to_string()).unwrap();
+        card["stage"].clone()
+    };
+    assert_eq!(stage_of(first), json!({"step": "3"}), "created, then moved");
+    assert_eq!(
+        stage_of(pantau_core::domain::demo::demo_card_id(69)),
+        json!({"step": "2"})
+    );
+    let pull: PullAnswer = server.get_json("/api/sync/pull?since=0&limit=100").await;
+    let pulled: Vec<u64> = pull.events.iter().filter_map(|e| e.seq).collect();
+    assert_eq!(pulled, (1..=71).collect::<Vec<_>>());
+    assert_eq!(pull.events[1].card, first);
 }
 
 async fn two_clients_moving_the_same_card_one_is_accepted_the_other_told_why(server: TestServer) {
