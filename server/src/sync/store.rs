@@ -139,10 +139,9 @@ impl Store {
         }
         insert_events(&mut tx, &events).await?;
         upsert_cards(&mut tx, &board.cards.values().collect::<Vec<_>>()).await?;
-        let seq = events.len();
         tx.commit().await?;
         self.committed.notify_waiters();
-        Ok(seq)
+        Ok(events.len())
     }
 
     /// Events after `since`, at most `limit`, in order.
@@ -362,7 +361,6 @@ impl Writer {
         // worker thread or to PostgreSQL, and the writer waits for each).
         let mut written: Vec<Event> = Vec::new();
         let mut accepted_here: HashMap<MutationId, u64> = HashMap::new();
-        let mut touched: Vec<CardId> = Vec::new();
         // Refusals stored earlier (a mutation re-sent after its refusal), read at once for all.
         let fresh: Vec<MutationId> = envelopes
             .iter()
@@ -395,9 +393,6 @@ impl Writer {
                         };
                         self.board.apply(&event);
                         accepted_here.insert(envelope.id, seq);
-                        if !touched.contains(&event.card) {
-                            touched.push(event.card);
-                        }
                         let card = self
                             .board
                             .card(event.card)
@@ -446,9 +441,12 @@ impl Writer {
             outcomes.push(outcome);
         }
         insert_events(&mut tx, &written).await?;
-        let cards: Vec<&Card> = touched
+        // Each changed card once, as it stands after the batch.
+        let mut seen = std::collections::HashSet::new();
+        let cards: Vec<&Card> = written
             .iter()
-            .map(|id| self.board.card(*id).expect("a changed card exists"))
+            .filter(|e| seen.insert(e.card))
+            .map(|e| self.board.card(e.card).expect("a changed card exists"))
             .collect();
         upsert_cards(&mut tx, &cards).await?;
         if self.db.backend == Backend::Postgres {
@@ -489,6 +487,7 @@ fn chunked<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
 /// `head` followed by `rows` tuples of `columns` numbered placeholders (`($1, $2), ($3, $4)`),
 /// which SQLite and PostgreSQL both read.
 fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    use std::fmt::Write;
     let mut sql = String::from(head);
     sql.push_str(" VALUES ");
     for row in 0..rows {
@@ -497,7 +496,7 @@ fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", row * columns + column + 1));
+            let _ = write!(sql, "${}", row * columns + column + 1);
         }
         sql.push(')');
     }
